@@ -1,0 +1,417 @@
+//! Strict JSON (RFC 8259) into the spanned tree. Hand-written so that every node keeps its byte
+//! range, duplicate keys are seen, and depth is bounded.
+
+use std::collections::HashMap;
+
+use super::{Document, Entry, IssueKind, Key, MAX_DEPTH, MAX_NODES, Node, ParseIssue, Value};
+use crate::span::Span;
+
+/// Parses one JSON document from `text`, whose first byte sits at `base` in the original file.
+pub fn parse(text: &str, base: usize) -> Document {
+    let mut parser = JsonParser {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        base,
+        issues: Vec::new(),
+        nodes: 0,
+    };
+    let root = parser.document();
+    Document {
+        root,
+        issues: parser.issues,
+    }
+}
+
+struct Failure {
+    message: String,
+    at: usize,
+    kind: Option<IssueKind>,
+}
+
+type Parsed<T> = Result<T, Failure>;
+
+struct JsonParser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    base: usize,
+    issues: Vec<ParseIssue>,
+    nodes: usize,
+}
+
+impl JsonParser<'_> {
+    fn document(&mut self) -> Option<Node> {
+        let result = self.skip_ws().and_then(|()| {
+            if self.at >= self.bytes.len() {
+                return Err(self.fail("expected a JSON value, found end of input"));
+            }
+            let node = self.value(0)?;
+            self.skip_ws()?;
+            if self.at < self.bytes.len() {
+                return Err(self.fail("unexpected content after the JSON value"));
+            }
+            Ok(node)
+        });
+        match result {
+            Ok(node) => Some(node),
+            Err(failure) => {
+                let at = failure.at + self.base;
+                let end = (at + 1).min(self.base + self.bytes.len()).max(at);
+                self.issues.push(ParseIssue {
+                    kind: failure.kind.unwrap_or(IssueKind::Syntax {
+                        message: failure.message,
+                    }),
+                    span: Span::new(at, end),
+                });
+                None
+            }
+        }
+    }
+
+    fn fail(&self, message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            at: self.at,
+            kind: None,
+        }
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(start + self.base, end + self.base)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_ws(&mut self) -> Parsed<()> {
+        while let Some(byte) = self.peek() {
+            match byte {
+                b' ' | b'\t' | b'\n' | b'\r' => self.at += 1,
+                b'/' => return Err(self.fail("comments are not allowed in JSON")),
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, depth: usize) -> Parsed<Node> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(Failure {
+                message: String::new(),
+                at: self.at,
+                kind: Some(IssueKind::TooLarge {
+                    bytes: self.bytes.len(),
+                }),
+            });
+        }
+        let start = self.at;
+        match self.peek() {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => {
+                let text = self.string()?;
+                Ok(Node::new(self.span(start, self.at), Value::String(text)))
+            }
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'\'') => Err(self.fail("strings must use double quotes")),
+            Some(_) => Err(self.fail(format!(
+                "expected a JSON value, found `{}`",
+                self.text
+                    .get(self.at..)
+                    .and_then(|rest| rest.chars().next())
+                    .unwrap_or('?')
+            ))),
+            None => Err(self.fail("unexpected end of input")),
+        }
+    }
+
+    fn enter(&self, depth: usize) -> Parsed<()> {
+        if depth >= MAX_DEPTH {
+            return Err(Failure {
+                message: String::new(),
+                at: self.at,
+                kind: Some(IssueKind::TooDeep),
+            });
+        }
+        Ok(())
+    }
+
+    fn object(&mut self, depth: usize) -> Parsed<Node> {
+        self.enter(depth)?;
+        let start = self.at;
+        self.at += 1;
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        self.skip_ws()?;
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Ok(Node::new(self.span(start, self.at), Value::Map(entries)));
+        }
+        loop {
+            self.skip_ws()?;
+            let key_start = self.at;
+            if self.peek() != Some(b'"') {
+                return Err(self.fail(if self.peek() == Some(b'}') {
+                    "trailing comma before `}`"
+                } else {
+                    "expected a string key"
+                }));
+            }
+            let text = self.string()?;
+            let key = Key {
+                text,
+                span: self.span(key_start, self.at),
+            };
+            self.skip_ws()?;
+            if self.peek() != Some(b':') {
+                return Err(self.fail("expected `:` after the key"));
+            }
+            self.at += 1;
+            self.skip_ws()?;
+            let value = self.value(depth + 1)?;
+            let entry = Entry { key, value };
+            match index.get(&entry.key.text).copied() {
+                Some(existing) => {
+                    if let Some(slot) = entries.get_mut(existing) {
+                        self.issues.push(ParseIssue {
+                            kind: IssueKind::DuplicateKey {
+                                key: entry.key.text.clone(),
+                                first: slot.key.span,
+                            },
+                            span: entry.key.span,
+                        });
+                        *slot = entry;
+                    }
+                }
+                None => {
+                    index.insert(entry.key.text.clone(), entries.len());
+                    entries.push(entry);
+                }
+            }
+            self.skip_ws()?;
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(Node::new(self.span(start, self.at), Value::Map(entries)));
+                }
+                _ => return Err(self.fail("expected `,` or `}`")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Parsed<Node> {
+        self.enter(depth)?;
+        let start = self.at;
+        self.at += 1;
+        let mut items = Vec::new();
+        self.skip_ws()?;
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Ok(Node::new(self.span(start, self.at), Value::Seq(items)));
+        }
+        loop {
+            self.skip_ws()?;
+            if self.peek() == Some(b']') {
+                return Err(self.fail("trailing comma before `]`"));
+            }
+            items.push(self.value(depth + 1)?);
+            self.skip_ws()?;
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(Node::new(self.span(start, self.at), Value::Seq(items)));
+                }
+                _ => return Err(self.fail("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Parsed<Node> {
+        let start = self.at;
+        if self.bytes.get(self.at..self.at + word.len()) == Some(word.as_bytes()) {
+            self.at += word.len();
+            Ok(Node::new(self.span(start, self.at), value))
+        } else {
+            Err(self.fail("invalid literal (expected `true`, `false` or `null`)"))
+        }
+    }
+
+    fn number(&mut self) -> Parsed<Node> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.fail("invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if !self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
+                return Err(self.fail("expected digits after `.`"));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if !self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
+                return Err(self.fail("expected digits in the exponent"));
+            }
+            self.digits();
+        }
+        let raw = self.text.get(start..self.at).unwrap_or("0");
+        let number = raw.parse::<serde_json::Number>().ok().or_else(|| {
+            raw.parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+        });
+        match number {
+            Some(number) => Ok(Node::new(self.span(start, self.at), Value::Number(number))),
+            None => Err(Failure {
+                message: format!("number `{raw}` is out of range"),
+                at: start,
+                kind: None,
+            }),
+        }
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
+            self.at += 1;
+        }
+    }
+
+    fn string(&mut self) -> Parsed<String> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let run_start = self.at;
+            while let Some(byte) = self.peek() {
+                if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            out.push_str(self.text.get(run_start..self.at).unwrap_or(""));
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => return Err(self.fail("control character in string (escape it)")),
+                None => return Err(self.fail("unterminated string")),
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Parsed<()> {
+        let Some(byte) = self.peek() else {
+            return Err(self.fail("unterminated escape"));
+        };
+        self.at += 1;
+        match byte {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let first = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&first) {
+                    if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                        return Err(self.fail("unpaired surrogate in `\\u` escape"));
+                    }
+                    self.at += 2;
+                    let second = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&second) {
+                        return Err(self.fail("invalid low surrogate in `\\u` escape"));
+                    }
+                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                } else {
+                    first
+                };
+                match char::from_u32(code) {
+                    Some(c) => out.push(c),
+                    None => return Err(self.fail("invalid `\\u` escape")),
+                }
+            }
+            _ => {
+                self.at -= 1;
+                return Err(self.fail("invalid escape"));
+            }
+        }
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Parsed<u32> {
+        let digits = self
+            .text
+            .get(self.at..self.at + 4)
+            .filter(|digits| digits.bytes().all(|byte| byte.is_ascii_hexdigit()))
+            .ok_or_else(|| self.fail("expected four hex digits"))?;
+        self.at += 4;
+        u32::from_str_radix(digits, 16).map_err(|_| self.fail("expected four hex digits"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_with_spans() {
+        let text = "{\n  \"a\": [1, 2.5, \"x\\u00e9\"],\n  \"b\": {\"c\": null}\n}";
+        let document = parse(text, 0);
+        let root = document
+            .root
+            .unwrap_or_else(|| Node::new(Span::at(0), Value::Null));
+        assert_eq!(
+            root.to_json(),
+            serde_json::json!({"a": [1, 2.5, "xé"], "b": {"c": null}})
+        );
+        let b = root.entry("b").map(|entry| &text[entry.key.span.range()]);
+        assert_eq!(b, Some("\"b\""));
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let text = "{\"a\": 1,\n \"b\": tru}";
+        let document = parse(text, 0);
+        let issue = document.issues.first().map(|issue| issue.span.start);
+        assert_eq!(issue, Some(text.find("tru").unwrap_or(0) as u32));
+    }
+
+    #[test]
+    fn duplicates_and_depth() {
+        let document = parse("{\"a\":1,\"a\":2}", 0);
+        assert!(matches!(
+            document.issues.first().map(|i| &i.kind),
+            Some(IssueKind::DuplicateKey { .. })
+        ));
+        let deep = "[".repeat(100_000);
+        let document = parse(&deep, 0);
+        assert!(matches!(
+            document.issues.first().map(|i| &i.kind),
+            Some(IssueKind::TooDeep)
+        ));
+    }
+}

@@ -1,0 +1,271 @@
+//! One spanned tree for YAML and JSON: every node keeps the byte range it was read from, and
+//! everything that makes an input hazardous (syntax errors, duplicate keys, several documents,
+//! alias bombs, excessive depth, invalid UTF-8) is recorded as a [`ParseIssue`] instead of failing.
+
+pub mod json;
+pub mod pointer;
+pub mod yaml;
+
+use crate::span::Span;
+
+/// Inputs larger than this are not parsed (a finding says so).
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+/// Containers nested deeper than this are cut off (a finding says so).
+pub const MAX_DEPTH: usize = 128;
+/// Upper bound on nodes one document may produce, aliases expanded included.
+pub const MAX_NODES: usize = 2_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Key,
+    pub value: Node,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub text: String,
+    pub span: Span,
+}
+
+impl Node {
+    pub fn new(span: Span, value: Value) -> Self {
+        Node { span, value }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(flag) => Some(flag),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Number(number) => number.as_f64(),
+            _ => None,
+        }
+    }
+
+    /// The entry whose key equals `key` exactly.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|entry| &entry.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?.iter().find(|entry| entry.key.text == key)
+    }
+
+    /// The entry whose key equals `key` ignoring ASCII case, as .NET configuration binds.
+    pub fn entry_ignore_case(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|entry| entry.key.text.eq_ignore_ascii_case(key))
+    }
+
+    pub fn get_ignore_case(&self, key: &str) -> Option<&Node> {
+        self.entry_ignore_case(key).map(|entry| &entry.value)
+    }
+
+    /// A short name of the node's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Seq(_) => "array",
+            Value::Map(_) => "object",
+        }
+    }
+
+    /// The plain JSON value of this tree (spans dropped, duplicate keys already resolved).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(flag) => serde_json::Value::Bool(*flag),
+            Value::Number(number) => serde_json::Value::Number(number.clone()),
+            Value::String(text) => serde_json::Value::String(text.clone()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
+            Value::Map(entries) => serde_json::Value::Object(
+                entries
+                    .iter()
+                    .map(|entry| (entry.key.text.clone(), entry.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// What made an input hazardous. The span is where it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IssueKind {
+    Syntax {
+        message: String,
+    },
+    DuplicateKey {
+        key: String,
+        first: Span,
+    },
+    MultipleDocuments,
+    AliasLimit,
+    TooDeep,
+    InvalidUtf8,
+    TooLarge {
+        bytes: usize,
+    },
+    NonScalarKey,
+    ByteOrderMark,
+    MixedLineEndings,
+    /// A number that JSON cannot represent (`.inf`, `.nan`) was read as a string.
+    NonFiniteNumber,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseIssue {
+    pub kind: IssueKind,
+    pub span: Span,
+}
+
+impl ParseIssue {
+    /// Whether the tree is unusable for validation after this issue.
+    pub fn is_fatal(&self) -> bool {
+        matches!(
+            self.kind,
+            IssueKind::Syntax { .. }
+                | IssueKind::AliasLimit
+                | IssueKind::TooDeep
+                | IssueKind::InvalidUtf8
+                | IssueKind::TooLarge { .. }
+        )
+    }
+}
+
+/// The result of parsing one document.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub root: Option<Node>,
+    pub issues: Vec<ParseIssue>,
+}
+
+impl Document {
+    pub fn is_usable(&self) -> bool {
+        self.root.is_some() && !self.issues.iter().any(ParseIssue::is_fatal)
+    }
+}
+
+/// Decodes bytes as UTF-8. Invalid input yields the lossy text (for snippets) and an issue at the
+/// first bad byte.
+pub fn decode(bytes: &[u8]) -> (String, Option<ParseIssue>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), None),
+        Err(error) => {
+            let at = error.valid_up_to();
+            let issue = ParseIssue {
+                kind: IssueKind::InvalidUtf8,
+                span: Span::new(at, at + error.error_len().unwrap_or(1)),
+            };
+            (String::from_utf8_lossy(bytes).into_owned(), Some(issue))
+        }
+    }
+}
+
+/// Parses `text` as `format`, recording text-level hazards (BOM, mixed line endings) too.
+pub fn parse(text: &str, format: Format) -> Document {
+    if text.len() > MAX_INPUT_BYTES {
+        return Document {
+            root: None,
+            issues: vec![ParseIssue {
+                kind: IssueKind::TooLarge { bytes: text.len() },
+                span: Span::at(0),
+            }],
+        };
+    }
+    let (body, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, text.len() - rest.len()),
+        None => (text, 0),
+    };
+    let mut document = match format {
+        Format::Yaml => yaml::parse(body, base),
+        Format::Json => json::parse(body, base),
+    };
+    if base > 0 {
+        document.issues.push(ParseIssue {
+            kind: IssueKind::ByteOrderMark,
+            span: Span::new(0, base),
+        });
+    }
+    if let Some(span) = mixed_line_endings(text) {
+        document.issues.push(ParseIssue {
+            kind: IssueKind::MixedLineEndings,
+            span,
+        });
+    }
+    document
+}
+
+/// The first line ending that differs from the file's first one.
+fn mixed_line_endings(text: &str) -> Option<Span> {
+    let bytes = text.as_bytes();
+    let mut first_crlf: Option<bool> = None;
+    for (index, byte) in bytes.iter().enumerate() {
+        if *byte != b'\n' {
+            continue;
+        }
+        let crlf = index > 0 && bytes.get(index - 1) == Some(&b'\r');
+        match first_crlf {
+            None => first_crlf = Some(crlf),
+            Some(expected) if expected != crlf => {
+                let start = if crlf { index - 1 } else { index };
+                return Some(Span::new(start, index + 1));
+            }
+            Some(_) => {}
+        }
+    }
+    None
+}
