@@ -2,8 +2,12 @@
 //!
 //! The pipeline flows one way: `discover → parse → schema → model → eval → replay → diff → rules →
 //! report`. Each module imports only earlier stages plus the two leaf vocabularies [`span`] and
-//! [`finding`]; [`app`] is the one place that knows every stage.
+//! [`finding`]; `app` is the one place that knows every stage.
 
+pub mod exit;
 pub mod finding;
 pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod source;
 pub mod span;

@@ -1,0 +1,1 @@
+//! Inline suppressions: `# gatelint: ignore[rule-id, other-id] reason`.
