@@ -1,12 +1,24 @@
 //! Reporters: each is a pure function of one [`Report`].
+//!
+//! Every output is deterministic: findings arrive sorted, maps are ordered, and nothing depends on
+//! the clock, the machine or the absolute location of the checkout.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::exit::Exit;
+use crate::finding::Location;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::rules::RuleMeta;
 use crate::source::SourceFile;
+use crate::span::{ColumnUnit, OneBased, Position, Region};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -107,3 +119,105 @@ impl Report {
 
 /// The version reported in every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The tool's name in every output.
+pub const TOOL_NAME: &str = "gatelint";
+
+/// Where the tool is documented.
+pub const INFORMATION_URI: &str = "https://github.com/gatelint/gatelint";
+
+/// Renders `report` in `format`. `color` only affects the human format.
+pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
+    match format {
+        OutputFormat::Human => human::render(report, color),
+        OutputFormat::Json => json::render(report),
+        OutputFormat::Sarif => sarif::render(report),
+        OutputFormat::Github => github::render(report),
+        OutputFormat::Junit => junit::render(report),
+        OutputFormat::Markdown => markdown::render(report),
+    }
+}
+
+impl Report {
+    /// The resolved start and end of `location`. A location in a file the report does not hold
+    /// (it should not happen) points at the start of that file rather than failing the report.
+    pub fn region(&self, location: &Location, unit: ColumnUnit) -> Region {
+        match self.source(&location.path) {
+            Some(source) => source.region(location.span, unit),
+            None => {
+                let start = Position {
+                    line: OneBased::ONE,
+                    column: OneBased::ONE,
+                };
+                Region { start, end: start }
+            }
+        }
+    }
+
+    /// Counts of fixture cases: (passed, failed, skipped).
+    pub fn case_counts(&self) -> (usize, usize, usize) {
+        let count = |status| {
+            self.cases
+                .iter()
+                .filter(|case| case.status == status)
+                .count()
+        };
+        (
+            count(CaseStatus::Passed),
+            count(CaseStatus::Failed),
+            count(CaseStatus::Skipped),
+        )
+    }
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Passed => "passed",
+            CaseStatus::Failed => "failed",
+            CaseStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// `1 error`, `2 warnings`.
+pub(crate) fn plural(count: usize, singular: &str) -> String {
+    if count == 1 {
+        format!("{count} {singular}")
+    } else {
+        format!("{count} {singular}s")
+    }
+}
+
+/// The one-line summary every human-facing output shares: `3 errors, 1 warning in 4 files`, or
+/// `no findings in 4 files`.
+pub fn summary_line(report: &Report) -> String {
+    let counts: Vec<String> = [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Note, "note"),
+    ]
+    .into_iter()
+    .map(|(severity, word)| (report.count(severity), word))
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, word)| plural(count, word))
+    .collect();
+    let files = plural(report.files.len(), "file");
+    if counts.is_empty() {
+        format!("no findings in {files}")
+    } else {
+        format!("{} in {files}", counts.join(", "))
+    }
+}
+
+/// The stable name of an exit code, as the JSON report and the job summary show it.
+pub fn exit_name(exit: Exit) -> &'static str {
+    match exit {
+        Exit::Success => "success",
+        Exit::Internal => "internal-error",
+        Exit::Blocked => "blocked",
+        Exit::ApprovalRequired => "approval-required",
+        Exit::Regression => "regression",
+        Exit::InvalidInput => "invalid-input",
+    }
+}

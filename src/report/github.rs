@@ -1,0 +1,198 @@
+//! GitHub Actions workflow commands: one annotation per finding (and per failed fixture case),
+//!
+//! ```text
+//! ::error file=gates.yaml,line=3,col=5,endLine=3,endColumn=21,title=unknown-key::unknown key `x`
+//! ```
+//!
+//! GitHub shows at most 10 annotations of each level per step and drops the rest silently, so
+//! gatelint emits at most [`MAX_PER_LEVEL`] of each level and then one `::notice` saying how many
+//! were not shown. Columns count Unicode scalar values.
+
+use std::fmt::Write as _;
+
+use crate::finding::Severity;
+use crate::report::{CaseStatus, Report, plural};
+use crate::span::ColumnUnit;
+
+/// GitHub's per-level, per-step limit on annotations.
+pub const MAX_PER_LEVEL: usize = 10;
+
+/// One workflow command before capping.
+struct Annotation {
+    severity: Severity,
+    /// `(name, value)` pairs, unescaped.
+    properties: Vec<(&'static str, String)>,
+    message: String,
+}
+
+/// Renders the annotations, one workflow command per line.
+pub fn render(report: &Report) -> String {
+    let mut annotations = Vec::new();
+    for finding in &report.findings {
+        let region = report.region(&finding.primary, ColumnUnit::Chars);
+        let mut message = finding.message.clone();
+        if let Some(help) = &finding.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        annotations.push(Annotation {
+            severity: finding.severity,
+            properties: vec![
+                ("file", finding.primary.path.to_string()),
+                ("line", region.start.line.to_string()),
+                ("col", region.start.column.to_string()),
+                ("endLine", region.end.line.to_string()),
+                ("endColumn", region.end.column.to_string()),
+                ("title", finding.rule.to_string()),
+            ],
+            message,
+        });
+    }
+    for case in &report.cases {
+        if case.status != CaseStatus::Failed {
+            continue;
+        }
+        let mut message = format!("fixture case `{}` failed", case.name);
+        if let Some(detail) = &case.message {
+            message.push_str(": ");
+            message.push_str(detail);
+        }
+        if let (Some(expected), Some(actual)) = (&case.expected, &case.actual) {
+            let _ = write!(message, "\nexpected `{expected}`, got `{actual}`");
+        }
+        annotations.push(Annotation {
+            severity: Severity::Error,
+            properties: vec![
+                ("file", case.suite.to_string()),
+                ("title", "fixture case failed".to_owned()),
+            ],
+            message,
+        });
+    }
+    render_capped(&annotations)
+}
+
+fn render_capped(annotations: &[Annotation]) -> String {
+    let levels = [Severity::Error, Severity::Warning, Severity::Note];
+    let total = |severity: Severity| {
+        annotations
+            .iter()
+            .filter(|annotation| annotation.severity == severity)
+            .count()
+    };
+    let overflow = levels
+        .iter()
+        .any(|severity| total(*severity) > MAX_PER_LEVEL);
+    let mut out = String::new();
+    let mut hidden = Vec::new();
+    for severity in levels {
+        // The summary is itself a notice: leave room for it among the ten notices.
+        let cap = if overflow && severity == Severity::Note {
+            MAX_PER_LEVEL - 1
+        } else {
+            MAX_PER_LEVEL
+        };
+        let all = annotations
+            .iter()
+            .filter(|annotation| annotation.severity == severity);
+        for annotation in all.clone().take(cap) {
+            write_command(&mut out, annotation);
+        }
+        let rest = all.count().saturating_sub(cap);
+        if rest > 0 {
+            hidden.push(plural(rest, severity.as_str()));
+        }
+    }
+    if !hidden.is_empty() {
+        let message = format!(
+            "gatelint: {} not shown as annotations (GitHub shows at most {MAX_PER_LEVEL} per level); see the job summary or the SARIF report",
+            hidden.join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "::notice title={}::{}",
+            escape_property("gatelint"),
+            escape_data(&message)
+        );
+    }
+    out
+}
+
+fn write_command(out: &mut String, annotation: &Annotation) {
+    let command = match annotation.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let properties: Vec<String> = annotation
+        .properties
+        .iter()
+        .map(|(name, value)| format!("{name}={}", escape_property(value)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "::{command} {}::{}",
+        properties.join(","),
+        escape_data(&annotation.message)
+    );
+}
+
+/// Escapes a command's message (the part after `::`), as the runner's `escapeData` does:
+/// `%` first (so the escapes below are not themselves escaped), then CR and LF, which would
+/// otherwise end the command.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (`file=…`, `title=…`), as the runner's `escapeProperty` does: the
+/// data escapes plus `:` (which would end the properties) and `,` (which separates them).
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks() {
+        assert_eq!(
+            escape_data("100% sure\r\nnext: a,b"),
+            "100%25 sure%0D%0Anext: a,b"
+        );
+    }
+
+    #[test]
+    fn properties_also_escape_colon_and_comma() {
+        assert_eq!(escape_property("a:b,c%d\ne"), "a%3Ab%2Cc%25d%0Ae");
+    }
+
+    #[test]
+    fn percent_is_escaped_once() {
+        assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    fn annotation(severity: Severity, n: usize) -> Annotation {
+        Annotation {
+            severity,
+            properties: vec![("file", format!("f{n}.yaml"))],
+            message: format!("m{n}"),
+        }
+    }
+
+    #[test]
+    fn at_most_ten_per_level_then_one_summary() {
+        let mut annotations: Vec<Annotation> =
+            (0..12).map(|n| annotation(Severity::Error, n)).collect();
+        annotations.extend((0..3).map(|n| annotation(Severity::Warning, n)));
+        annotations.extend((0..10).map(|n| annotation(Severity::Note, n)));
+        let out = render_capped(&annotations);
+        assert_eq!(out.matches("::error ").count(), 10);
+        assert_eq!(out.matches("::warning ").count(), 3);
+        assert_eq!(out.matches("::notice ").count(), 10);
+        let last = out.lines().last().unwrap_or_default();
+        assert!(last.contains("2 errors, 1 note not shown"), "{last}");
+    }
+}
