@@ -159,8 +159,15 @@ struct OriginalUriBase {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Artifact {
     location: ArtifactLocation,
+    /// Size in bytes, for scanned files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_language: Option<&'static str>,
+    roles: [&'static str; 1],
 }
 
 #[derive(Serialize)]
@@ -311,8 +318,18 @@ impl Log {
                 )]),
                 artifacts: paths
                     .iter()
-                    .map(|path| Artifact {
-                        location: artifact_location(path, None),
+                    .map(|path| {
+                        let source = report.source(path);
+                        Artifact {
+                            location: artifact_location(path, None),
+                            length: source.map(|source| source.text.len()),
+                            source_language: source_language(path),
+                            roles: [if source.is_some() {
+                                "analysisTarget"
+                            } else {
+                                "resultFile"
+                            }],
+                        }
                     })
                     .collect(),
                 results,
@@ -362,6 +379,17 @@ fn artifact_location(path: &str, index: Option<usize>) -> ArtifactLocation {
         uri: encode_uri_path(path),
         uri_base_id: SRCROOT,
         index,
+    }
+}
+
+/// SARIF's `sourceLanguage` for the formats gatelint reads.
+fn source_language(path: &str) -> Option<&'static str> {
+    let extension = path.rsplit_once('.')?.1;
+    match extension.to_ascii_lowercase().as_str() {
+        "yaml" | "yml" => Some("yaml"),
+        "json" | "jsonl" => Some("json"),
+        "toml" => Some("toml"),
+        _ => None,
     }
 }
 
