@@ -107,3 +107,31 @@ impl Report {
 
 /// The version reported in every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+// TEMPORARY-RENDER
+pub fn render(report: &Report, _format: OutputFormat, _color: bool) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let region = report
+            .source(&f.primary.path)
+            .map(|s| s.region(f.primary.span, crate::span::ColumnUnit::Chars));
+        out.push_str(&format!(
+            "{}:{}:{} {} [{}] {} {:?}\n",
+            f.primary.path,
+            region.map(|r| r.start.line.get()).unwrap_or(0),
+            region.map(|r| r.start.column.get()).unwrap_or(0),
+            f.severity,
+            f.rule,
+            f.message,
+            f.help
+        ));
+    }
+    for s in &report.skipped {
+        out.push_str(&format!("skipped {} {}\n", s.path, s.reason));
+    }
+    for (p, f) in &report.files {
+        out.push_str(&format!("file {} {}\n", p, f.kind));
+    }
+    out.push_str(&format!("{} files\n", report.files.len()));
+    out
+}
