@@ -8,6 +8,16 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Most loaders skip it, but some tools (and diffs) do not, and it is invisible in editors.
+    ///
+    /// ## Example
+    /// ```text
+    /// A file whose first bytes are `EF BB BF` before `PolicyGates:`.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// Save the file as UTF-8 without a byte order mark.
+    /// ```
     pub struct ByteOrderMark {
         id: "byte-order-mark",
         summary: "file starts with a byte order mark",

@@ -10,6 +10,16 @@ declare_rule! {
     /// ## Why is this bad?
     /// Policy-gate configuration is small. A file this large is generated or misplaced, and reading
     /// it whole would take memory without bound.
+    ///
+    /// ## Example
+    /// ```text
+    /// A 40 MiB `appsettings.json` produced by a build step and committed by mistake.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// Keep generated files out of the scanned tree (add them to `.gitignore` or to `exclude` in `gatelint.toml`).
+    /// ```
     pub struct InputTooLarge {
         id: "input-too-large",
         summary: "file is too large to check",

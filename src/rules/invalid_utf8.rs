@@ -9,6 +9,16 @@ declare_rule! {
     /// ## Why is this bad?
     /// YAML and JSON configuration must be UTF-8; loaders reject the file or replace characters,
     /// changing keys and values.
+    ///
+    /// ## Example
+    /// ```text
+    /// A file saved in Latin-1: `Name: Caf\xe9` (the byte `0xE9` alone is not UTF-8).
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// The same file saved as UTF-8: `Name: Café`.
+    /// ```
     pub struct InvalidUtf8 {
         id: "invalid-utf8",
         summary: "file is not valid UTF-8",

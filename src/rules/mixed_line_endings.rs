@@ -9,6 +9,16 @@ declare_rule! {
     /// ## Why is this bad?
     /// Mixed endings usually come from an editor or a merge; they make diffs noisy and block scalars
     /// carry stray carriage returns.
+    ///
+    /// ## Example
+    /// ```text
+    /// Lines 1–10 end in `\r\n`, line 11 (pasted from another file) ends in `\n`.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// Normalise the file to one line ending (for example with `.gitattributes`: `*.yaml text eol=lf`).
+    /// ```
     pub struct MixedLineEndings {
         id: "mixed-line-endings",
         summary: "file mixes CRLF and LF line endings",

@@ -66,8 +66,32 @@ impl RuleMeta {
         Finding::new(self.id, self.severity, location, message)
     }
 
+    /// The page `rules/<id>.md`, generated from the doc comment.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# `{}`\n\n{}\n\n", self.id, capitalise(self.summary));
+        out.push_str(&format!(
+            "- Default severity: **{}**\n- Since: {}\n- Invalid input (exit 6) when reported as an error: {}\n\n",
+            self.severity,
+            self.since,
+            if self.invalid_input { "yes" } else { "no" }
+        ));
+        out.push_str(&self.documentation());
+        out.push_str("\n## Suppressing\n\n```yaml\nkey: value # gatelint: ignore[");
+        out.push_str(self.id.as_str());
+        out.push_str("] reason\n```\n\nThis page is generated from the rule's source; edit the doc comment there.\n");
+        out
+    }
+
     pub fn help_uri(&self) -> String {
         format!("{}/{}.md", DOCS_BASE, self.id)
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
     }
 }
 

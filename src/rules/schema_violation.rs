@@ -9,6 +9,16 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The file does not describe a configuration the service accepts.
+    ///
+    /// ## Example
+    /// ```text
+    /// A Gait rule name that is empty after trimming, where the schema requires a non-empty string.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// Give the value the shape the schema's description asks for.
+    /// ```
     pub struct SchemaViolation {
         id: "schema-violation",
         summary: "value violates the schema",
