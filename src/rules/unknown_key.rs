@@ -49,10 +49,37 @@ impl Rule for UnknownKey {
                 cx.at(issue.span, issue.pointer.clone()),
                 issue.message.clone(),
             );
-            if let Some(suggestion) = suggestion {
+            if let Some(hint) = legacy_gait_field(cx, &issue.pointer) {
+                finding = finding.with_help(hint);
+            } else if let Some(suggestion) = suggestion {
                 finding = finding.with_help(format!("did you mean `{suggestion}`?"));
             }
             out.push(finding);
         }
     }
+}
+
+/// Gait's loader names a replacement for each field of the retired policy proposal.
+fn legacy_gait_field(cx: &FileContext<'_>, pointer: &str) -> Option<&'static str> {
+    let kind = cx.classified.map(|classified| classified.kind);
+    if kind != Some(crate::classify::FileKind::GaitPolicy) {
+        return None;
+    }
+    Some(match pointer {
+        "/version" => {
+            "legacy policy field: use `schema_id: gait.gate.policy` and `schema_version: 1.0.0`"
+        }
+        "/name" => {
+            "legacy policy field: remove the top-level name; rule names stay under `rules[].name`"
+        }
+        "/boundaries" => "legacy policy field: express boundaries as `rules` or `mcp_trust`",
+        "/defaults" => "legacy policy field: use `default_verdict` and `fail_closed`",
+        "/trust_sources" => {
+            "legacy policy field: render external trust data to a local `mcp_trust.snapshot`"
+        }
+        "/unknown_server" => {
+            "legacy policy field: enforce unknown servers through `mcp_trust.action` with snapshot coverage"
+        }
+        _ => return None,
+    })
 }
