@@ -1,5 +1,13 @@
 //! The pipeline flows one way: a module may use only earlier stages and the leaf vocabularies.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
 use std::path::Path;
 
 /// Stages in pipeline order. A module may import modules of the same or an earlier rank.

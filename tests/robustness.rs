@@ -1,5 +1,13 @@
 //! No input makes parsing, classification, binding or validation panic or hang.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
 use gatelint::app::analyze_text;
 use gatelint::parse::{self, Format};
 use proptest::prelude::*;

@@ -2,6 +2,14 @@
 //! produce (and its "use instead" blocks do not produce) the finding, the registry lists every
 //! rule file, and `rules/<id>.md` is up to date (`GATELINT_UPDATE_DOCS=1` rewrites it).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
