@@ -108,7 +108,13 @@ impl<'a> Builder<'a> {
                 Err(error) => {
                     let at = self.byte(error.marker().index());
                     let message = error.info().to_owned();
-                    self.issue(IssueKind::Syntax { message }, Span::new(at, at + 1));
+                    // The scanner looks ahead and may meet its own nesting limit first.
+                    let kind = if message.contains("recursion limit") {
+                        IssueKind::TooDeep
+                    } else {
+                        IssueKind::Syntax { message }
+                    };
+                    self.issue(kind, Span::new(at, at + 1));
                     self.root = None;
                     break;
                 }

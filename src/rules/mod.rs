@@ -2,10 +2,36 @@
 //! comment is its documentation (sections *What it does*, *Why is this bad?*, *Example*, *Use
 //! instead*), rendered to `rules/<id>.md` and shown by `gatelint rule <id>`.
 
+pub mod alias_limit;
+pub mod byte_order_mark;
+pub mod case_duplicate_key;
+pub mod duplicate_key;
+pub mod gate_multiple_roots;
+pub mod gate_undocumented_root;
+pub mod input_too_large;
+pub mod invalid_type;
+pub mod invalid_utf8;
+pub mod invalid_value;
+pub mod missing_required_key;
+pub mod mixed_line_endings;
+pub mod multiple_documents;
+pub mod nesting_too_deep;
+pub mod non_finite_number;
+pub mod non_scalar_key;
+pub mod out_of_range;
 pub mod registry;
+pub mod schema_violation;
 pub mod suppress;
+pub mod syntax_error;
+pub mod unknown_key;
+pub mod unused_suppression;
 
+use crate::classify::{Classified, Section};
 use crate::finding::{Finding, Location, RuleId, Severity};
+use crate::parse::{Node, ParseIssue};
+use crate::schema::SchemaIssue;
+use crate::source::SourceFile;
+use crate::span::Span;
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -19,6 +45,9 @@ pub struct RuleMeta {
     pub docs: &'static str,
     /// Extra SARIF `security-severity` (0.0–10.0) where the rule guards a security decision.
     pub security_severity: Option<&'static str>,
+    /// Whether a finding of this rule (at error severity) means the input is invalid (exit 6)
+    /// rather than merely unsafe (exit 3).
+    pub invalid_input: bool,
 }
 
 impl RuleMeta {
@@ -37,8 +66,32 @@ impl RuleMeta {
         Finding::new(self.id, self.severity, location, message)
     }
 
+    /// The page `rules/<id>.md`, generated from the doc comment.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# `{}`\n\n{}\n\n", self.id, capitalise(self.summary));
+        out.push_str(&format!(
+            "- Default severity: **{}**\n- Since: {}\n- Invalid input (exit 6) when reported as an error: {}\n\n",
+            self.severity,
+            self.since,
+            if self.invalid_input { "yes" } else { "no" }
+        ));
+        out.push_str(&self.documentation());
+        out.push_str("\n## Suppressing\n\n```yaml\nkey: value # gatelint: ignore[");
+        out.push_str(self.id.as_str());
+        out.push_str("] reason\n```\n\nThis page is generated from the rule's source; edit the doc comment there.\n");
+        out
+    }
+
     pub fn help_uri(&self) -> String {
         format!("{}/{}.md", DOCS_BASE, self.id)
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
     }
 }
 
@@ -68,6 +121,7 @@ macro_rules! declare_rule {
             summary: $summary:literal,
             severity: $severity:ident,
             since: $since:literal
+            $(, invalid_input: $invalid:literal)?
             $(, security_severity: $security:literal)?
             $(,)?
         }
@@ -83,12 +137,57 @@ macro_rules! declare_rule {
                 since: $since,
                 docs: concat!($($doc, "\n"),*),
                 security_severity: $crate::declare_rule!(@security $($security)?),
+                invalid_input: $crate::declare_rule!(@invalid $($invalid)?),
             };
         }
+
+        impl $crate::rules::Declared for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
+        }
     };
+    (@invalid) => { false };
+    (@invalid $invalid:literal) => { $invalid };
     (@security) => { None };
     (@security $security:literal) => { Some($security) };
 }
 
 /// Collects the findings of one rule run.
 pub type Sink = Vec<Finding>;
+
+/// Implemented by [`declare_rule!`].
+pub trait Declared {
+    fn meta(&self) -> &'static RuleMeta;
+}
+
+/// A rule's checks. Each hook defaults to nothing, so a rule implements only what it reads.
+pub trait Rule: Declared + Sync {
+    /// Checks one scanned file.
+    fn check_file(&self, _cx: &FileContext<'_>, _out: &mut Sink) {}
+}
+
+/// What the rules see of one scanned file.
+#[derive(Clone, Copy, Debug)]
+pub struct FileContext<'a> {
+    pub source: &'a SourceFile,
+    pub parse_issues: &'a [ParseIssue],
+    pub schema_issues: &'a [SchemaIssue],
+    pub classified: Option<&'a Classified>,
+    /// The bound tree of each section (canonical key spelling), in section order.
+    pub sections: &'a [BoundSection],
+}
+
+/// One section of a file after binding.
+#[derive(Clone, Debug)]
+pub struct BoundSection {
+    pub section: Section,
+    pub node: Node,
+}
+
+impl FileContext<'_> {
+    /// A location in this file.
+    pub fn at(&self, span: Span, pointer: impl Into<String>) -> Location {
+        Location::new(self.source.path.clone(), span, pointer)
+    }
+}

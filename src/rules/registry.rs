@@ -1,10 +1,41 @@
 //! Every rule, in order. A test checks this list against the files in `src/rules/`.
 
-use super::RuleMeta;
+use super::*;
+use super::{Rule, RuleMeta};
 
-/// All rules, in documentation order.
-pub static RULES: &[&RuleMeta] = &[];
+/// All rules, in documentation order: input (syntax, schema) first, then structure.
+pub static RULES: &[&dyn Rule] = &[
+    &syntax_error::SyntaxError,
+    &duplicate_key::DuplicateKey,
+    &multiple_documents::MultipleDocuments,
+    &alias_limit::AliasLimit,
+    &nesting_too_deep::NestingTooDeep,
+    &invalid_utf8::InvalidUtf8,
+    &input_too_large::InputTooLarge,
+    &non_scalar_key::NonScalarKey,
+    &byte_order_mark::ByteOrderMark,
+    &mixed_line_endings::MixedLineEndings,
+    &non_finite_number::NonFiniteNumber,
+    &unknown_key::UnknownKey,
+    &case_duplicate_key::CaseDuplicateKey,
+    &invalid_type::InvalidType,
+    &invalid_value::InvalidValue,
+    &out_of_range::OutOfRange,
+    &missing_required_key::MissingRequiredKey,
+    &schema_violation::SchemaViolation,
+    &gate_multiple_roots::GateMultipleRoots,
+    &gate_undocumented_root::GateUndocumentedRoot,
+    &unused_suppression::UnusedSuppression,
+];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
-    RULES.iter().copied().find(|rule| rule.id.as_str() == id)
+    RULES
+        .iter()
+        .map(|rule| rule.meta())
+        .find(|meta| meta.id.as_str() == id)
+}
+
+/// Metadata of every rule.
+pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES.iter().map(|rule| rule.meta())
 }

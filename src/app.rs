@@ -1,0 +1,512 @@
+//! The orchestrator: the one place that knows every stage.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::classify::{self, Classified, FileKind};
+use crate::config::{self, Config};
+use crate::discover::{self, Candidate, Excludes};
+use crate::exit::Exit;
+use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::parse::{self, Document, Format, ParseIssue};
+use crate::report::{Report, ScannedFile, Skipped};
+use crate::rules::{BoundSection, FileContext, RuleMeta, registry, suppress};
+use crate::schema::{self, SchemaIssue, Target};
+use crate::source::SourceFile;
+use crate::span::Span;
+
+/// What `check` and `validate` are asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `None` = the config's `fail-on`, else `error`.
+    pub fail_on: Option<FailOn>,
+    pub allow_empty: bool,
+    pub exit_zero: bool,
+    /// `validate`: parse and schema rules only.
+    pub validate_only: bool,
+}
+
+/// The least severity that fails a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match text {
+            "never" => Some(FailOn::Never),
+            other => Severity::parse(other).map(FailOn::At),
+        }
+    }
+}
+
+/// Errors that end a run before any report (bad usage, unreadable config): exit 6.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
+    #[error("unknown rule `{id}`{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownRule {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error(
+        "nothing to check under `{0}` (no Stella Ops, Gait or fixture files found; pass --allow-empty to accept)"
+    )]
+    NothingToCheck(String),
+    #[error("cannot read config `{path}`: {message}")]
+    Config { path: String, message: String },
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaBug),
+}
+
+/// The outcome of checking one file.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub scanned: Option<ScannedFile>,
+    pub findings: Vec<Finding>,
+    pub skipped: Option<Skipped>,
+}
+
+fn format_of(display: &str) -> Option<Format> {
+    let lower = display.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".sample").unwrap_or(&lower);
+    if lower.ends_with(".json") || lower.ends_with(".jsonl") {
+        Some(Format::Json)
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        Some(Format::Yaml)
+    } else {
+        None
+    }
+}
+
+/// Reads and analyses one candidate file.
+pub fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome {
+    let bytes = match read_bounded(&candidate.path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            return FileOutcome {
+                skipped: Some(Skipped {
+                    path: candidate.display.clone(),
+                    reason: message,
+                }),
+                ..FileOutcome::default()
+            };
+        }
+    };
+    let (text, utf8_issue) = parse::decode(&bytes);
+    analyze_text(
+        &candidate.display,
+        &text,
+        utf8_issue,
+        candidate.explicit,
+        validate_only,
+    )
+}
+
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read: {error}"))?;
+    let mut bytes = Vec::new();
+    file.take(parse::MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read: {error}"))?;
+    Ok(bytes)
+}
+
+/// Analyses one file's text: parse, classify, bind and validate each section, run the file
+/// rules, apply inline suppressions.
+pub fn analyze_text(
+    display: &str,
+    text: &str,
+    utf8_issue: Option<ParseIssue>,
+    explicit: bool,
+    validate_only: bool,
+) -> FileOutcome {
+    let skip = |reason: &str| FileOutcome {
+        skipped: explicit.then(|| Skipped {
+            path: display.to_owned(),
+            reason: reason.to_owned(),
+        }),
+        ..FileOutcome::default()
+    };
+    let by_name = classify::by_name(display);
+    if by_name.is_none()
+        && (classify::is_scenario_bookkeeping(display) || !classify::may_be_interesting(text))
+    {
+        return skip("not a policy-gate file");
+    }
+    let source = SourceFile::new(display, text);
+    let mut parse_issues: Vec<ParseIssue> = utf8_issue.into_iter().collect();
+    let mut schema_issues: Vec<SchemaIssue> = Vec::new();
+    let mut sections: Vec<BoundSection> = Vec::new();
+    let classified: Option<Classified>;
+
+    if by_name == Some(FileKind::Config) {
+        let document = config::parse_toml(text);
+        parse_issues.extend(document.issues);
+        if let Some(root) = document.root {
+            check_section(
+                &root,
+                "",
+                Target::Config,
+                &mut schema_issues,
+                &mut sections,
+                None,
+            );
+        }
+        classified = Some(Classified {
+            kind: FileKind::Config,
+            sections: Vec::new(),
+        });
+    } else if display.to_ascii_lowercase().ends_with(".jsonl") {
+        let kind = by_name.or_else(|| jsonl_kind(text));
+        let Some(kind) = kind else {
+            return skip("not a policy-gate file");
+        };
+        for (start, line) in jsonl_lines(text) {
+            let document = parse::json::parse(line, start);
+            parse_issues.extend(document.issues);
+            if kind == FileKind::GaitIntents
+                && let Some(root) = document.root
+            {
+                check_section(
+                    &root,
+                    "",
+                    Target::GaitIntent,
+                    &mut schema_issues,
+                    &mut Vec::new(),
+                    None,
+                );
+            }
+        }
+        classified = Some(Classified {
+            kind,
+            sections: Vec::new(),
+        });
+    } else {
+        let Some(format) = format_of(display) else {
+            return skip("not a YAML or JSON file");
+        };
+        let Document { root, issues } = if parse_issues.is_empty() {
+            parse::parse(text, format)
+        } else {
+            Document::default()
+        };
+        parse_issues.extend(issues);
+        classified = match &root {
+            Some(root) => classify::by_content(display, root),
+            // Unparseable: report it when its name says it is ours, or it mentions our keys.
+            None => Some(Classified {
+                kind: by_name.unwrap_or(FileKind::StellaOps),
+                sections: Vec::new(),
+            }),
+        };
+        let Some(found) = &classified else {
+            return skip("not a policy-gate file");
+        };
+        let usable = !parse_issues.iter().any(ParseIssue::is_fatal);
+        if let (Some(root), true) = (&root, usable) {
+            for section in &found.sections {
+                let Some(node) = parse::pointer::resolve(root, &section.pointer) else {
+                    continue;
+                };
+                check_section(
+                    node.node,
+                    &section.pointer,
+                    section.target,
+                    &mut schema_issues,
+                    &mut sections,
+                    Some(section.clone()),
+                );
+            }
+        }
+    }
+    let Some(classified) = classified else {
+        return skip("not a policy-gate file");
+    };
+    let cx = FileContext {
+        source: &source,
+        parse_issues: &parse_issues,
+        schema_issues: &schema_issues,
+        classified: Some(&classified),
+        sections: &sections,
+    };
+    let mut findings = Vec::new();
+    for rule in registry::RULES {
+        if validate_only && !rule.meta().invalid_input {
+            continue;
+        }
+        rule.check_file(&cx, &mut findings);
+    }
+    let findings = suppress::apply(&source, findings, |id| registry::find(id).is_some());
+    FileOutcome {
+        scanned: Some(ScannedFile {
+            source,
+            kind: classified.kind.name(),
+        }),
+        findings,
+        skipped: None,
+    }
+}
+
+fn check_section(
+    node: &parse::Node,
+    pointer: &str,
+    target: Target,
+    issues: &mut Vec<SchemaIssue>,
+    sections: &mut Vec<BoundSection>,
+    section: Option<classify::Section>,
+) {
+    match schema::check(node, pointer, target) {
+        Ok(checked) => {
+            issues.extend(checked.issues);
+            if let Some(section) = section {
+                sections.push(BoundSection {
+                    section,
+                    node: checked.bound,
+                });
+            }
+        }
+        Err(bug) => issues.push(SchemaIssue {
+            kind: schema::IssueKind::Other,
+            span: Span::at(0),
+            pointer: pointer.to_owned(),
+            message: bug.to_string(),
+        }),
+    }
+}
+
+/// Non-empty lines of a JSONL text with their byte offsets.
+fn jsonl_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        (!trimmed.trim().is_empty()).then_some((start, trimmed))
+    })
+}
+
+/// A `.jsonl` of Gait intents: its first object has a `tool_name`.
+fn jsonl_kind(text: &str) -> Option<FileKind> {
+    let (start, line) = jsonl_lines(text).next()?;
+    let document = parse::json::parse(line, start);
+    let root = document.root?;
+    root.get("tool_name").map(|_| FileKind::GaitIntents)
+}
+
+/// Resolves the configuration: `--config`, else `gatelint.toml` in the working directory.
+pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcome>), UsageError> {
+    let path = match explicit {
+        Some(path) => Some(path),
+        None => config::default_path(),
+    };
+    let Some(path) = path else {
+        return Ok((Config::default(), None));
+    };
+    let display = discover::display_path(path);
+    let bytes = read_bounded(path).map_err(|message| UsageError::Config {
+        path: display.clone(),
+        message,
+    })?;
+    let (text, utf8) = parse::decode(&bytes);
+    let mut outcome = analyze_text(&display, &text, utf8, true, true);
+    if outcome.scanned.is_none() {
+        // A config under another name: analyse it as a config all the same.
+        outcome = analyze_text("gatelint.toml", &text, None, true, true);
+        if let Some(scanned) = &mut outcome.scanned {
+            scanned.source.path = Arc::from(display.as_str());
+        }
+        for finding in &mut outcome.findings {
+            finding.primary.path = Arc::from(display.as_str());
+        }
+    }
+    let invalid = outcome
+        .findings
+        .iter()
+        .any(|finding| finding.severity == Severity::Error);
+    let config = if invalid {
+        Config::default()
+    } else {
+        let document = config::parse_toml(&text);
+        document
+            .root
+            .as_ref()
+            .map(config::from_node)
+            .transpose()
+            .map_err(|message| UsageError::Config {
+                path: display.clone(),
+                message,
+            })?
+            .unwrap_or_default()
+    };
+    Ok((config, Some(outcome)))
+}
+
+fn check_rule_ids(ids: &[String]) -> Result<(), UsageError> {
+    for id in ids {
+        if id == "all" || registry::find(id).is_some() {
+            continue;
+        }
+        let suggestion = crate::schema::suggest(id, registry::all().map(|meta| meta.id.as_str()));
+        return Err(UsageError::UnknownRule {
+            id: id.clone(),
+            suggestion,
+        });
+    }
+    Ok(())
+}
+
+/// Runs `check` (or `validate`) and builds the report.
+pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
+    let (config, config_outcome) = load_config(options.config.as_deref())?;
+    let select: Vec<String> = options
+        .select
+        .iter()
+        .chain(&config.select)
+        .cloned()
+        .collect();
+    let ignore: Vec<String> = options
+        .ignore
+        .iter()
+        .chain(&config.ignore)
+        .cloned()
+        .collect();
+    check_rule_ids(&select)?;
+    check_rule_ids(&ignore)?;
+    for id in config.severity.keys() {
+        check_rule_ids(std::slice::from_ref(id))?;
+    }
+    let fail_on = options
+        .fail_on
+        .or_else(|| config.fail_on.as_deref().and_then(FailOn::parse))
+        .unwrap_or(FailOn::At(Severity::Error));
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let excludes = Excludes::new(&config.exclude)?;
+    let candidates = discover::discover(&paths, &excludes)?;
+    let outcomes: Vec<FileOutcome> = candidates
+        .par_iter()
+        .map(|candidate| analyze_candidate(candidate, options.validate_only))
+        .collect();
+
+    let mut files = BTreeMap::new();
+    let mut findings = Vec::new();
+    let mut skipped = Vec::new();
+    for outcome in config_outcome.into_iter().chain(outcomes) {
+        if let Some(scanned) = outcome.scanned {
+            files.insert(scanned.source.path.clone(), scanned);
+        }
+        findings.extend(outcome.findings);
+        skipped.extend(outcome.skipped);
+    }
+    let walked_dirs: Vec<&PathBuf> = paths.iter().filter(|path| path.is_dir()).collect();
+    if files.is_empty() && !walked_dirs.is_empty() && !options.allow_empty {
+        let names: Vec<String> = walked_dirs
+            .iter()
+            .map(|path| discover::display_path(path))
+            .collect();
+        return Err(UsageError::NothingToCheck(names.join("`, `")));
+    }
+
+    let findings = filter_findings(findings, &select, &ignore, &config);
+    let mut rules = BTreeMap::new();
+    for meta in registry::all() {
+        rules.insert(meta.id, meta);
+    }
+    let mut exit = Exit::Success;
+    for finding in &findings {
+        let invalid = registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input);
+        if invalid && finding.severity == Severity::Error {
+            exit = exit.max(Exit::InvalidInput);
+        } else if let FailOn::At(threshold) = fail_on
+            && finding.severity >= threshold
+        {
+            exit = exit.max(Exit::Blocked);
+        }
+    }
+    if options.exit_zero {
+        exit = Exit::Success;
+    }
+    skipped.sort();
+    Ok(Report {
+        command: if options.validate_only {
+            "validate"
+        } else {
+            "check"
+        },
+        files,
+        findings,
+        rules,
+        skipped,
+        cases: Vec::new(),
+        fail_on: match fail_on {
+            FailOn::At(severity) => Some(severity),
+            FailOn::Never => None,
+        },
+        exit,
+    })
+}
+
+/// Applies `--select`/`--ignore`, config ignores and severity overrides, then sorts.
+fn filter_findings(
+    findings: Vec<Finding>,
+    select: &[String],
+    ignore: &[String],
+    config: &Config,
+) -> Vec<Finding> {
+    let selected = |id: &str| {
+        let chosen = select.is_empty() || select.iter().any(|rule| rule == id || rule == "all");
+        let dropped = ignore.iter().any(|rule| rule == id || rule == "all");
+        chosen && !dropped
+    };
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter(|finding| selected(finding.rule.as_str()))
+        .filter(|finding| !ignored_by_config(config, &finding.primary, finding.rule.as_str()))
+        .map(|mut finding| {
+            if let Some(severity) = config.severity_override(finding.rule.as_str()) {
+                finding.severity = severity;
+            }
+            finding
+        })
+        .collect();
+    sort_findings(&mut out);
+    out
+}
+
+fn ignored_by_config(config: &Config, location: &Location, rule: &str) -> bool {
+    config.ignores.iter().any(|entry| {
+        if entry.rule != rule && entry.rule != "all" {
+            return false;
+        }
+        let path_matches = globset::Glob::new(&entry.path)
+            .map(|glob| glob.compile_matcher().is_match(location.path.as_ref()))
+            .unwrap_or(false);
+        let key_matches = entry.key.as_deref().is_none_or(|key| {
+            location.pointer == key || location.pointer.starts_with(&format!("{key}/"))
+        });
+        path_matches && key_matches
+    })
+}
+
+/// Rule metadata by id, for `gatelint rule ID`.
+pub fn rule(id: &str) -> Result<&'static RuleMeta, UsageError> {
+    registry::find(id).ok_or_else(|| UsageError::UnknownRule {
+        id: id.to_owned(),
+        suggestion: crate::schema::suggest(id, registry::all().map(|meta| meta.id.as_str())),
+    })
+}

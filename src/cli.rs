@@ -1,0 +1,353 @@
+//! The command line: argument parsing and dispatch to [`crate::app`].
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{
+    ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
+
+use crate::app::{self, CheckOptions, FailOn};
+use crate::exit::Exit;
+use crate::finding::Severity;
+use crate::report::{self, OutputFormat, Report};
+use crate::rules::registry;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gatelint",
+    version,
+    about = "Static analysis for policy-gate configuration (Stella Ops gates, Gait policies)",
+    long_about = None,
+    after_help = "Exit codes: 0 ok, 1 internal error, 3 findings at or above --fail-on (check) or block (eval), \
+4 approval required (eval), 5 fixture regression, 6 invalid input or usage."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Discover, validate and lint every policy-gate file under PATH (default `.`).
+    Check(CheckArgs),
+    /// Strict parse and schema validation only; exits 6 on any invalid file.
+    Validate(CheckArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show one rule's documentation.
+    Rule {
+        /// The rule id, e.g. `unknown-key`.
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Human => OutputFormat::Human,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Sarif => OutputFormat::Sarif,
+            FormatArg::Github => OutputFormat::Github,
+            FormatArg::Junit => OutputFormat::Junit,
+            FormatArg::Markdown => OutputFormat::Markdown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(fail_on: FailOnArg) -> Self {
+        match fail_on {
+            FailOnArg::Error => FailOn::At(Severity::Error),
+            FailOnArg::Warning => FailOn::At(Severity::Warning),
+            FailOnArg::Note => FailOn::At(Severity::Note),
+            FailOnArg::Never => FailOn::Never,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output selection shared by every command that reports.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format; repeat for several outputs. Each `--output` writes the `--format` just
+    /// before it; a format without `--output` goes to standard output.
+    #[arg(long = "format", value_enum, action = ArgAction::Append)]
+    pub formats: Vec<FormatArg>,
+    /// File for the preceding `--format` (written whole, replacing the file).
+    #[arg(long = "output", action = ArgAction::Append)]
+    pub outputs: Vec<PathBuf>,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Fail (exit 3) on findings at or above this severity.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Always exit 0 unless gatelint itself fails.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Configuration file (default: `gatelint.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Report only these rules (repeatable).
+    #[arg(long, action = ArgAction::Append)]
+    pub select: Vec<String>,
+    /// Never report these rules (repeatable).
+    #[arg(long, action = ArgAction::Append)]
+    pub ignore: Vec<String>,
+    /// Accept a directory scan that finds nothing to check.
+    #[arg(long)]
+    pub allow_empty: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print the rules as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One output destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    pub format: OutputFormat,
+    pub file: Option<PathBuf>,
+}
+
+/// Pairs each `--output` with the `--format` before it, using argument positions.
+fn destinations(matches: &ArgMatches, args: &OutputArgs) -> Result<Vec<Destination>, String> {
+    let format_positions: Vec<usize> = matches
+        .indices_of("formats")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let output_positions: Vec<usize> = matches
+        .indices_of("outputs")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let mut out: Vec<Destination> = args
+        .formats
+        .iter()
+        .map(|format| Destination {
+            format: (*format).into(),
+            file: None,
+        })
+        .collect();
+    for (output, position) in args.outputs.iter().zip(output_positions) {
+        let owner = format_positions
+            .iter()
+            .rposition(|format_position| *format_position < position)
+            .ok_or_else(|| format!("`--output {}` must follow a `--format`", output.display()))?;
+        let slot = out
+            .get_mut(owner)
+            .ok_or_else(|| "mismatched --format and --output".to_owned())?;
+        if slot.file.is_some() {
+            return Err(format!(
+                "`--format {}` has two `--output` files",
+                slot.format.as_str()
+            ));
+        }
+        slot.file = Some(output.clone());
+    }
+    if out.is_empty() {
+        out.push(Destination {
+            format: OutputFormat::Human,
+            file: None,
+        });
+    }
+    Ok(out)
+}
+
+fn use_color(choice: ColorArg) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}
+
+/// Writes a report to each destination. A file is written whole through a temporary file
+/// beside it, so a reader never sees half a report.
+fn emit(report: &Report, destinations: &[Destination], color: bool) -> Result<(), String> {
+    for destination in destinations {
+        match &destination.file {
+            None => {
+                let text = report::render(report, destination.format, color);
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|()| stdout.flush())
+                    .map_err(|error| format!("cannot write output: {error}"))?;
+            }
+            Some(path) => {
+                let text = report::render(report, destination.format, false);
+                write_file(path, &text)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+    // The job summary is appended to by every step of a job.
+    if std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|summary| summary == path.as_os_str()) {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
+        return file
+            .write_all(text.as_bytes())
+            .map_err(|error| format!("cannot write `{}`: {error}", path.display()));
+    }
+    let directory = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_owned());
+    let temporary = directory.join(format!(".{name}.gatelint-tmp"));
+    std::fs::write(&temporary, text)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|error| format!("cannot write `{}`: {error}", path.display()))
+}
+
+fn usage_error(message: &str) -> Exit {
+    eprintln!("gatelint: error: {message}");
+    Exit::InvalidInput
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> Exit {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => {
+            let exit = if error.use_stderr() {
+                Exit::InvalidInput
+            } else {
+                Exit::Success
+            };
+            let _ = error.print();
+            return exit;
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    let sub = matches.subcommand().map(|(_, sub)| sub);
+    match cli.command {
+        Command::Check(args) => check(&args, sub, false),
+        Command::Validate(args) => check(&args, sub, true),
+        Command::Rules(args) => rules(&args),
+        Command::Rule { id } => match app::rule(&id) {
+            Ok(meta) => {
+                print!(
+                    "# {}\n\n{}\n\n{}",
+                    meta.id,
+                    meta.summary,
+                    meta.documentation()
+                );
+                println!(
+                    "\nDefault severity: {}. Since: {}.",
+                    meta.severity, meta.since
+                );
+                Exit::Success
+            }
+            Err(error) => usage_error(&error.to_string()),
+        },
+    }
+}
+
+fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) -> Exit {
+    let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
+        Some(Ok(destinations)) => destinations,
+        Some(Err(message)) => return usage_error(&message),
+        None => return Exit::Internal,
+    };
+    let options = CheckOptions {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.map(FailOn::from),
+        allow_empty: args.allow_empty,
+        exit_zero: args.exit_zero,
+        validate_only,
+    };
+    let report = match app::run_check(&options) {
+        Ok(report) => report,
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    if let Err(message) = emit(&report, &destinations, use_color(args.output.color)) {
+        eprintln!("gatelint: error: {message}");
+        return Exit::Internal;
+    }
+    report.exit
+}
+
+fn rules(args: &RulesArgs) -> Exit {
+    if args.json {
+        let list: Vec<serde_json::Value> = registry::all()
+            .map(|meta| {
+                serde_json::json!({
+                    "id": meta.id.as_str(),
+                    "summary": meta.summary,
+                    "severity": meta.severity.as_str(),
+                    "since": meta.since,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+        return Exit::Success;
+    }
+    let width = registry::all()
+        .map(|meta| meta.id.as_str().len())
+        .max()
+        .unwrap_or(0);
+    for meta in registry::all() {
+        println!(
+            "{:width$}  {:7}  {}",
+            meta.id.as_str(),
+            meta.severity.as_str(),
+            meta.summary
+        );
+    }
+    Exit::Success
+}

@@ -1,0 +1,167 @@
+//! Finds the files to check: walks the given paths (honouring `.gitignore` and the config's
+//! excludes, never following symlinks), and keeps the files whose names can hold a policy-gate
+//! configuration. What they are is decided from their content by `classify`.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// A file to read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// `/`-separated path relative to the working directory (or as given), used in reports.
+    pub display: String,
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Named on the command line (a pre-commit file argument) rather than found by a walk.
+    pub explicit: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("path `{0}` does not exist")]
+    Missing(String),
+    #[error("invalid exclude pattern `{pattern}`: {message}")]
+    BadPattern { pattern: String, message: String },
+}
+
+/// Paths and patterns to leave out.
+#[derive(Clone, Debug, Default)]
+pub struct Excludes {
+    set: Option<GlobSet>,
+}
+
+impl Excludes {
+    pub fn new(patterns: &[String]) -> Result<Self, DiscoverError> {
+        if patterns.is_empty() {
+            return Ok(Excludes::default());
+        }
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
+            for variant in [trimmed.to_owned(), format!("{trimmed}/**")] {
+                let glob = Glob::new(&variant).map_err(|error| DiscoverError::BadPattern {
+                    pattern: pattern.clone(),
+                    message: error.kind().to_string(),
+                })?;
+                builder.add(glob);
+            }
+        }
+        let set = builder.build().map_err(|error| DiscoverError::BadPattern {
+            pattern: patterns.join(", "),
+            message: error.kind().to_string(),
+        })?;
+        Ok(Excludes { set: Some(set) })
+    }
+
+    pub fn matches(&self, display: &str) -> bool {
+        self.set
+            .as_ref()
+            .is_some_and(|set| set.is_match(display.trim_start_matches("./")))
+    }
+}
+
+/// Whether a file name can hold something gatelint reads.
+pub fn interesting_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "gatelint.toml"
+        || lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || lower.ends_with(".json")
+        || lower.ends_with(".jsonl")
+        || lower.ends_with(".yaml.sample")
+        || lower.ends_with(".yml.sample")
+        || lower.ends_with(".json.sample")
+}
+
+/// Everything under `paths`, sorted and de-duplicated. A named file is kept whatever its name
+/// (classification decides); a directory is walked.
+pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Result<Vec<Candidate>, DiscoverError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::symlink_metadata(path)
+            .map_err(|_| DiscoverError::Missing(path.display().to_string()))?;
+        if meta.is_file() || (meta.file_type().is_symlink() && path.is_file()) {
+            let display = display_path(path);
+            if !excludes.matches(&display) {
+                out.push(Candidate {
+                    display,
+                    path: path.clone(),
+                    explicit: true,
+                });
+            }
+            continue;
+        }
+        walk(path, excludes, &mut out);
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.display == b.display);
+    Ok(out)
+}
+
+fn walk(root: &Path, excludes: &Excludes, out: &mut Vec<Candidate>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .parents(true)
+        .filter_entry(|entry| entry.file_name() != ".git" && entry.file_name() != "node_modules")
+        .build();
+    for entry in walker.flatten() {
+        // Symlinks are never followed, so nothing outside the root is read.
+        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if !interesting_name(&name) {
+            continue;
+        }
+        let display = display_path(entry.path());
+        if excludes.matches(&display) {
+            continue;
+        }
+        out.push(Candidate {
+            display,
+            path: entry.path().to_path_buf(),
+            explicit: false,
+        });
+    }
+}
+
+/// A `/`-separated, relative display form of `path`.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let trimmed = text.trim_start_matches("./");
+    if trimmed.is_empty() {
+        ".".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(interesting_name("policy-gates.yaml.sample"));
+        assert!(interesting_name("appsettings.Production.json"));
+        assert!(interesting_name("intents.jsonl"));
+        assert!(interesting_name("gatelint.toml"));
+        assert!(!interesting_name("Cargo.toml"));
+        assert!(!interesting_name("main.rs"));
+    }
+
+    #[test]
+    fn excludes_match_directories_and_globs() {
+        let excludes =
+            Excludes::new(&["vendor".to_owned(), "**/*.bak.yaml".to_owned()]).unwrap_or_default();
+        assert!(excludes.matches("vendor/a.yaml"));
+        assert!(excludes.matches("x/y.bak.yaml"));
+        assert!(!excludes.matches("src/a.yaml"));
+    }
+}

@@ -1,0 +1,373 @@
+//! Embedded JSON Schemas, compiled once, and the binder that reads a spanned tree the way the
+//! consuming service does (case-insensitive .NET keys, Gait's lower-trimmed enums) before the
+//! schema validator sees it. Every issue keeps the span of the offending key or value.
+
+mod bind;
+
+use std::sync::OnceLock;
+
+pub use bind::{bind, suggest};
+
+use crate::parse::{Node, pointer};
+use crate::span::Span;
+
+/// The schema files in `schemas/`, embedded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SchemaFile {
+    StellaOpsGates,
+    StellaOpsDeterminization,
+    GaitPolicy,
+    GaitIntent,
+    Config,
+}
+
+impl SchemaFile {
+    pub const ALL: [SchemaFile; 5] = [
+        SchemaFile::StellaOpsGates,
+        SchemaFile::StellaOpsDeterminization,
+        SchemaFile::GaitPolicy,
+        SchemaFile::GaitIntent,
+        SchemaFile::Config,
+    ];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            SchemaFile::StellaOpsGates => "stellaops-gates.schema.json",
+            SchemaFile::StellaOpsDeterminization => "stellaops-determinization.schema.json",
+            SchemaFile::GaitPolicy => "gait-policy.schema.json",
+            SchemaFile::GaitIntent => "gait-intent.schema.json",
+            SchemaFile::Config => "gatelint-config.schema.json",
+        }
+    }
+
+    pub fn text(self) -> &'static str {
+        match self {
+            SchemaFile::StellaOpsGates => include_str!("../../schemas/stellaops-gates.schema.json"),
+            SchemaFile::StellaOpsDeterminization => {
+                include_str!("../../schemas/stellaops-determinization.schema.json")
+            }
+            SchemaFile::GaitPolicy => include_str!("../../schemas/gait-policy.schema.json"),
+            SchemaFile::GaitIntent => include_str!("../../schemas/gait-intent.schema.json"),
+            SchemaFile::Config => include_str!("../../schemas/gatelint-config.schema.json"),
+        }
+    }
+}
+
+/// What one file (or one section of it) is validated against: a schema file, optionally one of
+/// its `$defs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// The sample-file style root (`version`, `trustLattice`, `gates`).
+    StellaOpsSample,
+    /// An appsettings `PolicyGates` or `Policy:Gates` section.
+    StellaOpsGatesSection,
+    StellaOpsDeterminization,
+    GaitPolicy,
+    GaitIntent,
+    Config,
+}
+
+impl Target {
+    const COUNT: usize = 6;
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+
+    pub fn schema_file(self) -> SchemaFile {
+        match self {
+            Target::StellaOpsSample | Target::StellaOpsGatesSection => SchemaFile::StellaOpsGates,
+            Target::StellaOpsDeterminization => SchemaFile::StellaOpsDeterminization,
+            Target::GaitPolicy => SchemaFile::GaitPolicy,
+            Target::GaitIntent => SchemaFile::GaitIntent,
+            Target::Config => SchemaFile::Config,
+        }
+    }
+
+    fn definition(self) -> Option<&'static str> {
+        match self {
+            Target::StellaOpsGatesSection => Some("PolicyGatesSection"),
+            _ => None,
+        }
+    }
+}
+
+/// A schema compiled for one target.
+pub struct Compiled {
+    /// The whole schema document (for `$ref` resolution while binding).
+    pub document: serde_json::Value,
+    /// The subschema the target starts at.
+    pub start: serde_json::Value,
+    pub case_insensitive: bool,
+    validator: jsonschema::Validator,
+}
+
+/// An embedded schema that does not compile is a bug in gatelint, not in the user's input.
+#[derive(Debug, thiserror::Error)]
+#[error("embedded schema `{file}` is invalid: {message}")]
+pub struct SchemaBug {
+    pub file: &'static str,
+    pub message: String,
+}
+
+static COMPILED: [OnceLock<Result<Compiled, String>>; Target::COUNT] =
+    [const { OnceLock::new() }; Target::COUNT];
+
+/// The compiled schema of `target`, compiled on first use and shared afterwards.
+pub fn compiled(target: Target) -> Result<&'static Compiled, SchemaBug> {
+    let slot = COMPILED.get(target.slot()).ok_or_else(|| SchemaBug {
+        file: target.schema_file().file_name(),
+        message: "no slot".to_owned(),
+    })?;
+    slot.get_or_init(|| compile(target))
+        .as_ref()
+        .map_err(|message| SchemaBug {
+            file: target.schema_file().file_name(),
+            message: message.clone(),
+        })
+}
+
+fn compile(target: Target) -> Result<Compiled, String> {
+    let file = target.schema_file();
+    let document: serde_json::Value =
+        serde_json::from_str(file.text()).map_err(|error| error.to_string())?;
+    let case_insensitive = document
+        .get("x-gatelint-keys")
+        .and_then(|value| value.as_str())
+        == Some("case-insensitive");
+    let (start, root_for_validation) = match target.definition() {
+        None => (document.clone(), document.clone()),
+        Some(name) => {
+            let start = document
+                .get("$defs")
+                .and_then(|defs| defs.get(name))
+                .cloned()
+                .ok_or_else(|| format!("missing `$defs/{name}`"))?;
+            let mut wrapper = document.clone();
+            if let Some(object) = wrapper.as_object_mut() {
+                object.retain(|key, _| key == "$schema" || key == "$defs" || key == "$id");
+                object.insert(
+                    "$ref".to_owned(),
+                    serde_json::Value::String(format!("#/$defs/{name}")),
+                );
+            }
+            (start, wrapper)
+        }
+    };
+    let validator = jsonschema::options()
+        .should_validate_formats(false)
+        .build(&root_for_validation)
+        .map_err(|error| error.to_string())?;
+    Ok(Compiled {
+        document,
+        start,
+        case_insensitive,
+        validator,
+    })
+}
+
+/// What is wrong with one key or value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IssueKind {
+    /// A key the schema does not know (the service would silently ignore it).
+    UnknownKey { suggestion: Option<String> },
+    /// The same key twice, spelled with different case (one silently shadows the other).
+    CaseDuplicate { first: Span },
+    /// A value of the wrong JSON type.
+    WrongType,
+    /// A value outside the allowed set.
+    InvalidEnum,
+    /// A number outside its documented range.
+    OutOfRange,
+    /// A required key is missing.
+    MissingRequired { key: String },
+    /// Any other schema violation.
+    Other,
+}
+
+/// One schema finding, located.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaIssue {
+    pub kind: IssueKind,
+    pub span: Span,
+    /// JSON pointer of the offending node (canonical key spelling).
+    pub pointer: String,
+    pub message: String,
+}
+
+/// The outcome of binding and validating one tree.
+#[derive(Debug)]
+pub struct Checked {
+    /// The tree as the service binds it (canonical key spelling, unknown keys dropped).
+    pub bound: Node,
+    pub issues: Vec<SchemaIssue>,
+}
+
+/// Binds `node` (found at `base` in its document) and validates it against `target`.
+pub fn check(node: &Node, base: &str, target: Target) -> Result<Checked, SchemaBug> {
+    let compiled = compiled(target)?;
+    let mut issues = Vec::new();
+    let bound = bind(node, compiled, base, &mut issues);
+    let instance = bound.to_json();
+    for error in compiled.validator.iter_errors(&instance) {
+        issues.push(locate(&bound, base, &error));
+    }
+    issues.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
+    issues.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    Ok(Checked { bound, issues })
+}
+
+/// Turns a validator error into an issue at the offending key or value.
+fn locate(bound: &Node, base: &str, error: &jsonschema::ValidationError<'_>) -> SchemaIssue {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    let relative = error.instance_path().as_str().to_owned();
+    let pointer = format!("{base}{relative}");
+    let target = pointer::resolve_nearest(bound, &relative);
+    let value_text = short_value(target.node);
+    let path = display_path(&pointer);
+    let (kind, span, message) = match error.kind() {
+        Kind::Required { property } => {
+            let key = property.as_str().unwrap_or_default().to_owned();
+            let message = format!("`{path}` is missing the required key `{key}`");
+            (
+                IssueKind::MissingRequired { key },
+                target.key.unwrap_or(target.node.span),
+                message,
+            )
+        }
+        Kind::Type { kind } => (
+            IssueKind::WrongType,
+            target.node.span,
+            format!(
+                "`{path}` must be {}, found {} {value_text}",
+                describe_type(kind),
+                target.node.type_name()
+            ),
+        ),
+        Kind::Enum { options } => (
+            IssueKind::InvalidEnum,
+            target.node.span,
+            format!(
+                "`{path}` has invalid value {value_text}; expected one of {}",
+                list_options(options)
+            ),
+        ),
+        Kind::Constant { expected_value } => (
+            IssueKind::InvalidEnum,
+            target.node.span,
+            format!("`{path}` must be {expected_value}, found {value_text}"),
+        ),
+        Kind::Minimum { limit } => range(target.node.span, &path, &value_text, ">=", limit),
+        Kind::Maximum { limit } => range(target.node.span, &path, &value_text, "<=", limit),
+        Kind::ExclusiveMinimum { limit } => range(target.node.span, &path, &value_text, ">", limit),
+        Kind::ExclusiveMaximum { limit } => range(target.node.span, &path, &value_text, "<", limit),
+        Kind::AdditionalProperties { unexpected } => {
+            let key = unexpected.first().cloned().unwrap_or_default();
+            let span = target
+                .node
+                .entry(&key)
+                .map_or(target.node.span, |entry| entry.key.span);
+            (
+                IssueKind::UnknownKey { suggestion: None },
+                span,
+                format!("unknown key `{key}` in `{path}`"),
+            )
+        }
+        _ => (
+            IssueKind::Other,
+            target.key.unwrap_or(target.node.span),
+            format!("`{path}`: {}", first_line(&error.to_string())),
+        ),
+    };
+    SchemaIssue {
+        kind,
+        span,
+        pointer,
+        message,
+    }
+}
+
+fn range(
+    span: Span,
+    path: &str,
+    value: &str,
+    relation: &str,
+    limit: &serde_json::Value,
+) -> (IssueKind, Span, String) {
+    (
+        IssueKind::OutOfRange,
+        span,
+        format!("`{path}` is {value}, outside its range (must be {relation} {limit})"),
+    )
+}
+
+fn describe_type(kind: &jsonschema::error::TypeKind) -> String {
+    use jsonschema::error::TypeKind;
+    match kind {
+        TypeKind::Single(single) => article(&single.to_string()),
+        TypeKind::Multiple(set) => {
+            let names: Vec<String> = set.iter().map(|single| single.to_string()).collect();
+            names.join(" or ")
+        }
+    }
+}
+
+fn article(name: &str) -> String {
+    match name {
+        "array" | "object" | "integer" => format!("an {name}"),
+        "null" => "null".to_owned(),
+        _ => format!("a {name}"),
+    }
+}
+
+fn list_options(options: &serde_json::Value) -> String {
+    match options.as_array() {
+        Some(items) => items
+            .iter()
+            .map(|item| match item.as_str() {
+                Some(text) => format!("`{text}`"),
+                None => format!("`{item}`"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => options.to_string(),
+    }
+}
+
+/// A value quoted for a message, shortened.
+pub fn short_value(node: &Node) -> String {
+    let text = match &node.value {
+        crate::parse::Value::String(text) => text.clone(),
+        crate::parse::Value::Seq(_) => return "an array".to_owned(),
+        crate::parse::Value::Map(_) => return "an object".to_owned(),
+        _ => node.to_json().to_string(),
+    };
+    let mut short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    format!("`{short}`")
+}
+
+/// `/PolicyGates/VexTrust/Thresholds/production` → `PolicyGates.VexTrust.Thresholds.production`.
+pub fn display_path(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "(root)".to_owned();
+    }
+    let mut out = String::new();
+    for token in pointer::tokens(pointer) {
+        if token.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    out
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
