@@ -332,6 +332,58 @@ impl Paint {
 mod tests {
     use super::*;
 
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use crate::exit::Exit;
+    use crate::report::ScannedFile;
+    use crate::span::Span;
+
+    fn report_with(path: &str, text: &str, span: Span) -> Report {
+        let finding = Finding::new(
+            crate::finding::RuleId("sample"),
+            Severity::Warning,
+            Location::new(Arc::from(path), span, ""),
+            "sample",
+        );
+        Report {
+            command: "check",
+            files: BTreeMap::from([(
+                Arc::from(path),
+                ScannedFile {
+                    source: SourceFile::new(path, text),
+                    kind: "sample",
+                },
+            )]),
+            findings: vec![finding],
+            rules: BTreeMap::new(),
+            skipped: Vec::new(),
+            cases: Vec::new(),
+            fail_on: None,
+            exit: Exit::Success,
+        }
+    }
+
+    #[test]
+    fn long_spans_are_elided_and_crlf_is_not_shown() {
+        let text = "a:\r\n  b: 1\r\n  c: 2\r\n  d: 3\r\n  e: 4\r\n  f: 5\r\n  g: 6\r\n  h: 7\r\n";
+        let end = text.find("h: 7").unwrap_or_default() + 4;
+        let out = render(&report_with("x.yaml", text, Span::new(0, end)), false);
+        assert!(out.contains("...\n"), "{out}");
+        assert!(out.contains("2 |   b: 1\n"), "{out}");
+        assert!(!out.contains("4 |"), "{out}");
+        assert!(out.contains("8 |   h: 7\n  |   ^^^^\n"), "{out}");
+        assert!(!out.contains('\r'));
+    }
+
+    #[test]
+    fn span_ending_after_a_line_break_stays_on_its_line() {
+        let text = "key: value\nnext: 1\n";
+        let out = render(&report_with("x.yaml", text, Span::new(0, 11)), false);
+        assert!(out.contains("1 | key: value\n  | ^^^^^^^^^^\n"), "{out}");
+        assert!(!out.contains("2 |"), "{out}");
+    }
+
     #[test]
     fn tabs_and_controls_are_made_visible() {
         assert_eq!(display("\tkey:\u{1b}x"), "    key:\u{FFFD}x");
