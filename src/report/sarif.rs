@@ -490,6 +490,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fingerprints_ignore_positions_but_not_pointers() {
+        use crate::finding::{Location, RuleId};
+        use crate::span::Span;
+        let at = |span: Span, pointer: &str| {
+            Finding::new(
+                RuleId("unknown-key"),
+                Severity::Error,
+                Location::new(std::sync::Arc::from("a.yaml"), span, pointer),
+                "m",
+            )
+        };
+        let moved = fingerprint(&at(Span::new(40, 45), "/a/b"));
+        assert_eq!(fingerprint(&at(Span::new(3, 8), "/a/b")), moved);
+        assert_ne!(fingerprint(&at(Span::new(3, 8), "/a/c")), moved);
+        assert_eq!(moved.len(), 64);
+    }
+
+    #[test]
     fn names_are_pascal_case() {
         assert_eq!(pascal_case("unknown-key"), "UnknownKey");
         assert_eq!(pascal_case("yaml-syntax"), "YamlSyntax");
