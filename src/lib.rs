@@ -5,5 +5,6 @@
 //! [`finding`]; [`app`] is the one place that knows every stage.
 
 pub mod finding;
+pub mod gait;
 pub mod parse;
 pub mod span;

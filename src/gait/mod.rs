@@ -1,0 +1,5 @@
+//! The Gait ecosystem: policy loading, intent normalisation, digests, the evaluator, tokens and
+//! the scenario runner, faithful to Gait's `gate eval` / `policy test` semantics.
+
+pub mod canonical;
+pub mod policy;
