@@ -2,4 +2,6 @@
 //! the scenario runner, faithful to Gait's `gate eval` / `policy test` semantics.
 
 pub mod canonical;
+pub mod intent;
 pub mod policy;
+pub mod time;
