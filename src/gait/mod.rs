@@ -2,8 +2,10 @@
 //! the scenario runner, faithful to Gait's `gate eval` / `policy test` semantics.
 
 pub mod canonical;
+pub mod command;
 pub mod eval;
 pub mod intent;
 pub mod killswitch;
 pub mod policy;
 pub mod time;
+pub mod tokens;
