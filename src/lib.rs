@@ -12,6 +12,7 @@ pub mod config;
 pub mod discover;
 pub mod exit;
 pub mod finding;
+pub mod gait;
 pub mod parse;
 pub mod report;
 pub mod rules;

@@ -1,0 +1,11 @@
+//! The Gait ecosystem: policy loading, intent normalisation, digests, the evaluator, tokens and
+//! the scenario runner, faithful to Gait's `gate eval` / `policy test` semantics.
+
+pub mod canonical;
+pub mod command;
+pub mod eval;
+pub mod intent;
+pub mod killswitch;
+pub mod policy;
+pub mod time;
+pub mod tokens;
