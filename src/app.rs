@@ -63,6 +63,8 @@ pub enum UsageError {
         "nothing to check under `{0}` (no Stella Ops, Gait or fixture files found; pass --allow-empty to accept)"
     )]
     NothingToCheck(String),
+    #[error("nothing to test under `{0}` (no fixture suites or Gait scenario directories found)")]
+    NothingToTest(String),
     #[error("cannot read config `{path}`: {message}")]
     Config { path: String, message: String },
     #[error(transparent)]
@@ -508,5 +510,144 @@ pub fn rule(id: &str) -> Result<&'static RuleMeta, UsageError> {
     registry::find(id).ok_or_else(|| UsageError::UnknownRule {
         id: id.to_owned(),
         suggestion: crate::schema::suggest(id, registry::all().map(|meta| meta.id.as_str())),
+    })
+}
+
+/// What `test` is asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct TestOptions {
+    pub paths: Vec<PathBuf>,
+    /// `--policy P INTENT...`: evaluate bare Gait intents against one policy.
+    pub policy: Option<PathBuf>,
+    pub gait: crate::gait::command::EvalOptions,
+}
+
+/// Gait scenario directories under `root`: expectations beside a `policy.yaml`.
+fn scenario_dirs(root: &Path) -> Vec<PathBuf> {
+    // A directory with expectations is a scenario; one without a policy is reported skipped.
+    let is_scenario = |dir: &Path| {
+        dir.join("expected.yaml").is_file() || dir.join("expected-verdicts.jsonl").is_file()
+    };
+    let mut out = Vec::new();
+    if is_scenario(root) {
+        out.push(root.to_path_buf());
+        return out;
+    }
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build();
+    for entry in walker.flatten() {
+        if entry.file_type().is_some_and(|kind| kind.is_dir()) && is_scenario(entry.path()) {
+            out.push(entry.path().to_path_buf());
+        }
+    }
+    out.sort();
+    out
+}
+
+fn verdict_exit(code: u8) -> Exit {
+    match code {
+        0 => Exit::Success,
+        3 => Exit::Blocked,
+        4 => Exit::ApprovalRequired,
+        _ => Exit::InvalidInput,
+    }
+}
+
+/// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
+pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
+    use crate::gait::command::{self, ScenarioStatus};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let mut cases = Vec::new();
+    let mut exit = Exit::Success;
+    if let Some(policy) = &options.policy {
+        let suite: Arc<str> = Arc::from(discover::display_path(policy));
+        for intent in &paths {
+            let (output, code) = command::eval_command(policy, intent, &options.gait);
+            let verdict = output
+                .get("verdict")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            let message = output
+                .get("error")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            exit = exit.max(verdict_exit(code));
+            cases.push(CaseOutcome {
+                suite: suite.clone(),
+                name: discover::display_path(intent),
+                status: if code == 6 {
+                    CaseStatus::Failed
+                } else {
+                    CaseStatus::Passed
+                },
+                message,
+                expected: None,
+                actual: verdict,
+            });
+        }
+    } else {
+        let mut dirs = Vec::new();
+        for path in &paths {
+            if !path.exists() {
+                return Err(discover::DiscoverError::Missing(path.display().to_string()).into());
+            }
+            if path.is_dir() {
+                dirs.extend(scenario_dirs(path));
+            }
+        }
+        let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
+            .par_iter()
+            .map(|dir| (dir.clone(), command::run_scenario_dir(dir)))
+            .collect();
+        for (dir, result) in results {
+            let (status, message) = match result.status {
+                ScenarioStatus::Passed => (CaseStatus::Passed, None),
+                ScenarioStatus::Failed(reasons) => (CaseStatus::Failed, Some(reasons.join("; "))),
+                ScenarioStatus::Skipped(reason) => (CaseStatus::Skipped, Some(reason)),
+            };
+            if status == CaseStatus::Failed {
+                exit = exit.max(Exit::Regression);
+            }
+            let actual = result
+                .runs
+                .first()
+                .and_then(|(output, _)| output.get("verdict"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            cases.push(CaseOutcome {
+                suite: Arc::from(discover::display_path(&dir)),
+                name: result.name,
+                status,
+                message,
+                expected: None,
+                actual,
+            });
+        }
+    }
+    if cases.is_empty() {
+        let names: Vec<String> = paths
+            .iter()
+            .map(|path| discover::display_path(path))
+            .collect();
+        return Err(UsageError::NothingToTest(names.join("`, `")));
+    }
+    Ok(Report {
+        command: "test",
+        files: BTreeMap::new(),
+        findings: Vec::new(),
+        rules: BTreeMap::new(),
+        skipped: Vec::new(),
+        cases,
+        fail_on: None,
+        exit,
     })
 }

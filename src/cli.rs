@@ -33,6 +33,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Strict parse and schema validation only; exits 6 on any invalid file.
     Validate(CheckArgs),
+    /// Replay fixture suites and Gait scenario directories (or bare intents with `--policy`).
+    Test(TestArgs),
+    /// Evaluate one decision and explain it.
+    Eval(EvalArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show one rule's documentation.
@@ -130,6 +134,113 @@ pub struct CheckArgs {
     /// Accept a directory scan that finds nothing to check.
     #[arg(long)]
     pub allow_empty: bool,
+}
+
+/// Gait `gate eval` inputs.
+#[derive(Debug, Args, Default)]
+pub struct GaitEvalArgs {
+    /// Report what would happen without enforcing (Gait simulate mode).
+    #[arg(long)]
+    pub simulate: bool,
+    /// The evaluation time (RFC 3339) for freeze windows, token expiry and the kill switch;
+    /// default: now.
+    #[arg(long)]
+    pub evaluation_time: Option<String>,
+    /// Approval token file (repeatable).
+    #[arg(long, action = ArgAction::Append)]
+    pub approval_token: Vec<PathBuf>,
+    /// Further approval tokens, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub approval_token_chain: Vec<PathBuf>,
+    /// Ed25519 public key (base64) that signs approval tokens.
+    #[arg(long)]
+    pub approval_public_key: Option<PathBuf>,
+    /// Delegation token file.
+    #[arg(long, action = ArgAction::Append)]
+    pub delegation_token: Vec<PathBuf>,
+    /// Further delegation tokens of the chain, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub delegation_token_chain: Vec<PathBuf>,
+    /// Ed25519 public key (base64) that signs delegation tokens.
+    #[arg(long)]
+    pub delegation_public_key: Option<PathBuf>,
+    /// Kill-switch state file.
+    #[arg(long)]
+    pub kill_switch_state: Option<PathBuf>,
+    /// Wrkr inventory file (a missing file fails closed for high-risk intents).
+    #[arg(long)]
+    pub wrkr_inventory: Option<PathBuf>,
+    /// Approved-script registry file.
+    #[arg(long)]
+    pub approved_script_registry: Option<PathBuf>,
+    /// Ed25519 public key (base64) that signs approved-script entries.
+    #[arg(long)]
+    pub approved_script_public_key: Option<PathBuf>,
+}
+
+impl GaitEvalArgs {
+    fn options(&self) -> Result<crate::gait::command::EvalOptions, String> {
+        let evaluation_time = match &self.evaluation_time {
+            None => None,
+            Some(text) => Some(text.parse::<jiff::Timestamp>().map_err(|error| {
+                format!("invalid `--evaluation-time {text}`: {error} (expected RFC 3339)")
+            })?),
+        };
+        Ok(crate::gait::command::EvalOptions {
+            simulate: self.simulate,
+            evaluation_time,
+            approval_tokens: self
+                .approval_token
+                .iter()
+                .chain(&self.approval_token_chain)
+                .cloned()
+                .collect(),
+            approval_public_key: self.approval_public_key.clone(),
+            delegation_tokens: self
+                .delegation_token
+                .iter()
+                .chain(&self.delegation_token_chain)
+                .cloned()
+                .collect(),
+            delegation_public_key: self.delegation_public_key.clone(),
+            kill_switch_state: self.kill_switch_state.clone(),
+            wrkr_inventory: self.wrkr_inventory.clone(),
+            approved_script_registry: self.approved_script_registry.clone(),
+            approved_script_public_key: self.approved_script_public_key.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Fixture suites, scenario directories, or (with `--policy`) Gait intent files.
+    pub paths: Vec<PathBuf>,
+    /// Evaluate the given Gait intents against this policy.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub gait: GaitEvalArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("case").required(true).args(["intent", "input"])))]
+pub struct EvalArgs {
+    /// The policy (repeat for layered Stella Ops configuration files, later wins).
+    #[arg(long, required = true, action = ArgAction::Append)]
+    pub policy: Vec<PathBuf>,
+    /// A Gait intent.
+    #[arg(long)]
+    pub intent: Option<PathBuf>,
+    /// A Stella Ops fixture input (one case's `input` object).
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub gait: GaitEvalArgs,
+    /// Print the decision as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -273,6 +384,8 @@ pub fn run() -> Exit {
         Command::Check(args) => check(&args, sub, false),
         Command::Validate(args) => check(&args, sub, true),
         Command::Rules(args) => rules(&args),
+        Command::Test(args) => test(&args, sub),
+        Command::Eval(args) => eval(&args),
         Command::Rule { id } => match app::rule(&id) {
             Ok(meta) => {
                 print!(
@@ -350,4 +463,57 @@ fn rules(args: &RulesArgs) -> Exit {
         );
     }
     Exit::Success
+}
+
+fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
+    let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
+        Some(Ok(destinations)) => destinations,
+        Some(Err(message)) => return usage_error(&message),
+        None => return Exit::Internal,
+    };
+    let gait = match args.gait.options() {
+        Ok(gait) => gait,
+        Err(message) => return usage_error(&message),
+    };
+    let options = app::TestOptions {
+        paths: args.paths.clone(),
+        policy: args.policy.clone(),
+        gait,
+    };
+    let report = match app::run_test(&options) {
+        Ok(report) => report,
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    if let Err(message) = emit(&report, &destinations, use_color(args.output.color)) {
+        eprintln!("gatelint: error: {message}");
+        return Exit::Internal;
+    }
+    report.exit
+}
+
+fn eval(args: &EvalArgs) -> Exit {
+    let gait = match args.gait.options() {
+        Ok(gait) => gait,
+        Err(message) => return usage_error(&message),
+    };
+    let (Some(intent), [policy]) = (&args.intent, args.policy.as_slice()) else {
+        return usage_error(
+            "`--intent` takes exactly one `--policy` (a Gait policy); Stella Ops inputs use `--input`",
+        );
+    };
+    let (output, code) = crate::gait::command::eval_command(policy, intent, &gait);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&output).unwrap_or_default()
+        );
+    } else {
+        print!("{}", crate::gait::command::describe(&output));
+    }
+    match code {
+        0 => Exit::Success,
+        3 => Exit::Blocked,
+        4 => Exit::ApprovalRequired,
+        _ => Exit::InvalidInput,
+    }
 }

@@ -646,3 +646,53 @@ fn compare(run: &(Json, u8), expected: &Json, prefix: &str, failures: &mut Vec<S
         }
     }
 }
+
+/// A human explanation of a `gate eval` output: the verdict, the rule that decided it and why.
+pub fn describe(output: &Json) -> String {
+    let text = |key: &str| output.get(key).and_then(Json::as_str);
+    let list = |key: &str| -> Vec<String> {
+        output
+            .get(key)
+            .and_then(Json::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = String::new();
+    if let Some(error) = text("error") {
+        out.push_str(&format!("error: {error}\n"));
+        return out;
+    }
+    out.push_str(&format!(
+        "verdict: {}\n",
+        text("verdict").unwrap_or("unknown")
+    ));
+    if let Some(rule) = text("matched_rule").filter(|rule| !rule.is_empty()) {
+        out.push_str(&format!("matched rule: {rule}\n"));
+    } else {
+        out.push_str("matched rule: none (default verdict)\n");
+    }
+    for (label, key) in [
+        ("reason codes", "reason_codes"),
+        ("violations", "violations"),
+    ] {
+        let items = list(key);
+        if !items.is_empty() {
+            out.push_str(&format!("{label}: {}\n", items.join(", ")));
+        }
+    }
+    if output.get("simulate_mode").and_then(Json::as_bool) == Some(true) {
+        out.push_str("simulate mode: not enforced\n");
+    }
+    for key in ["policy_digest", "intent_digest"] {
+        if let Some(digest) = text(key) {
+            out.push_str(&format!("{}: {digest}\n", key.replace('_', " ")));
+        }
+    }
+    out
+}
