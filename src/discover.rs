@@ -131,9 +131,18 @@ fn walk(root: &Path, excludes: &Excludes, out: &mut Vec<Candidate>) {
     }
 }
 
-/// A `/`-separated, relative display form of `path`.
+/// A `/`-separated display form of `path`, relative to the working directory when it lies
+/// below it (reports never carry an absolute path they can avoid).
 pub fn display_path(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
+    let relative = if path.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    };
+    let text = relative.to_string_lossy().replace('\\', "/");
     let trimmed = text.trim_start_matches("./");
     if trimmed.is_empty() {
         ".".to_owned()

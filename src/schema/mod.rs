@@ -239,9 +239,12 @@ fn locate(bound: &Node, base: &str, error: &jsonschema::ValidationError<'_>) -> 
             IssueKind::WrongType,
             target.node.span,
             format!(
-                "`{path}` must be {}, found {} {value_text}",
+                "`{path}` must be {}, found {}",
                 describe_type(kind),
-                target.node.type_name()
+                match &target.node.value {
+                    crate::parse::Value::Seq(_) | crate::parse::Value::Map(_) => value_text.clone(),
+                    _ => format!("{} {value_text}", target.node.type_name()),
+                }
             ),
         ),
         Kind::Enum { options } => (

@@ -1,0 +1,382 @@
+//! End-to-end tests of the binary, in a scrubbed environment with placeholder paths.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn gatelint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("gatelint").unwrap();
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn json_report(dir: &Path, args: &[&str]) -> (Value, i32) {
+    let output = gatelint(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stdout)));
+    (report, output.status.code().unwrap_or(-1))
+}
+
+/// `(rule, line, column)` of every finding.
+fn located(report: &Value) -> Vec<(String, u64, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["start"]["line"].as_u64().unwrap(),
+                finding["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn shared_corpus() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!("note: ../shared/corpus is absent; corpus compatibility test skipped");
+        None
+    }
+}
+
+#[test]
+fn findings_point_at_the_offending_key_or_value() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Thresholds:\n      production:\n        MinCompositScore: 0.9\n        FailureAction: Deny\n        MinAccuracyRate: 1.5\n    Enabled: [true]\n    EmitMetrics: true\n    emitMetrics: false\n",
+    );
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 6);
+    assert_eq!(
+        located(&report),
+        vec![
+            ("unknown-key".to_owned(), 5, 9),
+            ("invalid-value".to_owned(), 6, 24),
+            ("out-of-range".to_owned(), 7, 26),
+            ("invalid-type".to_owned(), 8, 14),
+            ("case-duplicate-key".to_owned(), 10, 5),
+        ]
+    );
+    assert_eq!(
+        report["findings"][0]["help"].as_str(),
+        Some("did you mean `MinCompositeScore`?")
+    );
+}
+
+#[test]
+fn syntax_errors_and_duplicates_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "policy.yaml",
+        "schema_id: gait.gate.policy\ndefault_verdict: block\nrules:\n  - name: a\n    effect: block\n    effect: allow\n",
+    );
+    write(
+        dir.path(),
+        "broken.json",
+        "{\n  \"PolicyGates\": {\n    \"VexTrust\": {\"Enabled\": tru}\n  }\n}\n",
+    );
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 6);
+    assert_eq!(
+        located(&report),
+        vec![
+            ("syntax-error".to_owned(), 3, 29),
+            ("duplicate-key".to_owned(), 6, 5),
+        ]
+    );
+}
+
+#[test]
+fn sarif_regions_start_at_the_offending_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "cfg/appsettings.Production.json",
+        "{\n  \"PolicyGates\": {\n    \"VexTrust\": {\n      \"Thresholds\": {\n        \"production\": { \"MinCompositeScore\": \"high\" }\n      }\n    }\n  }\n}\n",
+    );
+    let output = gatelint(dir.path())
+        .args(["check", "cfg", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6));
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "invalid-type");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "cfg/appsettings.Production.json"
+    );
+    assert_eq!(location["region"]["startLine"], 5);
+    assert_eq!(location["region"]["startColumn"], 46);
+}
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Enabeld: true\n",
+    );
+    let output = gatelint(dir.path())
+        .args([
+            "check",
+            ".",
+            "--format",
+            "sarif",
+            "--output",
+            "out.sarif",
+            "--format",
+            "github",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("::error file=appsettings.yaml,line=3,col=5,"),
+        "{stdout}"
+    );
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    gatelint(dir.path())
+        .args(["check", ".", "--output", "x.json"])
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains("must follow a `--format`"));
+}
+
+#[test]
+fn empty_scans_fail_loudly_and_stray_files_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docs/readme.md", "# nothing\n");
+    write(dir.path(), "ci.yaml", "on: push\njobs: {}\n");
+    gatelint(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains("nothing to check under `.`"));
+    gatelint(dir.path())
+        .args(["check", ".", "--allow-empty"])
+        .assert()
+        .code(0);
+    // Pre-commit passes every staged file matching the hook's pattern: not an error.
+    gatelint(dir.path())
+        .args(["check", "ci.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("ci.yaml"));
+}
+
+#[test]
+fn fail_on_and_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "appsettings.yaml",
+        "PolicyGates:\n  KevBlocker:\n    Enabled: true\n",
+    );
+    gatelint(dir.path()).args(["check", "."]).assert().code(0);
+    gatelint(dir.path())
+        .args(["check", ".", "--fail-on", "warning"])
+        .assert()
+        .code(3);
+    gatelint(dir.path())
+        .args(["check", ".", "--fail-on", "warning", "--exit-zero"])
+        .assert()
+        .code(0);
+    gatelint(dir.path())
+        .args([
+            "check",
+            ".",
+            "--fail-on",
+            "warning",
+            "--ignore",
+            "gate-undocumented-root",
+        ])
+        .assert()
+        .code(0);
+    gatelint(dir.path())
+        .args(["check", ".", "--select", "gate-undocumented-rot"])
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains(
+            "did you mean `gate-undocumented-root`?",
+        ));
+}
+
+#[test]
+fn config_and_inline_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "svc/appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Enabeld: true # gatelint: ignore[unknown-key] kept for the old loader\n    EmitMetric: true\n",
+    );
+    write(
+        dir.path(),
+        "vendor/appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Bogus: 1\n",
+    );
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 6);
+    let rules: Vec<_> = located(&report)
+        .into_iter()
+        .map(|(rule, line, _)| (rule, line))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![("unknown-key".to_owned(), 4), ("unknown-key".to_owned(), 3)]
+    );
+    write(
+        dir.path(),
+        "gatelint.toml",
+        "exclude = [\"vendor\"]\n\n[severity]\nunknown-key = \"warning\"\n",
+    );
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(report["findings"][0]["severity"], "warning");
+    write(dir.path(), "gatelint.toml", "fail-on = \"sometimes\"\n");
+    let (report, code) = json_report(dir.path(), &["check", "svc"]);
+    assert_eq!(code, 6);
+    assert_eq!(report["findings"][0]["path"], "gatelint.toml");
+}
+
+#[test]
+fn output_is_identical_across_thread_counts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "7"] {
+        for format in ["json", "sarif", "human", "github", "markdown"] {
+            let output = gatelint(root)
+                .env("RAYON_NUM_THREADS", threads)
+                .args(["check", "examples", "testdata/schemas", "--format", format])
+                .output()
+                .unwrap();
+            outputs.push((format, output.stdout));
+        }
+    }
+    for (format, stdout) in &outputs[5..] {
+        let first = &outputs.iter().find(|(f, _)| f == format).unwrap().1;
+        assert_eq!(
+            first, stdout,
+            "{format} output differs across thread counts"
+        );
+    }
+}
+
+#[test]
+fn rules_and_rule_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    gatelint(dir.path())
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("unknown-key"));
+    gatelint(dir.path())
+        .args(["rule", "unknown-key"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("## Why is this bad?"));
+    gatelint(dir.path())
+        .args(["rule", "unknown-kye"])
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains("did you mean `unknown-key`?"));
+}
+
+#[test]
+fn corpus_files_are_valid() {
+    let Some(corpus) = shared_corpus() else {
+        return;
+    };
+    let (report, code) = json_report(&corpus, &["validate", "stellaops", "gait"]);
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    assert_eq!(code, 0);
+    let kinds: Vec<(String, String)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| {
+            (
+                file["path"].as_str().unwrap().to_owned(),
+                file["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for (path, kind) in &kinds {
+        assert!(
+            !path.contains("/expected") && !path.ends_with("flags.yaml"),
+            "{path} classified as {kind}"
+        );
+    }
+    for stella in std::fs::read_dir(corpus.join("stellaops")).unwrap() {
+        let dir = stella.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let name = file.unwrap().path();
+            let relative = name
+                .strip_prefix(&corpus)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                kinds.iter().any(|(path, _)| *path == relative),
+                "{relative} was not classified"
+            );
+        }
+    }
+    let policies = kinds
+        .iter()
+        .filter(|(_, kind)| kind == "gait-policy")
+        .count();
+    assert!(policies >= 30, "only {policies} Gait policies classified");
+}
+
+#[test]
+fn gait_scenarios_pass() {
+    let Some(corpus) = shared_corpus() else {
+        return;
+    };
+    let (report, code) = json_report(&corpus, &["test", "gait/scenarios/gait"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["cases"]["passed"], 12);
+    assert_eq!(report["summary"]["cases"]["skipped"], 1);
+}
