@@ -6,4 +6,6 @@
 
 pub mod finding;
 pub mod parse;
+pub mod replay;
 pub mod span;
+pub mod stellaops;

@@ -1,0 +1,1 @@
+//! Fixture suites and their replay.
