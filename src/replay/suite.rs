@@ -101,7 +101,8 @@ pub fn is_jsonl(path: &Path) -> bool {
     path.to_string_lossy().ends_with(".jsonl")
 }
 
-/// Merges `defaults` under `input`: objects recursively, anything else the case wins.
+/// Merges `defaults` under `input`: objects recursively, anything else (`null` included) the
+/// case wins.
 pub fn deep_merge(defaults: &serde_json::Value, input: serde_json::Value) -> serde_json::Value {
     match (defaults, input) {
         (serde_json::Value::Object(base), serde_json::Value::Object(over)) => {
@@ -115,7 +116,7 @@ pub fn deep_merge(defaults: &serde_json::Value, input: serde_json::Value) -> ser
             }
             serde_json::Value::Object(merged)
         }
-        (defaults, serde_json::Value::Null) => defaults.clone(),
+        // An explicit `null` in the case wins too: it removes the default.
         (_, input) => input,
     }
 }
