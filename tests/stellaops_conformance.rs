@@ -43,7 +43,10 @@ fn strictness(verdict: PolicyVerdictStatus) -> u8 {
     }
 }
 
-#[expect(clippy::unwrap_used, reason = "a test helper; a missing fixture should fail loudly")]
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper; a missing fixture should fail loudly"
+)]
 fn sample_config() -> model::StellaConfig {
     let text = std::fs::read_to_string(data_dir().join("policies/sample.yaml")).unwrap();
     let document = parse(&text, Format::Yaml);
