@@ -1,0 +1,4 @@
+//! Fixture suites and their replay through the evaluators.
+
+pub mod runner;
+pub mod suite;

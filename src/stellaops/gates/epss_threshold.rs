@@ -1,0 +1,89 @@
+//! EpssThreshold (`epss-threshold`, `Policy:Gates:EpssThreshold`): blocks when CVEs' EPSS is
+//! above `Threshold` (`any` or `all` of them), after the grace period for new CVEs.
+
+use serde_json::json;
+
+use super::{CveReach, cve_reach, days_between};
+use crate::stellaops::chain::{GateOutcome, GateResult, num};
+use crate::stellaops::input::CaseInput;
+use crate::stellaops::model::{EpssMode, GateId, StellaConfig};
+use crate::stellaops::semantics::SemanticsOptions;
+
+const GATE: GateId = GateId::EpssThreshold;
+
+pub fn evaluate(
+    config: &StellaConfig,
+    input: &CaseInput,
+    options: &SemanticsOptions,
+) -> GateResult {
+    let Some(cves) = &input.cves else {
+        return GateResult::skip(GATE, "no CVE findings in the case");
+    };
+    let (gate, overridden) = config.epss_threshold.for_environment(&input.environment);
+    if !gate.enabled.value {
+        return GateResult::skip(
+            GATE,
+            format!(
+                "EpssThreshold gate is disabled for environment '{}'",
+                input.environment
+            ),
+        );
+    }
+    let threshold = gate.threshold.value;
+    let evaluated: Vec<(&str, f64)> = cves
+        .iter()
+        .filter(|cve| !gate.require_reachability.value || cve_reach(cve) == CveReach::Reachable)
+        .filter(|cve| {
+            let Some(grace) = gate.grace_period_days.value else {
+                return true;
+            };
+            days_between(cve.published_date.as_deref(), input.now.as_deref())
+                .is_none_or(|age| age >= grace)
+        })
+        .filter_map(|cve| cve.epss.map(|epss| (cve.id.as_str(), epss)))
+        .collect();
+    let exceeds = |epss: f64| {
+        if options.epss_gate_block_inclusive {
+            epss >= threshold
+        } else {
+            epss > threshold
+        }
+    };
+    let above: Vec<&(&str, f64)> = evaluated
+        .iter()
+        .filter(|(_, epss)| exceeds(*epss))
+        .collect();
+    let details = json!({ "threshold": threshold, "mode": gate.mode.value, "environmentOverride": overridden, "evaluated": evaluated.len() });
+    let blocks = match gate.mode() {
+        EpssMode::Any => !above.is_empty(),
+        EpssMode::All => !evaluated.is_empty() && above.len() == evaluated.len(),
+    };
+    if blocks {
+        let list: Vec<String> = above
+            .iter()
+            .map(|(id, epss)| format!("{id} (EPSS: {})", num(*epss)))
+            .collect();
+        return GateResult::new(
+            GATE,
+            GateOutcome::Block,
+            format!("EPSS threshold exceeded: {}", list.join(", ")),
+        )
+        .reason("epss_threshold_exceeded")
+        .details(details);
+    }
+    let message = if above.is_empty() {
+        format!(
+            "EPSS threshold check passed. {} CVE(s) evaluated, all below threshold {}",
+            evaluated.len(),
+            num(threshold)
+        )
+    } else {
+        format!(
+            "EPSS threshold check passed. {} CVE(s) evaluated, {} above threshold {} (mode all)",
+            evaluated.len(),
+            above.len(),
+            num(threshold)
+        )
+    };
+    GateResult::new(GATE, GateOutcome::Pass, message).details(details)
+}

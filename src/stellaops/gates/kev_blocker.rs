@@ -1,0 +1,113 @@
+//! KevBlocker (`kev-blocker`, `Policy:Gates:KevBlocker`): blocks CVEs listed in CISA KEV, after
+//! an optional grace period from their addition; past their due date they block regardless;
+//! within the grace period a due date closer than `WarnDaysBeforeDue` warns.
+
+use serde_json::json;
+
+use super::{CveReach, cve_reach, days_between};
+use crate::stellaops::chain::{GateOutcome, GateResult};
+use crate::stellaops::input::{CaseInput, CveInput};
+use crate::stellaops::model::{GateId, StellaConfig};
+use crate::stellaops::semantics::SemanticsOptions;
+
+const GATE: GateId = GateId::KevBlocker;
+
+fn describe(cve: &CveInput, remaining: Option<i64>) -> String {
+    let due = cve
+        .kev_due_date
+        .as_deref()
+        .map(|d| d.get(..10).unwrap_or(d));
+    match (due, remaining) {
+        (Some(due), Some(days)) if days < 0 => format!("{} (due: {due}, overdue)", cve.id),
+        (Some(due), Some(days)) => format!("{} (due: {due}, {days} days remaining)", cve.id),
+        (Some(due), None) => format!("{} (due: {due})", cve.id),
+        (None, _) => cve.id.clone(),
+    }
+}
+
+pub fn evaluate(
+    config: &StellaConfig,
+    input: &CaseInput,
+    _options: &SemanticsOptions,
+) -> GateResult {
+    let Some(cves) = &input.cves else {
+        return GateResult::skip(GATE, "no CVE findings in the case");
+    };
+    let (gate, overridden) = config.kev_blocker.for_environment(&input.environment);
+    if !gate.enabled.value {
+        return GateResult::skip(
+            GATE,
+            format!(
+                "KevBlocker gate is disabled for environment '{}'",
+                input.environment
+            ),
+        );
+    }
+    let now = input.now.as_deref();
+    let mut blocking = Vec::new();
+    let mut warning = Vec::new();
+    let mut in_grace = 0usize;
+    for cve in cves.iter().filter(|cve| cve.kev == Some(true)) {
+        if gate.require_reachability.value && cve_reach(cve) != CveReach::Reachable {
+            continue;
+        }
+        let remaining = days_between(now, cve.kev_due_date.as_deref());
+        let overdue = remaining.is_some_and(|days| days < 0);
+        let grace = gate.allow_grace_period.value
+            && days_between(cve.kev_added_date.as_deref(), now)
+                .is_some_and(|age| age < gate.grace_period_days.value);
+        if !grace || (overdue && gate.block_past_due_date.value) {
+            blocking.push(describe(cve, remaining));
+            continue;
+        }
+        in_grace += 1;
+        if gate.warn_before_due_date.value
+            && remaining.is_some_and(|days| days <= gate.warn_days_before_due.value)
+        {
+            warning.push(describe(cve, remaining));
+        }
+    }
+    let details = json!({
+        "allowGracePeriod": gate.allow_grace_period.value, "gracePeriodDays": gate.grace_period_days.value,
+        "blockPastDueDate": gate.block_past_due_date.value, "warnDaysBeforeDue": gate.warn_days_before_due.value,
+        "environmentOverride": overridden,
+    });
+    if !blocking.is_empty() {
+        return GateResult::new(
+            GATE,
+            GateOutcome::Block,
+            format!("KEV entries found: {}", blocking.join(", ")),
+        )
+        .reason("kev_entry")
+        .details(details);
+    }
+    if !warning.is_empty() {
+        return GateResult::new(
+            GATE,
+            GateOutcome::Warn,
+            format!(
+                "KEV blocker warning: due dates approaching: {}",
+                warning.join(", ")
+            ),
+        )
+        .reason("kev_due_date_approaching")
+        .details(details);
+    }
+    if in_grace > 0 {
+        return GateResult::new(
+            GATE,
+            GateOutcome::PassWithNote,
+            format!("KEV blocker check passed. {in_grace} KEV entries within grace period"),
+        )
+        .details(details);
+    }
+    GateResult::new(
+        GATE,
+        GateOutcome::Pass,
+        format!(
+            "KEV blocker check passed. No KEV entries found in {} CVE findings",
+            cves.len()
+        ),
+    )
+    .details(details)
+}
