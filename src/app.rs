@@ -8,12 +8,13 @@ use rayon::prelude::*;
 
 use crate::classify::{self, Classified, FileKind};
 use crate::config::{self, Config};
+use crate::diff::{ProjectFile, ProjectFiles};
 use crate::discover::{self, Candidate, Excludes};
 use crate::exit::Exit;
 use crate::finding::{Finding, Location, Severity, sort_findings};
 use crate::parse::{self, Document, Format, ParseIssue};
 use crate::report::{Report, ScannedFile, Skipped};
-use crate::rules::{BoundSection, FileContext, RuleMeta, registry, suppress};
+use crate::rules::{BoundSection, FileContext, ProjectContext, RuleMeta, registry, suppress};
 use crate::schema::{self, SchemaIssue, Target};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -77,6 +78,8 @@ pub struct FileOutcome {
     pub scanned: Option<ScannedFile>,
     pub findings: Vec<Finding>,
     pub skipped: Option<Skipped>,
+    /// The file's models for the project-level rules (taken by [`finish`]).
+    pub project: Option<ProjectFile>,
 }
 
 fn format_of(display: &str) -> Option<Format> {
@@ -91,7 +94,7 @@ fn format_of(display: &str) -> Option<Format> {
     }
 }
 
-/// Reads and analyses one candidate file.
+/// Reads and analyses one candidate file, project rules and suppressions not yet applied.
 pub fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome {
     let bytes = match read_bounded(&candidate.path) {
         Ok(bytes) => bytes,
@@ -106,7 +109,7 @@ pub fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutc
         }
     };
     let (text, utf8_issue) = parse::decode(&bytes);
-    analyze_text(
+    analyze_raw(
         &candidate.display,
         &text,
         utf8_issue,
@@ -125,9 +128,82 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Analyses one file's text: parse, classify, bind and validate each section, run the file
-/// rules, apply inline suppressions.
+/// Analyses one file's text on its own: parse, classify, bind and validate each section, run
+/// the file rules and the project rules (this file as the whole project, no baseline), apply
+/// inline suppressions.
 pub fn analyze_text(
+    display: &str,
+    text: &str,
+    utf8_issue: Option<ParseIssue>,
+    explicit: bool,
+    validate_only: bool,
+) -> FileOutcome {
+    let raw = analyze_raw(display, text, utf8_issue, explicit, validate_only);
+    let run = ProjectRun {
+        validate_only,
+        ..ProjectRun::default()
+    };
+    let (mut outcomes, _) = finish(vec![raw], &run);
+    outcomes.pop().unwrap_or_default()
+}
+
+/// How the project-level stage runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProjectRun<'a> {
+    pub validate_only: bool,
+    pub baseline: Option<&'a ProjectFiles>,
+    pub replay: Option<&'a crate::replay::runner::TestOutcome>,
+    /// `require-suppression-reason`: a suppression without a reason is an error.
+    pub require_reason: bool,
+}
+
+/// Runs the project rules over every analysed file, then applies each file's inline
+/// suppressions to its file and project findings together. Returns the outcomes and the
+/// project files taken out of them.
+pub fn finish(
+    mut outcomes: Vec<FileOutcome>,
+    run: &ProjectRun<'_>,
+) -> (Vec<FileOutcome>, ProjectFiles) {
+    let mut files = ProjectFiles::new();
+    for outcome in &mut outcomes {
+        if let Some(file) = outcome.project.take() {
+            files.insert(file.source.path.clone(), file);
+        }
+    }
+    let mut project_findings = Vec::new();
+    if !run.validate_only {
+        let cx = ProjectContext {
+            files: &files,
+            replay: run.replay,
+            baseline: run.baseline,
+        };
+        for rule in registry::RULES {
+            rule.check_project(&cx, &mut project_findings);
+        }
+    }
+    for outcome in &mut outcomes {
+        let Some(scanned) = &outcome.scanned else {
+            continue;
+        };
+        let path = scanned.source.path.clone();
+        let mut findings = std::mem::take(&mut outcome.findings);
+        let (mine, rest): (Vec<Finding>, Vec<Finding>) = project_findings
+            .into_iter()
+            .partition(|finding| finding.primary.path == path);
+        project_findings = rest;
+        findings.extend(mine);
+        outcome.findings = suppress::apply_with(
+            &scanned.source,
+            findings,
+            |id| registry::find(id).is_some(),
+            run.require_reason,
+        );
+    }
+    (outcomes, files)
+}
+
+/// [`analyze_text`] without the project rules and suppressions (see [`finish`]).
+pub fn analyze_raw(
     display: &str,
     text: &str,
     utf8_issue: Option<ParseIssue>,
@@ -152,6 +228,7 @@ pub fn analyze_text(
     let mut schema_issues: Vec<SchemaIssue> = Vec::new();
     let mut sections: Vec<BoundSection> = Vec::new();
     let classified: Option<Classified>;
+    let mut raw_root: Option<parse::Node> = None;
 
     if by_name == Some(FileKind::Config) {
         let document = config::parse_toml(text);
@@ -232,6 +309,7 @@ pub fn analyze_text(
                 );
             }
         }
+        raw_root = root;
     }
     let Some(classified) = classified else {
         return skip("not a policy-gate file");
@@ -250,7 +328,7 @@ pub fn analyze_text(
         }
         rule.check_file(&cx, &mut findings);
     }
-    let findings = suppress::apply(&source, findings, |id| registry::find(id).is_some());
+    let project = project_file(&source, &classified, &sections, text, raw_root.as_ref());
     FileOutcome {
         scanned: Some(ScannedFile {
             source,
@@ -258,7 +336,77 @@ pub fn analyze_text(
         }),
         findings,
         skipped: None,
+        project,
     }
+}
+
+/// The models of one file for the project rules: the Stella Ops model built from the bound
+/// sections (each laid back at its pointer), or the loaded Gait policy.
+fn project_file(
+    source: &SourceFile,
+    classified: &Classified,
+    sections: &[BoundSection],
+    text: &str,
+    raw_root: Option<&parse::Node>,
+) -> Option<ProjectFile> {
+    let mut file = ProjectFile {
+        source: source.clone(),
+        kind: classified.kind.name(),
+        stella: None,
+        gait: None,
+        tree: None,
+    };
+    match classified.kind {
+        FileKind::StellaOps | FileKind::Determinization => {
+            let root = section_root(sections)?;
+            file.tree = raw_root.cloned();
+            file.stella = Some(crate::stellaops::model::build(&[(
+                source.path.as_ref(),
+                &root,
+            )]));
+        }
+        FileKind::GaitPolicy => {
+            file.gait = Some(crate::gait::policy::load_policy(text).ok()?);
+            file.tree = sections.first().map(|bound| bound.node.clone());
+        }
+        _ => return None,
+    }
+    Some(file)
+}
+
+/// One document holding every bound section at its pointer.
+fn section_root(sections: &[BoundSection]) -> Option<parse::Node> {
+    use parse::{Entry, Key, Node, Value};
+    let mut entries: Vec<Entry> = Vec::new();
+    for bound in sections {
+        let pointer = &bound.section.pointer;
+        if pointer.is_empty() {
+            return Some(bound.node.clone());
+        }
+        let segments: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let mut node = bound.node.clone();
+        let mut top = None;
+        for segment in segments.iter().rev() {
+            let entry = Entry {
+                key: Key {
+                    text: segment.clone(),
+                    span: bound.node.span,
+                },
+                value: node,
+            };
+            node = Node::new(bound.node.span, Value::Map(vec![entry.clone()]));
+            top = Some(entry);
+        }
+        entries.extend(top);
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    Some(Node::new(Span::at(0), Value::Map(entries)))
 }
 
 fn check_section(
@@ -404,6 +552,14 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         .par_iter()
         .map(|candidate| analyze_candidate(candidate, options.validate_only))
         .collect();
+
+    let run = ProjectRun {
+        validate_only: options.validate_only,
+        baseline: None,
+        replay: None,
+        require_reason: config.require_suppression_reason,
+    };
+    let (outcomes, _project) = finish(outcomes, &run);
 
     let mut files = BTreeMap::new();
     let mut findings = Vec::new();

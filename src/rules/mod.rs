@@ -20,6 +20,7 @@ pub mod non_finite_number;
 pub mod non_scalar_key;
 pub mod out_of_range;
 pub mod registry;
+pub mod require_suppression_reason;
 pub mod schema_violation;
 pub mod suppress;
 pub mod syntax_error;
@@ -27,11 +28,13 @@ pub mod unknown_key;
 pub mod unused_suppression;
 
 use crate::classify::{Classified, Section};
+use crate::diff::{ProjectFile, ProjectFiles};
 use crate::finding::{Finding, Location, RuleId, Severity};
 use crate::parse::{Node, ParseIssue};
 use crate::schema::SchemaIssue;
 use crate::source::SourceFile;
 use crate::span::Span;
+use crate::stellaops::model::StellaConfig;
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -165,6 +168,35 @@ pub trait Declared {
 pub trait Rule: Declared + Sync {
     /// Checks one scanned file.
     fn check_file(&self, _cx: &FileContext<'_>, _out: &mut Sink) {}
+
+    /// Checks the whole run: every analysed file with its models, the replay results, and the
+    /// baseline side when there is one. Runs after the file rules.
+    fn check_project(&self, _cx: &ProjectContext<'_>, _out: &mut Sink) {}
+}
+
+/// What the project-level rules see of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct ProjectContext<'a> {
+    /// Every analysed file, by path.
+    pub files: &'a ProjectFiles,
+    /// The fixture replay of the candidate, when fixtures were replayed.
+    pub replay: Option<&'a crate::replay::runner::TestOutcome>,
+    /// The same files at the baseline (`--baseline-ref`, `diff --baseline`), keyed by path.
+    pub baseline: Option<&'a ProjectFiles>,
+}
+
+impl ProjectContext<'_> {
+    /// Each candidate file with its Stella Ops model.
+    pub fn stella(&self) -> impl Iterator<Item = (&ProjectFile, &StellaConfig)> {
+        self.files
+            .values()
+            .filter_map(|file| file.stella.as_ref().map(|model| (file, model)))
+    }
+
+    /// The baseline version of a candidate file.
+    pub fn baseline_of(&self, file: &ProjectFile) -> Option<&ProjectFile> {
+        self.baseline?.get(&file.source.path)
+    }
 }
 
 /// What the rules see of one scanned file.

@@ -26,6 +26,7 @@ pub static RULES: &[&dyn Rule] = &[
     &gate_multiple_roots::GateMultipleRoots,
     &gate_undocumented_root::GateUndocumentedRoot,
     &unused_suppression::UnusedSuppression,
+    &require_suppression_reason::RequireSuppressionReason,
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
