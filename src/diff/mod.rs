@@ -108,3 +108,37 @@ pub fn production_weaker(
     }
     None
 }
+
+/// A finding for production being weaker than another environment on `key` of `gate`.
+pub fn weaker_finding(
+    rule: crate::finding::RuleId,
+    severity: crate::finding::Severity,
+    file: &ProjectFile,
+    weaker: &Weaker,
+    gate: &str,
+    key: &str,
+) -> crate::finding::Finding {
+    let pointer = format!("/{gate}/production/{key}");
+    let mut finding = crate::finding::Finding::new(
+        rule,
+        severity,
+        file.location(&[weaker.loc, weaker.reference_loc], &pointer),
+        format!(
+            "{gate} production `{key}` {} is weaker than {}'s {}; production must be at least as strict",
+            strictness::num(weaker.value),
+            weaker.other,
+            strictness::num(weaker.reference)
+        ),
+    );
+    if ProjectFile::here(weaker.loc) && ProjectFile::here(weaker.reference_loc) {
+        finding = finding.with_related(
+            file.location(&[weaker.reference_loc], ""),
+            format!(
+                "{} value {}",
+                weaker.other,
+                strictness::num(weaker.reference)
+            ),
+        );
+    }
+    finding
+}
