@@ -147,6 +147,29 @@ pub fn analyze_text(
     outcomes.pop().unwrap_or_default()
 }
 
+/// Analyses one file's text against its baseline version: [`analyze_text`] with the transition
+/// rules seeing `baseline` as the same file at the baseline.
+pub fn analyze_pair(display: &str, text: &str, baseline: Option<&str>) -> FileOutcome {
+    let baseline_files =
+        baseline.map(|old| baseline_files(vec![analyze_raw(display, old, None, true, false)]));
+    let raw = analyze_raw(display, text, None, true, false);
+    let run = ProjectRun {
+        baseline: baseline_files.as_ref(),
+        ..ProjectRun::default()
+    };
+    let (mut outcomes, _) = finish(vec![raw], &run);
+    outcomes.pop().unwrap_or_default()
+}
+
+/// The project files of baseline outcomes (their findings are not reported).
+pub fn baseline_files(outcomes: Vec<FileOutcome>) -> ProjectFiles {
+    outcomes
+        .into_iter()
+        .filter_map(|outcome| outcome.project)
+        .map(|file| (file.source.path.clone(), file))
+        .collect()
+}
+
 /// How the project-level stage runs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProjectRun<'a> {

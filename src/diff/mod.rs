@@ -6,6 +6,7 @@ pub mod exhaustive;
 pub mod git;
 pub mod replay;
 pub mod strictness;
+pub mod transitions;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -141,4 +142,32 @@ pub fn weaker_finding(
         );
     }
     finding
+}
+
+/// The location of a top-level key of a Gait policy (its value), else the file start.
+pub fn gait_key(file: &ProjectFile, key: &str) -> crate::finding::Location {
+    let span = file
+        .tree
+        .as_ref()
+        .and_then(|tree| tree.entry_ignore_case(key))
+        .map_or_else(|| crate::span::Span::at(0), |entry| entry.value.span);
+    crate::finding::Location::new(file.source.path.clone(), span, format!("/{key}"))
+}
+
+/// Whether a Gait rule covers destructive tool calls.
+pub fn destructive(rule: &crate::gait::policy::Rule) -> bool {
+    const WORDS: [&str; 7] = ["delete", "exec", "drop", "destroy", "rm", "shell", "remove"];
+    let matcher = &rule.matcher;
+    matcher.tool_names.iter().any(|name| {
+        let lower = name.to_ascii_lowercase();
+        lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|part| WORDS.contains(&part))
+    }) || matcher
+        .endpoint_classes
+        .iter()
+        .any(|class| class == "fs.delete" || class == "proc.exec")
+        || matcher.risk_classes.iter().any(|class| {
+            class.eq_ignore_ascii_case("high") || class.eq_ignore_ascii_case("critical")
+        })
 }

@@ -59,6 +59,15 @@ pub static RULES: &[&dyn Rule] = &[
     &gate_order_differs::GateOrderDiffers,
     &trust_lattice_weights_sum::TrustLatticeWeightsSum,
     &reachability_bypass_reasons_widened::ReachabilityBypassReasonsWidened,
+    &shadow_phase_skipped::ShadowPhaseSkipped,
+    &gate_enabled_blocking::GateEnabledBlocking,
+    &production_threshold_loosened::ProductionThresholdLoosened,
+    &production_action_relaxed::ProductionActionRelaxed,
+    &gate_disabled::GateDisabled,
+    &bypass_override_added::BypassOverrideAdded,
+    &gait_enforce_without_dry_run::GaitEnforceWithoutDryRun,
+    &gait_default_verdict_relaxed::GaitDefaultVerdictRelaxed,
+    &gait_destructive_tool_relaxed::GaitDestructiveToolRelaxed,
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {

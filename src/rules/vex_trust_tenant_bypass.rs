@@ -1,10 +1,8 @@
 use crate::declare_rule;
 use crate::diff::ProjectFile;
 use crate::diff::strictness::num;
+use crate::diff::transitions::BYPASS_SCORE;
 use crate::rules::{ProjectContext, Rule, Sink};
-
-/// A composite-score minimum at or below this accepts practically every statement.
-pub const BYPASS_SCORE: f64 = 0.05;
 
 declare_rule! {
     /// ## What it does
