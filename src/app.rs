@@ -32,6 +32,8 @@ pub struct CheckOptions {
     pub exit_zero: bool,
     /// `validate`: parse and schema rules only.
     pub validate_only: bool,
+    /// `--baseline-ref`: the git commit whose versions of the scanned files are the baseline.
+    pub baseline_ref: Option<String>,
 }
 
 /// The least severity that fails a run.
@@ -70,6 +72,8 @@ pub enum UsageError {
     Config { path: String, message: String },
     #[error(transparent)]
     Schema(#[from] schema::SchemaBug),
+    #[error(transparent)]
+    Baseline(#[from] crate::diff::git::GitError),
 }
 
 /// The outcome of checking one file.
@@ -576,9 +580,13 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         .map(|candidate| analyze_candidate(candidate, options.validate_only))
         .collect();
 
+    let baseline = match &options.baseline_ref {
+        Some(reference) if !options.validate_only => Some(read_git_baseline(reference, &outcomes)?),
+        _ => None,
+    };
     let run = ProjectRun {
         validate_only: options.validate_only,
-        baseline: None,
+        baseline: baseline.as_ref(),
         replay: None,
         require_reason: config.require_suppression_reason,
     };
@@ -640,6 +648,27 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         },
         exit,
     })
+}
+
+/// The baseline versions (at git `reference`) of every analysed file with a model.
+fn read_git_baseline(
+    reference: &str,
+    outcomes: &[FileOutcome],
+) -> Result<ProjectFiles, UsageError> {
+    let paths: Vec<String> = outcomes
+        .iter()
+        .filter_map(|outcome| outcome.project.as_ref())
+        .map(|file| file.source.path.to_string())
+        .collect();
+    let texts = crate::diff::git::read_baseline(Path::new("."), reference, &paths)?;
+    let raw: Vec<FileOutcome> = texts
+        .iter()
+        .filter_map(|(path, text)| {
+            text.as_ref()
+                .map(|text| analyze_raw(path, text, None, true, false))
+        })
+        .collect();
+    Ok(baseline_files(raw))
 }
 
 /// Applies `--select`/`--ignore`, config ignores and severity overrides, then sorts.

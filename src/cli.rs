@@ -134,6 +134,11 @@ pub struct CheckArgs {
     /// Accept a directory scan that finds nothing to check.
     #[arg(long)]
     pub allow_empty: bool,
+    /// Compare with the versions of the scanned files at this git commit (read with `git`;
+    /// the commit must be present in the clone, a shallow one is fine). Enables the
+    /// transition rules.
+    #[arg(long, value_name = "REF")]
+    pub baseline_ref: Option<String>,
 }
 
 /// Gait `gate eval` inputs.
@@ -420,6 +425,7 @@ fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) ->
         allow_empty: args.allow_empty,
         exit_zero: args.exit_zero,
         validate_only,
+        baseline_ref: args.baseline_ref.clone(),
     };
     let report = match app::run_check(&options) {
         Ok(report) => report,
