@@ -1,5 +1,7 @@
 //! The orchestrator: the one place that knows every stage.
 
+mod gait_replay;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -520,6 +522,8 @@ pub struct TestOptions {
     /// `--policy P INTENT...`: evaluate bare Gait intents against one policy.
     pub policy: Option<PathBuf>,
     pub gait: crate::gait::command::EvalOptions,
+    pub shard: Option<crate::replay::runner::Shard>,
+    pub config: Option<PathBuf>,
 }
 
 /// Gait scenario directories under `root`: expectations beside a `policy.yaml`.
@@ -559,7 +563,7 @@ fn verdict_exit(code: u8) -> Exit {
 
 /// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
 pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
-    use crate::gait::command::{self, ScenarioStatus};
+    use crate::gait::command;
     use crate::report::{CaseOutcome, CaseStatus};
     let paths = if options.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -595,43 +599,14 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             });
         }
     } else {
-        let mut dirs = Vec::new();
         for path in &paths {
             if !path.exists() {
                 return Err(discover::DiscoverError::Missing(path.display().to_string()).into());
             }
-            if path.is_dir() {
-                dirs.extend(scenario_dirs(path));
-            }
         }
-        let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
-            .par_iter()
-            .map(|dir| (dir.clone(), command::run_scenario_dir(dir)))
-            .collect();
-        for (dir, result) in results {
-            let (status, message) = match result.status {
-                ScenarioStatus::Passed => (CaseStatus::Passed, None),
-                ScenarioStatus::Failed(reasons) => (CaseStatus::Failed, Some(reasons.join("; "))),
-                ScenarioStatus::Skipped(reason) => (CaseStatus::Skipped, Some(reason)),
-            };
-            if status == CaseStatus::Failed {
-                exit = exit.max(Exit::Regression);
-            }
-            let actual = result
-                .runs
-                .first()
-                .and_then(|(output, _)| output.get("verdict"))
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned);
-            cases.push(CaseOutcome {
-                suite: Arc::from(discover::display_path(&dir)),
-                name: result.name,
-                status,
-                message,
-                expected: None,
-                actual,
-            });
-        }
+        let (config, _) = load_config(options.config.as_deref())?;
+        exit = exit.max(replay_suites(&paths, options.shard, &config, &mut cases));
+        exit = exit.max(replay_scenarios(&paths, &mut cases));
     }
     if cases.is_empty() {
         let names: Vec<String> = paths
@@ -650,4 +625,121 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         fail_on: None,
         exit,
     })
+}
+
+/// Semantics options from the config's `[stellaops]` table.
+fn semantics(config: &Config) -> crate::stellaops::semantics::SemanticsOptions {
+    config
+        .stellaops
+        .clone()
+        .and_then(|table| serde_json::from_value(table).ok())
+        .unwrap_or_default()
+}
+
+/// Replays the fixture suites under `paths` into `cases`.
+fn replay_suites(
+    paths: &[PathBuf],
+    shard: Option<crate::replay::runner::Shard>,
+    config: &Config,
+    cases: &mut Vec<crate::report::CaseOutcome>,
+) -> Exit {
+    use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let options = ReplayOptions {
+        shard,
+        semantics: semantics(config),
+        keep_passed: true,
+        gait: Some(&gait_replay::GaitCases),
+        ..ReplayOptions::default()
+    };
+    let outcome = runner::test_command(paths, &options);
+    for suite in &outcome.suites {
+        let name: Arc<str> = Arc::from(discover::display_path(Path::new(&suite.path)));
+        if let Some(error) = &suite.error {
+            cases.push(CaseOutcome {
+                suite: name.clone(),
+                name: "(suite)".to_owned(),
+                status: CaseStatus::Failed,
+                message: Some(error.clone()),
+                expected: None,
+                actual: None,
+            });
+        }
+        for case in &suite.cases {
+            let message = match case.status {
+                Replayed::Passed => None,
+                Replayed::Failed => Some(case.mismatches.join("; ")),
+                Replayed::Error => case.error.clone(),
+            };
+            cases.push(CaseOutcome {
+                suite: name.clone(),
+                name: case.name.clone(),
+                status: if case.status == Replayed::Passed {
+                    CaseStatus::Passed
+                } else {
+                    CaseStatus::Failed
+                },
+                message,
+                expected: case.expected.as_ref().map(|expect| expect.verdict.clone()),
+                actual: case.actual.as_ref().map(|actual| actual.verdict.clone()),
+            });
+        }
+    }
+    match outcome.exit_code() {
+        0 => Exit::Success,
+        5 => Exit::Regression,
+        _ => Exit::InvalidInput,
+    }
+}
+
+/// Runs the Gait scenario directories under `paths` into `cases`.
+fn replay_scenarios(paths: &[PathBuf], cases: &mut Vec<crate::report::CaseOutcome>) -> Exit {
+    use crate::gait::command::{self, ScenarioStatus};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let mut dirs = Vec::new();
+    for path in paths.iter().filter(|path| path.is_dir()) {
+        dirs.extend(scenario_dirs(path));
+    }
+    let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
+        .par_iter()
+        .map(|dir| (dir.clone(), command::run_scenario_dir(dir)))
+        .collect();
+    let mut exit = Exit::Success;
+    for (dir, result) in results {
+        let (status, message) = match result.status {
+            ScenarioStatus::Passed => (CaseStatus::Passed, None),
+            ScenarioStatus::Failed(reasons) => (CaseStatus::Failed, Some(reasons.join("; "))),
+            ScenarioStatus::Skipped(reason) => (CaseStatus::Skipped, Some(reason)),
+        };
+        if status == CaseStatus::Failed {
+            exit = exit.max(Exit::Regression);
+        }
+        let actual = result
+            .runs
+            .first()
+            .and_then(|(output, _)| output.get("verdict"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        cases.push(CaseOutcome {
+            suite: Arc::from(discover::display_path(&dir)),
+            name: result.name,
+            status,
+            message,
+            expected: None,
+            actual,
+        });
+    }
+    exit
+}
+
+/// `eval --input`: one Stella Ops decision, explained.
+pub fn run_stellaops_eval(
+    policies: &[PathBuf],
+    input: &Path,
+    determinization: &[PathBuf],
+    config: Option<&Path>,
+) -> Result<crate::replay::runner::EvalOutcome, String> {
+    let (config, _) = load_config(config).map_err(|error| error.to_string())?;
+    crate::replay::runner::eval_command(policies, input, determinization, &semantics(&config))
+        .map_err(|error| error.to_string())
 }
