@@ -1,6 +1,7 @@
 //! The orchestrator: the one place that knows every stage.
 
 mod gait_replay;
+mod replay;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -79,6 +80,10 @@ pub struct FileOutcome {
     pub scanned: Option<ScannedFile>,
     pub findings: Vec<Finding>,
     pub skipped: Option<Skipped>,
+    /// The bound sections (canonical key spelling), for the passes that need the tree again.
+    pub sections: Vec<BoundSection>,
+    /// For a fixture suite: the display paths of the policy files it replays against.
+    pub references: Vec<String>,
 }
 
 fn format_of(display: &str) -> Option<Format> {
@@ -94,7 +99,7 @@ fn format_of(display: &str) -> Option<Format> {
 }
 
 /// Reads and analyses one candidate file.
-pub fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome {
+fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome {
     let bytes = match read_bounded(&candidate.path) {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -108,7 +113,7 @@ pub fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutc
         }
     };
     let (text, utf8_issue) = parse::decode(&bytes);
-    analyze_text(
+    analyze_unsuppressed(
         &candidate.display,
         &text,
         utf8_issue,
@@ -136,6 +141,28 @@ pub fn analyze_text(
     explicit: bool,
     validate_only: bool,
 ) -> FileOutcome {
+    let mut outcome = analyze_unsuppressed(display, text, utf8_issue, explicit, validate_only);
+    apply_suppressions(&mut outcome);
+    outcome
+}
+
+fn apply_suppressions(outcome: &mut FileOutcome) {
+    if let Some(scanned) = &outcome.scanned {
+        let findings = std::mem::take(&mut outcome.findings);
+        outcome.findings =
+            suppress::apply(&scanned.source, findings, |id| registry::find(id).is_some());
+    }
+}
+
+/// [`analyze_text`] without the suppression pass (`check` suppresses once, after the
+/// project-wide passes have added their findings).
+fn analyze_unsuppressed(
+    display: &str,
+    text: &str,
+    utf8_issue: Option<ParseIssue>,
+    explicit: bool,
+    validate_only: bool,
+) -> FileOutcome {
     let skip = |reason: &str| FileOutcome {
         skipped: explicit.then(|| Skipped {
             path: display.to_owned(),
@@ -153,6 +180,7 @@ pub fn analyze_text(
     let mut parse_issues: Vec<ParseIssue> = utf8_issue.into_iter().collect();
     let mut schema_issues: Vec<SchemaIssue> = Vec::new();
     let mut sections: Vec<BoundSection> = Vec::new();
+    let mut references: Vec<String> = Vec::new();
     let classified: Option<Classified>;
 
     if by_name == Some(FileKind::Config) {
@@ -177,9 +205,15 @@ pub fn analyze_text(
         let Some(kind) = kind else {
             return skip("not a policy-gate file");
         };
-        for (start, line) in jsonl_lines(text) {
+        for (index, (start, line)) in jsonl_lines(text).enumerate() {
             let document = parse::json::parse(line, start);
             parse_issues.extend(document.issues);
+            if index == 0
+                && kind == FileKind::FixtureSuite
+                && let Some(header) = &document.root
+            {
+                references = suite_references(display, header);
+            }
             if kind == FileKind::GaitIntents
                 && let Some(root) = document.root
             {
@@ -219,6 +253,9 @@ pub fn analyze_text(
             return skip("not a policy-gate file");
         };
         let usable = !parse_issues.iter().any(ParseIssue::is_fatal);
+        if let (Some(root), FileKind::FixtureSuite) = (&root, found.kind) {
+            references = suite_references(display, root);
+        }
         if let (Some(root), true) = (&root, usable) {
             for section in &found.sections {
                 let Some(node) = parse::pointer::resolve(root, &section.pointer) else {
@@ -252,7 +289,6 @@ pub fn analyze_text(
         }
         rule.check_file(&cx, &mut findings);
     }
-    let findings = suppress::apply(&source, findings, |id| registry::find(id).is_some());
     FileOutcome {
         scanned: Some(ScannedFile {
             source,
@@ -260,7 +296,30 @@ pub fn analyze_text(
         }),
         findings,
         skipped: None,
+        sections,
+        references,
     }
+}
+
+/// The policy and determinization files a suite's header names, as display paths.
+fn suite_references(display: &str, header: &parse::Node) -> Vec<String> {
+    let dir = Path::new(display).parent().unwrap_or_else(|| Path::new(""));
+    let mut out = Vec::new();
+    for key in ["policy", "determinization"] {
+        let items: Vec<&str> = match header.get(key) {
+            Some(node) => match node.as_seq() {
+                Some(items) => items.iter().filter_map(parse::Node::as_str).collect(),
+                None => node.as_str().into_iter().collect(),
+            },
+            None => Vec::new(),
+        };
+        out.extend(
+            items
+                .into_iter()
+                .map(|item| discover::normalize_display(&dir.join(item))),
+        );
+    }
+    out
 }
 
 fn check_section(
@@ -402,10 +461,17 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     };
     let excludes = Excludes::new(&config.exclude)?;
     let candidates = discover::discover(&paths, &excludes)?;
-    let outcomes: Vec<FileOutcome> = candidates
+    let mut outcomes: Vec<FileOutcome> = candidates
         .par_iter()
         .map(|candidate| analyze_candidate(candidate, options.validate_only))
         .collect();
+    let mut replay_cases = Vec::new();
+    if !options.validate_only {
+        replay::check_fixtures(&candidates, &mut outcomes, &config, &mut replay_cases);
+    }
+    for outcome in &mut outcomes {
+        apply_suppressions(outcome);
+    }
 
     let mut files = BTreeMap::new();
     let mut findings = Vec::new();
@@ -433,9 +499,13 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     }
     let mut exit = Exit::Success;
     for finding in &findings {
-        let invalid = registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input);
+        let meta = registry::find(finding.rule.as_str());
+        let invalid = meta.is_some_and(|meta| meta.invalid_input);
+        let regression = meta.is_some_and(|meta| meta.regression);
         if invalid && finding.severity == Severity::Error {
             exit = exit.max(Exit::InvalidInput);
+        } else if regression && finding.severity == Severity::Error {
+            exit = exit.max(Exit::Regression);
         } else if let FailOn::At(threshold) = fail_on
             && finding.severity >= threshold
         {
@@ -456,7 +526,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         findings,
         rules,
         skipped,
-        cases: Vec::new(),
+        cases: replay_cases,
         fail_on: match fail_on {
             FailOn::At(severity) => Some(severity),
             FailOn::Never => None,
@@ -628,7 +698,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
 }
 
 /// Semantics options from the config's `[stellaops]` table.
-fn semantics(config: &Config) -> crate::stellaops::semantics::SemanticsOptions {
+pub(crate) fn semantics(config: &Config) -> crate::stellaops::semantics::SemanticsOptions {
     config
         .stellaops
         .clone()

@@ -6,7 +6,11 @@ pub mod alias_limit;
 pub mod byte_order_mark;
 pub mod case_duplicate_key;
 pub mod duplicate_key;
+pub mod environment_not_exercised;
+pub mod fixture_error;
+pub mod fixture_mismatch;
 pub mod gate_multiple_roots;
+pub mod gate_not_exercised;
 pub mod gate_undocumented_root;
 pub mod input_too_large;
 pub mod invalid_type;
@@ -19,10 +23,12 @@ pub mod nesting_too_deep;
 pub mod non_finite_number;
 pub mod non_scalar_key;
 pub mod out_of_range;
+pub mod policy_not_exercised;
 pub mod registry;
 pub mod schema_violation;
 pub mod suppress;
 pub mod syntax_error;
+pub mod tenant_not_exercised;
 pub mod unknown_key;
 pub mod unused_suppression;
 
@@ -48,6 +54,8 @@ pub struct RuleMeta {
     /// Whether a finding of this rule (at error severity) means the input is invalid (exit 6)
     /// rather than merely unsafe (exit 3).
     pub invalid_input: bool,
+    /// Whether a finding of this rule (at error severity) is a fixture regression (exit 5).
+    pub regression: bool,
 }
 
 impl RuleMeta {
@@ -122,6 +130,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             since: $since:literal
             $(, invalid_input: $invalid:literal)?
+            $(, regression: $regression:literal)?
             $(, security_severity: $security:literal)?
             $(,)?
         }
@@ -138,6 +147,7 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
                 security_severity: $crate::declare_rule!(@security $($security)?),
                 invalid_input: $crate::declare_rule!(@invalid $($invalid)?),
+                regression: $crate::declare_rule!(@invalid $($regression)?),
             };
         }
 

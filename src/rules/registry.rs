@@ -26,6 +26,12 @@ pub static RULES: &[&dyn Rule] = &[
     &gate_multiple_roots::GateMultipleRoots,
     &gate_undocumented_root::GateUndocumentedRoot,
     &unused_suppression::UnusedSuppression,
+    &fixture_mismatch::FixtureMismatch,
+    &fixture_error::FixtureError,
+    &policy_not_exercised::PolicyNotExercised,
+    &gate_not_exercised::GateNotExercised,
+    &environment_not_exercised::EnvironmentNotExercised,
+    &tenant_not_exercised::TenantNotExercised,
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
