@@ -6,6 +6,7 @@ pub mod command;
 pub mod eval;
 pub mod intent;
 pub mod killswitch;
+pub mod lint;
 pub mod policy;
 pub mod time;
 pub mod tokens;
