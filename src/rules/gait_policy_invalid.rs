@@ -24,12 +24,10 @@ declare_rule! {
     /// schema_version: 1.0.0
     /// default_verdict: block
     /// rules:
-    ///   - name: change-freeze
+    ///   - name: writes
     ///     effect: allow
-    ///     freeze_window:
-    ///       windows:
-    ///         - start: "2026-12-20T00:00:00"
-    ///           end: "2027-01-02T00:00:00"
+    ///     action: require_approval
+    ///     match: {tool_names: [tool.write]}
     /// ```
     ///
     /// ## Use instead
@@ -38,13 +36,9 @@ declare_rule! {
     /// schema_version: 1.0.0
     /// default_verdict: block
     /// rules:
-    ///   - name: change-freeze
-    ///     effect: allow
-    ///     freeze_window:
-    ///       timezone: Europe/Paris
-    ///       windows:
-    ///         - start: "2026-12-20T00:00:00"
-    ///           end: "2027-01-02T00:00:00"
+    ///   - name: writes
+    ///     effect: require_approval
+    ///     match: {tool_names: [tool.write]}
     /// ```
     pub struct GaitPolicyInvalid {
         id: "gait-policy-invalid",
@@ -60,10 +54,10 @@ impl Rule for GaitPolicyInvalid {
     fn check_file(&self, cx: &FileContext<'_>, out: &mut Sink) {
         let root = cx.sections.first().map(|section| &section.node);
         for error in cx.gait_errors {
-            if already_reported(cx, &error.kind, error.span) {
+            let pointer = root.map(|root| pointer_at(root, error.span));
+            if already_reported(cx, &error.kind, error.span, pointer.as_deref()) {
                 continue;
             }
-            let pointer = root.map(|root| pointer_at(root, error.span));
             let mut finding = Self::META.finding(
                 cx.at(error.span, pointer.unwrap_or_default()),
                 error.kind.to_string(),
@@ -77,7 +71,12 @@ impl Rule for GaitPolicyInvalid {
 }
 
 /// Whether a parse or schema finding already says the same thing at the same place.
-fn already_reported(cx: &FileContext<'_>, kind: &PolicyErrorKind, span: Span) -> bool {
+fn already_reported(
+    cx: &FileContext<'_>,
+    kind: &PolicyErrorKind,
+    span: Span,
+    pointer: Option<&str>,
+) -> bool {
     let overlaps = |other: Span| {
         other == span
             || (other.start < span.end.max(span.start + 1)
@@ -95,5 +94,7 @@ fn already_reported(cx: &FileContext<'_>, kind: &PolicyErrorKind, span: Span) ->
         return cx.parse_issues.iter().any(|issue| overlaps(issue.span))
             || cx.schema_issues.iter().any(|issue| overlaps(issue.span));
     }
-    cx.schema_issues.iter().any(|issue| issue.span == span)
+    cx.schema_issues
+        .iter()
+        .any(|issue| issue.span == span || Some(issue.pointer.as_str()) == pointer)
 }

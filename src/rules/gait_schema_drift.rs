@@ -133,7 +133,13 @@ impl Rule for GaitSchemaDrift {
 
 fn case_drift(cx: &FileContext<'_>, node: Option<&Node>, pointer: &str) -> Option<Finding> {
     let node = node?;
-    let text = node.as_str()?;
+    node.as_str()?;
+    // The bound tree holds normalised values; the file holds what the author wrote.
+    let text = cx
+        .source
+        .slice(node.span)
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'');
     let normalised = text.trim().to_lowercase();
     if normalised == text || normalised.is_empty() {
         return None;
