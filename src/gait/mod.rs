@@ -4,6 +4,7 @@
 pub mod canonical;
 pub mod command;
 pub mod eval;
+pub mod fmt;
 pub mod intent;
 pub mod killswitch;
 pub mod lint;
