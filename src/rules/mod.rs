@@ -6,6 +6,9 @@ pub mod alias_limit;
 pub mod byte_order_mark;
 pub mod case_duplicate_key;
 pub mod duplicate_key;
+pub mod environment_not_exercised;
+pub mod fixture_error;
+pub mod fixture_mismatch;
 pub mod gait_default_allow;
 pub mod gait_destructive_allow;
 pub mod gait_duplicate_rule_name;
@@ -20,6 +23,7 @@ pub mod gait_schema_drift;
 pub mod gait_shadowed_rule;
 pub mod gait_unknown_selector_value;
 pub mod gate_multiple_roots;
+pub mod gate_not_exercised;
 pub mod gate_undocumented_root;
 pub mod input_too_large;
 pub mod invalid_type;
@@ -32,10 +36,12 @@ pub mod nesting_too_deep;
 pub mod non_finite_number;
 pub mod non_scalar_key;
 pub mod out_of_range;
+pub mod policy_not_exercised;
 pub mod registry;
 pub mod schema_violation;
 pub mod suppress;
 pub mod syntax_error;
+pub mod tenant_not_exercised;
 pub mod unknown_key;
 pub mod unused_suppression;
 
@@ -61,6 +67,8 @@ pub struct RuleMeta {
     /// Whether a finding of this rule (at error severity) means the input is invalid (exit 6)
     /// rather than merely unsafe (exit 3).
     pub invalid_input: bool,
+    /// Whether a finding of this rule (at error severity) is a fixture regression (exit 5).
+    pub regression: bool,
 }
 
 impl RuleMeta {
@@ -135,6 +143,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             since: $since:literal
             $(, invalid_input: $invalid:literal)?
+            $(, regression: $regression:literal)?
             $(, security_severity: $security:literal)?
             $(,)?
         }
@@ -151,6 +160,7 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
                 security_severity: $crate::declare_rule!(@security $($security)?),
                 invalid_input: $crate::declare_rule!(@invalid $($invalid)?),
+                regression: $crate::declare_rule!(@invalid $($regression)?),
             };
         }
 

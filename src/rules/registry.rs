@@ -39,6 +39,12 @@ pub static RULES: &[&dyn Rule] = &[
     &gait_pattern_never_matches::GaitPatternNeverMatches,
     &gait_unknown_selector_value::GaitUnknownSelectorValue,
     &unused_suppression::UnusedSuppression,
+    &fixture_mismatch::FixtureMismatch,
+    &fixture_error::FixtureError,
+    &policy_not_exercised::PolicyNotExercised,
+    &gate_not_exercised::GateNotExercised,
+    &environment_not_exercised::EnvironmentNotExercised,
+    &tenant_not_exercised::TenantNotExercised,
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {

@@ -18,16 +18,20 @@ pub enum SchemaFile {
     StellaOpsDeterminization,
     GaitPolicy,
     GaitIntent,
+    Fixtures,
     Config,
+    Report,
 }
 
 impl SchemaFile {
-    pub const ALL: [SchemaFile; 5] = [
+    pub const ALL: [SchemaFile; 7] = [
         SchemaFile::StellaOpsGates,
         SchemaFile::StellaOpsDeterminization,
         SchemaFile::GaitPolicy,
         SchemaFile::GaitIntent,
+        SchemaFile::Fixtures,
         SchemaFile::Config,
+        SchemaFile::Report,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -36,7 +40,9 @@ impl SchemaFile {
             SchemaFile::StellaOpsDeterminization => "stellaops-determinization.schema.json",
             SchemaFile::GaitPolicy => "gait-policy.schema.json",
             SchemaFile::GaitIntent => "gait-intent.schema.json",
+            SchemaFile::Fixtures => "fixtures.schema.json",
             SchemaFile::Config => "gatelint-config.schema.json",
+            SchemaFile::Report => "report.schema.json",
         }
     }
 
@@ -48,7 +54,9 @@ impl SchemaFile {
             }
             SchemaFile::GaitPolicy => include_str!("../../schemas/gait-policy.schema.json"),
             SchemaFile::GaitIntent => include_str!("../../schemas/gait-intent.schema.json"),
+            SchemaFile::Fixtures => include_str!("../../schemas/fixtures.schema.json"),
             SchemaFile::Config => include_str!("../../schemas/gatelint-config.schema.json"),
+            SchemaFile::Report => include_str!("../../schemas/report.schema.json"),
         }
     }
 }
@@ -64,11 +72,13 @@ pub enum Target {
     StellaOpsDeterminization,
     GaitPolicy,
     GaitIntent,
+    Fixtures,
     Config,
+    Report,
 }
 
 impl Target {
-    const COUNT: usize = 6;
+    const COUNT: usize = 8;
 
     fn slot(self) -> usize {
         self as usize
@@ -80,7 +90,9 @@ impl Target {
             Target::StellaOpsDeterminization => SchemaFile::StellaOpsDeterminization,
             Target::GaitPolicy => SchemaFile::GaitPolicy,
             Target::GaitIntent => SchemaFile::GaitIntent,
+            Target::Fixtures => SchemaFile::Fixtures,
             Target::Config => SchemaFile::Config,
+            Target::Report => SchemaFile::Report,
         }
     }
 

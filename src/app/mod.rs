@@ -1,5 +1,8 @@
 //! The orchestrator: the one place that knows every stage.
 
+mod gait_replay;
+mod replay;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -78,6 +81,10 @@ pub struct FileOutcome {
     pub scanned: Option<ScannedFile>,
     pub findings: Vec<Finding>,
     pub skipped: Option<Skipped>,
+    /// The bound sections (canonical key spelling), for the passes that need the tree again.
+    pub sections: Vec<BoundSection>,
+    /// For a fixture suite: the display paths of the policy files it replays against.
+    pub references: Vec<String>,
 }
 
 fn format_of(display: &str) -> Option<Format> {
@@ -93,7 +100,7 @@ fn format_of(display: &str) -> Option<Format> {
 }
 
 /// Reads and analyses one candidate file.
-pub fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome {
+fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome {
     let bytes = match read_bounded(&candidate.path) {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -107,7 +114,7 @@ pub fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutc
         }
     };
     let (text, utf8_issue) = parse::decode(&bytes);
-    analyze_text(
+    analyze_unsuppressed(
         &candidate.display,
         &text,
         utf8_issue,
@@ -135,6 +142,28 @@ pub fn analyze_text(
     explicit: bool,
     validate_only: bool,
 ) -> FileOutcome {
+    let mut outcome = analyze_unsuppressed(display, text, utf8_issue, explicit, validate_only);
+    apply_suppressions(&mut outcome);
+    outcome
+}
+
+fn apply_suppressions(outcome: &mut FileOutcome) {
+    if let Some(scanned) = &outcome.scanned {
+        let findings = std::mem::take(&mut outcome.findings);
+        outcome.findings =
+            suppress::apply(&scanned.source, findings, |id| registry::find(id).is_some());
+    }
+}
+
+/// [`analyze_text`] without the suppression pass (`check` suppresses once, after the
+/// project-wide passes have added their findings).
+fn analyze_unsuppressed(
+    display: &str,
+    text: &str,
+    utf8_issue: Option<ParseIssue>,
+    explicit: bool,
+    validate_only: bool,
+) -> FileOutcome {
     let skip = |reason: &str| FileOutcome {
         skipped: explicit.then(|| Skipped {
             path: display.to_owned(),
@@ -152,6 +181,7 @@ pub fn analyze_text(
     let mut parse_issues: Vec<ParseIssue> = utf8_issue.into_iter().collect();
     let mut schema_issues: Vec<SchemaIssue> = Vec::new();
     let mut sections: Vec<BoundSection> = Vec::new();
+    let mut references: Vec<String> = Vec::new();
     let classified: Option<Classified>;
     // The Gait model stage: a Gait policy is loaded once, from the tree parsed above.
     let mut gait_loaded: Option<Result<Policy, Vec<PolicyError>>> = None;
@@ -178,9 +208,15 @@ pub fn analyze_text(
         let Some(kind) = kind else {
             return skip("not a policy-gate file");
         };
-        for (start, line) in jsonl_lines(text) {
+        for (index, (start, line)) in jsonl_lines(text).enumerate() {
             let document = parse::json::parse(line, start);
             parse_issues.extend(document.issues);
+            if index == 0
+                && kind == FileKind::FixtureSuite
+                && let Some(header) = &document.root
+            {
+                references = suite_references(display, header);
+            }
             if kind == FileKind::GaitIntents
                 && let Some(root) = document.root
             {
@@ -220,6 +256,9 @@ pub fn analyze_text(
             return skip("not a policy-gate file");
         };
         let usable = !parse_issues.iter().any(ParseIssue::is_fatal);
+        if let (Some(root), FileKind::FixtureSuite) = (&root, found.kind) {
+            references = suite_references(display, root);
+        }
         if let (Some(root), true) = (&root, usable) {
             for section in &found.sections {
                 let Some(node) = parse::pointer::resolve(root, &section.pointer) else {
@@ -261,7 +300,6 @@ pub fn analyze_text(
         }
         rule.check_file(&cx, &mut findings);
     }
-    let findings = suppress::apply(&source, findings, |id| registry::find(id).is_some());
     FileOutcome {
         scanned: Some(ScannedFile {
             source,
@@ -269,7 +307,30 @@ pub fn analyze_text(
         }),
         findings,
         skipped: None,
+        sections,
+        references,
     }
+}
+
+/// The policy and determinization files a suite's header names, as display paths.
+fn suite_references(display: &str, header: &parse::Node) -> Vec<String> {
+    let dir = Path::new(display).parent().unwrap_or_else(|| Path::new(""));
+    let mut out = Vec::new();
+    for key in ["policy", "determinization"] {
+        let items: Vec<&str> = match header.get(key) {
+            Some(node) => match node.as_seq() {
+                Some(items) => items.iter().filter_map(parse::Node::as_str).collect(),
+                None => node.as_str().into_iter().collect(),
+            },
+            None => Vec::new(),
+        };
+        out.extend(
+            items
+                .into_iter()
+                .map(|item| discover::normalize_display(&dir.join(item))),
+        );
+    }
+    out
 }
 
 fn check_section(
@@ -411,10 +472,17 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     };
     let excludes = Excludes::new(&config.exclude)?;
     let candidates = discover::discover(&paths, &excludes)?;
-    let outcomes: Vec<FileOutcome> = candidates
+    let mut outcomes: Vec<FileOutcome> = candidates
         .par_iter()
         .map(|candidate| analyze_candidate(candidate, options.validate_only))
         .collect();
+    let mut replay_cases = Vec::new();
+    if !options.validate_only {
+        replay::check_fixtures(&candidates, &mut outcomes, &config, &mut replay_cases);
+    }
+    for outcome in &mut outcomes {
+        apply_suppressions(outcome);
+    }
 
     let mut files = BTreeMap::new();
     let mut findings = Vec::new();
@@ -442,9 +510,13 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     }
     let mut exit = Exit::Success;
     for finding in &findings {
-        let invalid = registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input);
+        let meta = registry::find(finding.rule.as_str());
+        let invalid = meta.is_some_and(|meta| meta.invalid_input);
+        let regression = meta.is_some_and(|meta| meta.regression);
         if invalid && finding.severity == Severity::Error {
             exit = exit.max(Exit::InvalidInput);
+        } else if regression && finding.severity == Severity::Error {
+            exit = exit.max(Exit::Regression);
         } else if let FailOn::At(threshold) = fail_on
             && finding.severity >= threshold
         {
@@ -465,7 +537,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         findings,
         rules,
         skipped,
-        cases: Vec::new(),
+        cases: replay_cases,
         fail_on: match fail_on {
             FailOn::At(severity) => Some(severity),
             FailOn::Never => None,
@@ -531,6 +603,8 @@ pub struct TestOptions {
     /// `--policy P INTENT...`: evaluate bare Gait intents against one policy.
     pub policy: Option<PathBuf>,
     pub gait: crate::gait::command::EvalOptions,
+    pub shard: Option<crate::replay::runner::Shard>,
+    pub config: Option<PathBuf>,
 }
 
 /// Gait scenario directories under `root`: expectations beside a `policy.yaml`.
@@ -570,7 +644,7 @@ fn verdict_exit(code: u8) -> Exit {
 
 /// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
 pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
-    use crate::gait::command::{self, ScenarioStatus};
+    use crate::gait::command;
     use crate::report::{CaseOutcome, CaseStatus};
     let paths = if options.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -606,43 +680,14 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             });
         }
     } else {
-        let mut dirs = Vec::new();
         for path in &paths {
             if !path.exists() {
                 return Err(discover::DiscoverError::Missing(path.display().to_string()).into());
             }
-            if path.is_dir() {
-                dirs.extend(scenario_dirs(path));
-            }
         }
-        let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
-            .par_iter()
-            .map(|dir| (dir.clone(), command::run_scenario_dir(dir)))
-            .collect();
-        for (dir, result) in results {
-            let (status, message) = match result.status {
-                ScenarioStatus::Passed => (CaseStatus::Passed, None),
-                ScenarioStatus::Failed(reasons) => (CaseStatus::Failed, Some(reasons.join("; "))),
-                ScenarioStatus::Skipped(reason) => (CaseStatus::Skipped, Some(reason)),
-            };
-            if status == CaseStatus::Failed {
-                exit = exit.max(Exit::Regression);
-            }
-            let actual = result
-                .runs
-                .first()
-                .and_then(|(output, _)| output.get("verdict"))
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned);
-            cases.push(CaseOutcome {
-                suite: Arc::from(discover::display_path(&dir)),
-                name: result.name,
-                status,
-                message,
-                expected: None,
-                actual,
-            });
-        }
+        let (config, _) = load_config(options.config.as_deref())?;
+        exit = exit.max(replay_suites(&paths, options.shard, &config, &mut cases));
+        exit = exit.max(replay_scenarios(&paths, &mut cases));
     }
     if cases.is_empty() {
         let names: Vec<String> = paths
@@ -661,4 +706,121 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         fail_on: None,
         exit,
     })
+}
+
+/// Semantics options from the config's `[stellaops]` table.
+pub(crate) fn semantics(config: &Config) -> crate::stellaops::semantics::SemanticsOptions {
+    config
+        .stellaops
+        .clone()
+        .and_then(|table| serde_json::from_value(table).ok())
+        .unwrap_or_default()
+}
+
+/// Replays the fixture suites under `paths` into `cases`.
+fn replay_suites(
+    paths: &[PathBuf],
+    shard: Option<crate::replay::runner::Shard>,
+    config: &Config,
+    cases: &mut Vec<crate::report::CaseOutcome>,
+) -> Exit {
+    use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let options = ReplayOptions {
+        shard,
+        semantics: semantics(config),
+        keep_passed: true,
+        gait: Some(&gait_replay::GaitCases),
+        ..ReplayOptions::default()
+    };
+    let outcome = runner::test_command(paths, &options);
+    for suite in &outcome.suites {
+        let name: Arc<str> = Arc::from(discover::display_path(Path::new(&suite.path)));
+        if let Some(error) = &suite.error {
+            cases.push(CaseOutcome {
+                suite: name.clone(),
+                name: "(suite)".to_owned(),
+                status: CaseStatus::Failed,
+                message: Some(error.clone()),
+                expected: None,
+                actual: None,
+            });
+        }
+        for case in &suite.cases {
+            let message = match case.status {
+                Replayed::Passed => None,
+                Replayed::Failed => Some(case.mismatches.join("; ")),
+                Replayed::Error => case.error.clone(),
+            };
+            cases.push(CaseOutcome {
+                suite: name.clone(),
+                name: case.name.clone(),
+                status: if case.status == Replayed::Passed {
+                    CaseStatus::Passed
+                } else {
+                    CaseStatus::Failed
+                },
+                message,
+                expected: case.expected.as_ref().map(|expect| expect.verdict.clone()),
+                actual: case.actual.as_ref().map(|actual| actual.verdict.clone()),
+            });
+        }
+    }
+    match outcome.exit_code() {
+        0 => Exit::Success,
+        5 => Exit::Regression,
+        _ => Exit::InvalidInput,
+    }
+}
+
+/// Runs the Gait scenario directories under `paths` into `cases`.
+fn replay_scenarios(paths: &[PathBuf], cases: &mut Vec<crate::report::CaseOutcome>) -> Exit {
+    use crate::gait::command::{self, ScenarioStatus};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let mut dirs = Vec::new();
+    for path in paths.iter().filter(|path| path.is_dir()) {
+        dirs.extend(scenario_dirs(path));
+    }
+    let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
+        .par_iter()
+        .map(|dir| (dir.clone(), command::run_scenario_dir(dir)))
+        .collect();
+    let mut exit = Exit::Success;
+    for (dir, result) in results {
+        let (status, message) = match result.status {
+            ScenarioStatus::Passed => (CaseStatus::Passed, None),
+            ScenarioStatus::Failed(reasons) => (CaseStatus::Failed, Some(reasons.join("; "))),
+            ScenarioStatus::Skipped(reason) => (CaseStatus::Skipped, Some(reason)),
+        };
+        if status == CaseStatus::Failed {
+            exit = exit.max(Exit::Regression);
+        }
+        let actual = result
+            .runs
+            .first()
+            .and_then(|(output, _)| output.get("verdict"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        cases.push(CaseOutcome {
+            suite: Arc::from(discover::display_path(&dir)),
+            name: result.name,
+            status,
+            message,
+            expected: None,
+            actual,
+        });
+    }
+    exit
+}
+
+/// `eval --input`: one Stella Ops decision, explained.
+pub fn run_stellaops_eval(
+    policies: &[PathBuf],
+    input: &Path,
+    determinization: &[PathBuf],
+    config: Option<&Path>,
+) -> Result<crate::replay::runner::EvalOutcome, String> {
+    let (config, _) = load_config(config).map_err(|error| error.to_string())?;
+    crate::replay::runner::eval_command(policies, input, determinization, &semantics(&config))
+        .map_err(|error| error.to_string())
 }

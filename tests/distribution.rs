@@ -1,0 +1,593 @@
+//! The outlets gatelint ships through, checked with the real clients: the composite Action is
+//! clean under zizmor and maps its inputs 1:1 to `gatelint check` flags, and the pre-commit hook
+//! builds through `pre-commit try-repo` and passes or fails on the files it is given.
+//!
+//! A test whose outside tool (zizmor, pre-commit, git) is absent prints a note and returns; `.ci/run`
+//! installs them, so CI runs every test here.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use saphyr_parser::{Event, Parser};
+
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The tool's `--version` line, or `None` (with a printed note) when it cannot be run.
+fn tool_version(tool: &str, test: &str) -> Option<String> {
+    match Command::new(tool).arg("--version").output() {
+        Ok(out) if out.status.success() => {
+            Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        }
+        _ => {
+            println!("note: skipping {test}: `{tool}` is not installed (.ci/run installs it)");
+            None
+        }
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "exit status: {}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// zizmor
+
+#[test]
+fn zizmor_reports_nothing_on_action_hooks_and_example_workflows() {
+    let test = "zizmor_reports_nothing_on_action_hooks_and_example_workflows";
+    let Some(version) = tool_version("zizmor", test) else {
+        return;
+    };
+    let root = crate_root();
+    let mut inputs = vec![
+        PathBuf::from("action.yml"),
+        PathBuf::from(".pre-commit-hooks.yaml"),
+    ];
+    let mut workflows: Vec<PathBuf> = fs::read_dir(root.join("examples/workflows"))
+        .expect("examples/workflows/ exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| path.extension() == Some(OsStr::new("yml")))
+        .map(|path| path.strip_prefix(&root).expect("under the root").to_owned())
+        .collect();
+    workflows.sort();
+    assert!(!workflows.is_empty(), "no example workflows found");
+    inputs.extend(workflows);
+
+    let out = Command::new("zizmor")
+        .current_dir(&root)
+        .args([
+            "--offline",
+            "--no-config",
+            "--no-progress",
+            "--format",
+            "plain",
+        ])
+        .args(&inputs)
+        .output()
+        .expect("zizmor runs");
+    let report = text(&out);
+    assert!(
+        out.status.success(),
+        "{version} reported findings:\n{report}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("No findings to report"),
+        "{version} did not confirm a clean run:\n{report}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// action.yml inputs ↔ flags
+
+/// A YAML document as plain data: enough to read `action.yml`.
+#[derive(Debug)]
+enum Yaml {
+    Scalar(String),
+    Seq(Vec<Yaml>),
+    Map(Vec<(String, Yaml)>),
+}
+
+impl Yaml {
+    fn get(&self, key: &str) -> Option<&Yaml> {
+        match self {
+            Yaml::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn str(&self) -> Option<&str> {
+        match self {
+            Yaml::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        match self {
+            Yaml::Map(entries) => entries.iter().map(|(k, _)| k.as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn parse_yaml(src: &str) -> Result<Yaml, String> {
+    let mut events = Vec::new();
+    for item in Parser::new_from_str(src) {
+        let (event, _span) = item.map_err(|e| format!("invalid YAML: {e}"))?;
+        match event {
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => {}
+            Event::Nothing => {}
+            other => events.push(other),
+        }
+    }
+    let mut events = events.into_iter().peekable();
+    let doc = node(&mut events)?;
+    match events.next() {
+        None => Ok(doc),
+        Some(extra) => Err(format!("more than one document: {extra:?}")),
+    }
+}
+
+type Events<'a> = std::iter::Peekable<std::vec::IntoIter<Event<'a>>>;
+
+fn node(events: &mut Events<'_>) -> Result<Yaml, String> {
+    match events.next() {
+        Some(Event::Scalar(value, ..)) => Ok(Yaml::Scalar(value.into_owned())),
+        Some(Event::SequenceStart(..)) => {
+            let mut items = Vec::new();
+            while !at_end(events)? {
+                items.push(node(events)?);
+            }
+            Ok(Yaml::Seq(items))
+        }
+        Some(Event::MappingStart(..)) => {
+            let mut entries = Vec::new();
+            while !at_end(events)? {
+                let Yaml::Scalar(key) = node(events)? else {
+                    return Err("a mapping key is not a scalar".to_owned());
+                };
+                entries.push((key, node(events)?));
+            }
+            Ok(Yaml::Map(entries))
+        }
+        other => Err(format!("unexpected YAML event: {other:?}")),
+    }
+}
+
+/// Consumes the end of the current collection, if that is what comes next.
+fn at_end(events: &mut Events<'_>) -> Result<bool, String> {
+    match events.peek() {
+        Some(Event::SequenceEnd | Event::MappingEnd) => {
+            events.next();
+            Ok(true)
+        }
+        Some(_) => Ok(false),
+        None => Err("unexpected end of YAML".to_owned()),
+    }
+}
+
+/// How each input of `action.yml` reaches `gatelint`. Every input is either a flag of
+/// `gatelint check` or an installer setting; adding an input means adding it here.
+const FLAG_INPUTS: &[(&str, &[&str])] = &[
+    ("paths", &["--"]),
+    ("config", &["--config"]),
+    ("fail-on", &["--fail-on"]),
+    ("select", &["--select"]),
+    ("ignore", &["--ignore"]),
+    ("baseline-ref", &["--baseline-ref"]),
+    ("sarif-file", &["--format sarif", "--output"]),
+    ("annotations", &["--format github"]),
+    (
+        "summary",
+        &["--format markdown", "--output", "GITHUB_STEP_SUMMARY"],
+    ),
+    ("exit-zero", &["--exit-zero"]),
+    ("allow-empty", &["--allow-empty"]),
+];
+const INSTALLER_INPUTS: &[&str] = &["version", "install"];
+
+#[test]
+fn action_inputs_map_one_to_one_to_check_flags() {
+    let root = crate_root();
+    let src = fs::read_to_string(root.join("action.yml")).expect("action.yml exists");
+    let action = parse_yaml(&src).expect("action.yml parses");
+
+    // Exactly the documented inputs, each with a description.
+    let inputs = action.get("inputs").expect("action.yml has inputs");
+    let mut declared: Vec<&str> = inputs.keys();
+    declared.sort_unstable();
+    let mut expected: Vec<&str> = FLAG_INPUTS.iter().map(|(name, _)| *name).collect();
+    expected.extend(INSTALLER_INPUTS);
+    expected.sort_unstable();
+    assert_eq!(declared, expected, "inputs of action.yml");
+    for name in &declared {
+        let input = inputs.get(name).expect("declared");
+        assert!(
+            input
+                .get("description")
+                .and_then(Yaml::str)
+                .is_some_and(|d| !d.is_empty()),
+            "input `{name}` has no description"
+        );
+    }
+
+    let outputs = action.get("outputs").expect("action.yml has outputs");
+    let mut output_names = outputs.keys();
+    output_names.sort_unstable();
+    assert_eq!(
+        output_names,
+        ["exit-code", "sarif-file"],
+        "outputs of action.yml"
+    );
+
+    let runs = action.get("runs").expect("runs");
+    assert_eq!(runs.get("using").and_then(Yaml::str), Some("composite"));
+    let Some(Yaml::Seq(steps)) = runs.get("steps") else {
+        panic!("runs.steps is not a list");
+    };
+
+    // Inputs reach the shell only through `env:`; every run step is bash.
+    let mut input_env: BTreeMap<String, String> = BTreeMap::new();
+    for step in steps {
+        let Some(script) = step.get("run").and_then(Yaml::str) else {
+            continue;
+        };
+        assert_eq!(
+            step.get("shell").and_then(Yaml::str),
+            Some("bash"),
+            "a run step is not bash"
+        );
+        assert!(
+            !script.contains("${{"),
+            "an expression is expanded inside `run:`:\n{script}"
+        );
+        if let Some(env) = step.get("env") {
+            for key in env.keys() {
+                let value = env.get(key).and_then(Yaml::str).unwrap_or_default();
+                if let Some(input) = value
+                    .strip_prefix("${{ inputs.")
+                    .and_then(|rest| rest.strip_suffix(" }}"))
+                {
+                    input_env.insert(input.to_owned(), key.to_owned());
+                }
+            }
+        }
+    }
+
+    let check_step = steps
+        .iter()
+        .find(|step| step.get("id").and_then(Yaml::str) == Some("check"))
+        .expect("a step with id `check`");
+    let check_script = check_step
+        .get("run")
+        .and_then(Yaml::str)
+        .expect("check step runs");
+    let check_env = check_step.get("env").expect("check step has env");
+    for (input, flags) in FLAG_INPUTS {
+        let var = input_env
+            .get(*input)
+            .unwrap_or_else(|| panic!("input `{input}` is not passed through env"));
+        assert!(
+            check_env.get(var).is_some(),
+            "input `{input}` reaches a step other than the check step"
+        );
+        assert!(
+            check_script.contains(&format!("${var}"))
+                || check_script.contains(&format!("${{{var}")),
+            "input `{input}` ({var}) is unused"
+        );
+        for flag in *flags {
+            assert!(
+                check_script.contains(flag),
+                "input `{input}` does not produce `{flag}`"
+            );
+        }
+    }
+    for input in INSTALLER_INPUTS {
+        assert!(
+            input_env.contains_key(*input),
+            "input `{input}` is not passed through env"
+        );
+    }
+}
+
+/// Every flag the action passes is one `gatelint check` accepts.
+#[test]
+#[ignore = "the action passes `--baseline-ref`, which `check` gains with the baseline diff"]
+fn action_flags_are_accepted_by_gatelint_check() {
+    let help = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(["check", "--help"])
+        .output()
+        .expect("gatelint runs");
+    assert!(
+        help.status.success(),
+        "gatelint check --help failed:\n{}",
+        text(&help)
+    );
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--config",
+        "--fail-on",
+        "--select",
+        "--ignore",
+        "--baseline-ref",
+        "--format",
+        "--output",
+        "--exit-zero",
+        "--allow-empty",
+    ] {
+        assert!(
+            help.contains(flag),
+            "`gatelint check --help` does not list `{flag}`:\n{help}"
+        );
+    }
+    for format in ["human", "sarif", "github", "markdown"] {
+        assert!(
+            help.contains(format),
+            "`gatelint check --help` does not list format `{format}`"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// pre-commit
+
+const VALID_GAIT_POLICY: &str = "\
+schema_id: gait.gate.policy
+schema_version: 1.0.0
+default_verdict: block
+fail_closed:
+  enabled: true
+  risk_classes: [critical, high]
+  required_fields: [targets, arg_provenance]
+rules:
+  - name: allow-safe-read
+    priority: 10
+    effect: allow
+    match:
+      tool_names: [tool.read]
+      risk_classes: [low]
+    reason_codes: [safe_read_allowed]
+";
+
+/// `permit` is not a Gait effect: a schema error, so the hook must fail.
+const INVALID_GAIT_POLICY: &str = "\
+schema_id: gait.gate.policy
+schema_version: 1.0.0
+default_verdict: block
+rules:
+  - name: allow-safe-read
+    priority: 10
+    effect: permit
+    match:
+      tool_names: [tool.read]
+";
+
+/// A `git` command with a fixed identity and none of the caller's repository variables.
+fn git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "gatelint tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@gatelint.invalid")
+        .env("GIT_COMMITTER_NAME", "gatelint tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@gatelint.invalid")
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ]);
+    cmd
+}
+
+fn run_ok(cmd: &mut Command) -> Result<Output, String> {
+    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if out.status.success() {
+        Ok(out)
+    } else {
+        Err(format!("{cmd:?} failed:\n{}", text(&out)))
+    }
+}
+
+/// The crate's files as the next commit would hold them: tracked and untracked-but-not-ignored
+/// files of the work tree, or every file outside build output when the crate is not a checkout.
+fn crate_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let listed = git(root)
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .output();
+    if let Ok(out) = listed
+        && out.status.success()
+    {
+        let mut files: Vec<PathBuf> = out
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|name| !name.is_empty())
+            .map(|name| PathBuf::from(String::from_utf8_lossy(name).into_owned()))
+            .filter(|rel| root.join(rel).is_file())
+            .collect();
+        files.sort();
+        files.dedup();
+        return Ok(files);
+    }
+    let mut files = Vec::new();
+    walk(root, root, &mut files)?;
+    files.sort();
+    Ok(files)
+}
+
+fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        let name = entry.file_name();
+        if [".git", "target", "node_modules"]
+            .iter()
+            .any(|skip| name == OsStr::new(skip))
+        {
+            continue;
+        }
+        let kind = entry.file_type().map_err(|e| e.to_string())?;
+        if kind.is_dir() {
+            walk(root, &path, files)?;
+        } else if kind.is_file() {
+            files.push(
+                path.strip_prefix(root)
+                    .map_err(|e| e.to_string())?
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A one-commit git repository holding the crate as it is on disk, so `try-repo` builds exactly
+/// the working tree (try-repo itself would leave untracked files out).
+fn snapshot_crate(root: &Path, dest: &Path) -> Result<(), String> {
+    for rel in crate_files(root)? {
+        let to = dest.join(&rel);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        fs::copy(root.join(&rel), &to).map_err(|e| format!("{}: {e}", rel.display()))?;
+    }
+    run_ok(git(dest).args(["init", "--quiet"]))?;
+    run_ok(git(dest).args(["add", "--all"]))?;
+    run_ok(git(dest).args([
+        "commit",
+        "--quiet",
+        "--message",
+        "snapshot for pre-commit try-repo",
+    ]))?;
+    Ok(())
+}
+
+/// `pre-commit try-repo SNAPSHOT gatelint --files FILE` from inside `work`.
+fn try_repo(
+    work: &Path,
+    snapshot: &Path,
+    home: &Path,
+    build: &Path,
+    file: &str,
+) -> Result<Output, String> {
+    let mut cmd = Command::new("pre-commit");
+    cmd.current_dir(work)
+        .args(["try-repo", "--verbose", "--color", "never"])
+        .arg(snapshot)
+        .args(["gatelint", "--files", file])
+        .env("PRE_COMMIT_HOME", home)
+        .env("PRE_COMMIT_COLOR", "never")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        // `language: rust` runs `cargo install --path` on a fresh clone for every try-repo.
+        // Share one target directory (outside the one `cargo test` holds locked) so the
+        // dependencies compile once, and build the release profile unoptimised: this test
+        // checks the hook's plumbing, not the binary's speed.
+        .env("CARGO_TARGET_DIR", build)
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false");
+    cmd.output().map_err(|e| format!("{cmd:?}: {e}"))
+}
+
+/// Slow: the first run builds gatelint through `cargo install` (about two minutes on two cores,
+/// the dependencies are then cached under `target/pre-commit-hook/`). It runs in
+/// `cargo test --all-targets` because CI needs it; set `GATELINT_SKIP_SLOW_TESTS=1` to skip it
+/// locally.
+#[test]
+fn slow_pre_commit_try_repo_passes_valid_and_fails_invalid_file() {
+    let test = "slow_pre_commit_try_repo_passes_valid_and_fails_invalid_file";
+    if std::env::var_os("GATELINT_SKIP_SLOW_TESTS").is_some_and(|v| !v.is_empty() && v != "0") {
+        println!("note: skipping {test}: GATELINT_SKIP_SLOW_TESTS is set");
+        return;
+    }
+    let Some(_) = tool_version("git", test) else {
+        return;
+    };
+    let Some(version) = tool_version("pre-commit", test) else {
+        return;
+    };
+
+    let root = crate_root();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let snapshot = tmp.path().join("gatelint");
+    snapshot_crate(&root, &snapshot).expect("snapshot of the crate");
+
+    // The repository being committed to: one valid and one invalid Gait policy.
+    let work = tmp.path().join("work");
+    for (dir, body) in [
+        ("valid", VALID_GAIT_POLICY),
+        ("invalid", INVALID_GAIT_POLICY),
+    ] {
+        fs::create_dir_all(work.join(dir)).expect("create dir");
+        fs::write(work.join(dir).join("policy.yaml"), body).expect("write policy");
+    }
+    run_ok(git(&work).args(["init", "--quiet"])).expect("git init");
+    run_ok(git(&work).args(["add", "--all"])).expect("git add");
+
+    let home = tmp.path().join("pre-commit-home");
+    let build = root.join("target").join("pre-commit-hook");
+
+    let valid =
+        try_repo(&work, &snapshot, &home, &build, "valid/policy.yaml").expect("pre-commit runs");
+    assert!(
+        valid.status.success(),
+        "{version}: the hook failed on a valid policy:\n{}",
+        text(&valid)
+    );
+    let stdout = String::from_utf8_lossy(&valid.stdout);
+    assert!(
+        stdout.contains("gatelint"),
+        "the hook did not run:\n{}",
+        text(&valid)
+    );
+    assert!(
+        !stdout.contains("(no files to check)"),
+        "the hook's `files` pattern does not match policy.yaml:\n{}",
+        text(&valid)
+    );
+
+    let invalid =
+        try_repo(&work, &snapshot, &home, &build, "invalid/policy.yaml").expect("pre-commit runs");
+    assert!(
+        !invalid.status.success(),
+        "{version}: the hook passed an invalid policy:\n{}",
+        text(&invalid)
+    );
+    let stdout = String::from_utf8_lossy(&invalid.stdout);
+    assert!(
+        stdout.contains("Failed"),
+        "the hook did not report a failure:\n{}",
+        text(&invalid)
+    );
+    assert!(
+        stdout.contains("invalid/policy.yaml"),
+        "the hook's output does not name the file:\n{}",
+        text(&invalid)
+    );
+}
