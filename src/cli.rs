@@ -37,6 +37,8 @@ pub enum Command {
     Test(TestArgs),
     /// Evaluate one decision and explain it.
     Eval(EvalArgs),
+    /// Format Gait policies canonically, keeping comments (`--check`: exit 3 if a file would change).
+    Fmt(FmtArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show one rule's documentation.
@@ -237,6 +239,19 @@ fn parse_shard(text: &str) -> Result<crate::replay::runner::Shard, String> {
 }
 
 #[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Print a diff and exit 3 when a file is not formatted; change nothing.
+    #[arg(long, conflicts_with = "write")]
+    pub check: bool,
+    /// Rewrite files in place (atomically) when they change.
+    #[arg(long)]
+    pub write: bool,
+    /// Gait policy files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("case").required(true).args(["intent", "input"])))]
 pub struct EvalArgs {
     /// The policy (repeat for layered Stella Ops configuration files, later wins).
@@ -404,6 +419,7 @@ pub fn run() -> Exit {
         Command::Rules(args) => rules(&args),
         Command::Test(args) => test(&args, sub),
         Command::Eval(args) => eval(&args),
+        Command::Fmt(args) => fmt(&args),
         Command::Rule { id } => match app::rule(&id) {
             Ok(meta) => {
                 print!(
@@ -563,4 +579,18 @@ fn eval(args: &EvalArgs) -> Exit {
         4 => Exit::ApprovalRequired,
         _ => Exit::InvalidInput,
     }
+}
+
+fn fmt(args: &FmtArgs) -> Exit {
+    use crate::gait::fmt::{Mode, run};
+    let mode = if args.check {
+        Mode::Check
+    } else if args.write {
+        Mode::Write
+    } else {
+        Mode::Print
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    run(&args.files, mode, &mut stdout, &mut stderr)
 }

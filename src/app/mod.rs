@@ -14,6 +14,7 @@ use crate::config::{self, Config};
 use crate::discover::{self, Candidate, Excludes};
 use crate::exit::Exit;
 use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::gait::policy::{self, Policy, PolicyError};
 use crate::parse::{self, Document, Format, ParseIssue};
 use crate::report::{Report, ScannedFile, Skipped};
 use crate::rules::{BoundSection, FileContext, RuleMeta, registry, suppress};
@@ -182,6 +183,8 @@ fn analyze_unsuppressed(
     let mut sections: Vec<BoundSection> = Vec::new();
     let mut references: Vec<String> = Vec::new();
     let classified: Option<Classified>;
+    // The Gait model stage: a Gait policy is loaded once, from the tree parsed above.
+    let mut gait_loaded: Option<Result<Policy, Vec<PolicyError>>> = None;
 
     if by_name == Some(FileKind::Config) {
         let document = config::parse_toml(text);
@@ -271,6 +274,9 @@ fn analyze_unsuppressed(
                 );
             }
         }
+        if usable && found.kind == FileKind::GaitPolicy {
+            gait_loaded = Some(policy::load_policy_tree(root.as_ref(), &parse_issues));
+        }
     }
     let Some(classified) = classified else {
         return skip("not a policy-gate file");
@@ -281,6 +287,11 @@ fn analyze_unsuppressed(
         schema_issues: &schema_issues,
         classified: Some(&classified),
         sections: &sections,
+        gait_policy: gait_loaded.as_ref().and_then(|loaded| loaded.as_ref().ok()),
+        gait_errors: match &gait_loaded {
+            Some(Err(errors)) => errors,
+            _ => &[],
+        },
     };
     let mut findings = Vec::new();
     for rule in registry::RULES {

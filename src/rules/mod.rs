@@ -9,6 +9,19 @@ pub mod duplicate_key;
 pub mod environment_not_exercised;
 pub mod fixture_error;
 pub mod fixture_mismatch;
+pub mod gait_default_allow;
+pub mod gait_destructive_allow;
+pub mod gait_duplicate_rule_name;
+pub mod gait_endpoint_destructive_noop;
+pub mod gait_equal_priority_conflict;
+pub mod gait_fail_closed_disabled;
+pub mod gait_no_blocking_rule;
+pub mod gait_pattern_never_matches;
+pub mod gait_policy_invalid;
+pub mod gait_rule_order_undefined;
+pub mod gait_schema_drift;
+pub mod gait_shadowed_rule;
+pub mod gait_unknown_selector_value;
 pub mod gate_multiple_roots;
 pub mod gate_not_exercised;
 pub mod gate_undocumented_root;
@@ -186,6 +199,10 @@ pub struct FileContext<'a> {
     pub classified: Option<&'a Classified>,
     /// The bound tree of each section (canonical key spelling), in section order.
     pub sections: &'a [BoundSection],
+    /// The Gait policy as Gait's loader reads it, when the file is a usable Gait policy.
+    pub gait_policy: Option<&'a crate::gait::policy::Policy>,
+    /// What Gait's loader rejected, in file order (the first is what Gait reports).
+    pub gait_errors: &'a [crate::gait::policy::PolicyError],
 }
 
 /// One section of a file after binding.
