@@ -130,7 +130,7 @@ pub fn may_be_interesting(text: &str) -> bool {
 /// Classifies a parsed YAML/JSON document.
 pub fn by_content(display: &str, root: &Node) -> Option<Classified> {
     if let Some(FileKind::FixtureSuite) = by_name(display) {
-        return Some(unsectioned(FileKind::FixtureSuite));
+        return Some(single(FileKind::FixtureSuite, Target::Fixtures));
     }
     if is_scenario_bookkeeping(display) {
         return None;
@@ -139,7 +139,7 @@ pub fn by_content(display: &str, root: &Node) -> Option<Classified> {
     if let Some(kind) = root.get("kind").and_then(Node::as_str)
         && kind.starts_with("gatelint.fixtures/")
     {
-        return Some(unsectioned(FileKind::FixtureSuite));
+        return Some(single(FileKind::FixtureSuite, Target::Fixtures));
     }
     let schema_id = root.get("schema_id").and_then(Node::as_str).map(str::trim);
     match schema_id {
@@ -176,14 +176,6 @@ pub fn by_content(display: &str, root: &Node) -> Option<Classified> {
         return Some(single(FileKind::GaitIntent, Target::GaitIntent));
     }
     None
-}
-
-/// A kind whose content is validated by its own stage rather than by a section schema.
-fn unsectioned(kind: FileKind) -> Classified {
-    Classified {
-        kind,
-        sections: Vec::new(),
-    }
 }
 
 fn single(kind: FileKind, target: Target) -> Classified {

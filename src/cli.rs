@@ -37,6 +37,8 @@ pub enum Command {
     Test(TestArgs),
     /// Evaluate one decision and explain it.
     Eval(EvalArgs),
+    /// Format Gait policies canonically, keeping comments (`--check`: exit 3 if a file would change).
+    Fmt(FmtArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show one rule's documentation.
@@ -223,10 +225,35 @@ pub struct TestArgs {
     /// Evaluate the given Gait intents against this policy.
     #[arg(long)]
     pub policy: Option<PathBuf>,
+    /// Run only shard K of N (`K/N`): a stable partition of the cases by suite path and case
+    /// name, for CI matrix jobs.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<crate::replay::runner::Shard>,
+    /// Configuration file (default: `gatelint.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub gait: GaitEvalArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+fn parse_shard(text: &str) -> Result<crate::replay::runner::Shard, String> {
+    crate::replay::runner::Shard::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a shard `K/N` with 1 <= K <= N"))
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Print a diff and exit 3 when a file is not formatted; change nothing.
+    #[arg(long, conflicts_with = "write")]
+    pub check: bool,
+    /// Rewrite files in place (atomically) when they change.
+    #[arg(long)]
+    pub write: bool,
+    /// Gait policy files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -238,9 +265,15 @@ pub struct EvalArgs {
     /// A Gait intent.
     #[arg(long)]
     pub intent: Option<PathBuf>,
-    /// A Stella Ops fixture input (one case's `input` object).
+    /// A Stella Ops fixture input (one case's `input` object, or a case with `input`).
     #[arg(long)]
     pub input: Option<PathBuf>,
+    /// Stella Ops determinization configuration (repeatable, layered after the policies).
+    #[arg(long, action = ArgAction::Append)]
+    pub determinization: Vec<PathBuf>,
+    /// Configuration file (default: `gatelint.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub gait: GaitEvalArgs,
     /// Print the decision as JSON.
@@ -391,6 +424,7 @@ pub fn run() -> Exit {
         Command::Rules(args) => rules(&args),
         Command::Test(args) => test(&args, sub),
         Command::Eval(args) => eval(&args),
+        Command::Fmt(args) => fmt(&args),
         Command::Rule { id } => match app::rule(&id) {
             Ok(meta) => {
                 print!(
@@ -485,6 +519,8 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
         paths: args.paths.clone(),
         policy: args.policy.clone(),
         gait,
+        shard: args.shard,
+        config: args.config.clone(),
     };
     let report = match app::run_test(&options) {
         Ok(report) => report,
@@ -498,6 +534,33 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
 }
 
 fn eval(args: &EvalArgs) -> Exit {
+    if let Some(input) = &args.input {
+        return match app::run_stellaops_eval(
+            &args.policy,
+            input,
+            &args.determinization,
+            args.config.as_deref(),
+        ) {
+            Ok(outcome) => {
+                if args.json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&outcome.to_json()).unwrap_or_default()
+                    );
+                } else {
+                    print!("{}", outcome.explanation);
+                }
+                match outcome.exit_code {
+                    0 => Exit::Success,
+                    3 => Exit::Blocked,
+                    4 => Exit::ApprovalRequired,
+                    5 => Exit::Regression,
+                    _ => Exit::InvalidInput,
+                }
+            }
+            Err(message) => usage_error(&message),
+        };
+    }
     let gait = match args.gait.options() {
         Ok(gait) => gait,
         Err(message) => return usage_error(&message),
@@ -522,4 +585,18 @@ fn eval(args: &EvalArgs) -> Exit {
         4 => Exit::ApprovalRequired,
         _ => Exit::InvalidInput,
     }
+}
+
+fn fmt(args: &FmtArgs) -> Exit {
+    use crate::gait::fmt::{Mode, run};
+    let mode = if args.check {
+        Mode::Check
+    } else if args.write {
+        Mode::Write
+    } else {
+        Mode::Print
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    run(&args.files, mode, &mut stdout, &mut stderr)
 }

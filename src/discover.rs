@@ -151,8 +151,50 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
+/// The display form of a path a file refers to (`suite_dir/../policy.yaml`), with `.` and `..`
+/// resolved lexically so it matches the discovered path of the same file.
+pub fn normalize_display(path: &Path) -> String {
+    use std::path::Component;
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for component in path.components() {
+        match component {
+            Component::RootDir => absolute = true,
+            Component::CurDir | Component::Prefix(_) => {}
+            Component::ParentDir => {
+                if parts.last().is_some_and(|last| last != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..".to_owned());
+                }
+            }
+            Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        display_path(Path::new(&format!("/{joined}")))
+    } else if joined.is_empty() {
+        ".".to_owned()
+    } else {
+        joined
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn normalizes_references() {
+        assert_eq!(
+            super::normalize_display(std::path::Path::new("a/b/../c/./d.yaml")),
+            "a/c/d.yaml"
+        );
+        assert_eq!(
+            super::normalize_display(std::path::Path::new("./../x.yaml")),
+            "../x.yaml"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -380,3 +380,33 @@ fn gait_scenarios_pass() {
     assert_eq!(report["summary"]["cases"]["passed"], 12);
     assert_eq!(report["summary"]["cases"]["skipped"], 1);
 }
+
+#[test]
+fn check_replays_fixtures_and_reports_mismatches_on_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "config/appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: 0.80\n        RequireIssuerVerified: true\n        FailureAction: Block\n",
+    );
+    write(
+        dir.path(),
+        "fixtures/release.fixtures.yaml",
+        "kind: gatelint.fixtures/v1\npolicy: ../config/appsettings.yaml\ndefaults: {environment: production, requestedStatus: not_affected}\ncases:\n  - name: exactly at threshold passes\n    input: {vexTrust: {trustScore: 0.80, signatureVerified: true, freshness: fresh}}\n    expect: {verdict: Pass}\n  - name: below threshold passes\n    input: {vexTrust: {trustScore: 0.79, signatureVerified: true, freshness: fresh}}\n    expect: {verdict: Pass}\n",
+    );
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 5, "{report:#}");
+    let mismatches: Vec<_> = located(&report)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "fixture-mismatch")
+        .collect();
+    assert_eq!(mismatches, vec![("fixture-mismatch".to_owned(), 8, 5)]);
+    assert_eq!(report["summary"]["cases"]["failed"], 1);
+    gatelint(dir.path())
+        .args(["test", "fixtures", "--format", "junit"])
+        .assert()
+        .code(5)
+        .stdout(predicates::str::contains(
+            "<testcase name=\"below threshold passes\"",
+        ));
+}

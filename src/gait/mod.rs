@@ -4,8 +4,10 @@
 pub mod canonical;
 pub mod command;
 pub mod eval;
+pub mod fmt;
 pub mod intent;
 pub mod killswitch;
+pub mod lint;
 pub mod policy;
 pub mod time;
 pub mod tokens;

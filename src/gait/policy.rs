@@ -993,7 +993,30 @@ pub fn load_policy_file(path: &std::path::Path) -> Result<(Policy, String), Poli
 /// Loads a policy from YAML text.
 pub fn load_policy(text: &str) -> Result<Policy, PolicyError> {
     let document = parse::parse(text, Format::Yaml);
-    if let Some(issue) = document.issues.iter().find(|issue| issue.is_fatal()) {
+    load_policy_tree(document.root.as_ref(), &document.issues).map_err(first_error)
+}
+
+/// The error Gait reports: the first one in file order.
+fn first_error(errors: Vec<PolicyError>) -> PolicyError {
+    errors.into_iter().next().unwrap_or_else(|| {
+        err(
+            PolicyErrorKind::Syntax("invalid policy".to_owned()),
+            Span::default(),
+        )
+    })
+}
+
+/// Loads a policy from an already parsed tree and the issues its parse recorded.
+///
+/// Gait stops at the first error; this keeps going where the sections are independent (the
+/// header, `scripts`, `fail_closed`, `mcp_trust`, each rule) so a linter can report them all.
+/// The first error of the list is the one Gait reports. Structural errors (syntax, legacy
+/// fields, duplicate keys, unknown keys, wrong types) stop the load at once, as in Gait.
+pub fn load_policy_tree(
+    root: Option<&Node>,
+    issues: &[parse::ParseIssue],
+) -> Result<Policy, Vec<PolicyError>> {
+    if let Some(issue) = issues.iter().find(|issue| issue.is_fatal()) {
         let message = match &issue.kind {
             IssueKind::Syntax { message } => message.clone(),
             IssueKind::TooDeep => "document nests too deeply".to_owned(),
@@ -1001,9 +1024,9 @@ pub fn load_policy(text: &str) -> Result<Policy, PolicyError> {
             IssueKind::TooLarge { bytes } => format!("document too large ({bytes} bytes)"),
             _ => "invalid document".to_owned(),
         };
-        return Err(err(PolicyErrorKind::Syntax(message), issue.span));
+        return Err(vec![err(PolicyErrorKind::Syntax(message), issue.span)]);
     }
-    let Some(root) = document.root else {
+    let Some(root) = root else {
         return load_from_root(None);
     };
     if let Some(entries) = root.as_map() {
@@ -1016,30 +1039,43 @@ pub fn load_policy(text: &str) -> Result<Policy, PolicyError> {
             }
         }
         if let Some(span) = first_span {
-            return Err(err(PolicyErrorKind::LegacyFields { fields: legacy }, span));
+            return Err(vec![err(
+                PolicyErrorKind::LegacyFields { fields: legacy },
+                span,
+            )]);
         }
     }
-    if let Some(issue) = document.issues.iter().find_map(|issue| match &issue.kind {
+    if let Some(issue) = issues.iter().find_map(|issue| match &issue.kind {
         IssueKind::DuplicateKey { key, .. } => Some((key.clone(), issue.span)),
         IssueKind::MultipleDocuments | IssueKind::NonScalarKey => Some((String::new(), issue.span)),
         _ => None,
     }) {
         let (key, span) = issue;
         if key.is_empty() {
-            return Err(err(
+            return Err(vec![err(
                 PolicyErrorKind::Syntax("unsupported document structure".to_owned()),
                 span,
-            ));
+            )]);
         }
-        return Err(err(PolicyErrorKind::DuplicateKey(key), span));
+        return Err(vec![err(PolicyErrorKind::DuplicateKey(key), span)]);
     }
-    check_shape(&root, Shape::Obj(ROOT_SHAPE), "")?;
-    load_from_root(Some(&root))
+    check_shape(root, Shape::Obj(ROOT_SHAPE), "").map_err(|error| vec![error])?;
+    load_from_root(Some(root))
 }
 
-fn load_from_root(root: Option<&Node>) -> Result<Policy, PolicyError> {
-    let top = Obj::new(root, Span::default());
+/// Keeps a section's value, or records its error.
+fn keep<T>(result: Result<T, PolicyError>, errors: &mut Vec<PolicyError>) -> Option<T> {
+    result.map_err(|error| errors.push(error)).ok()
+}
 
+struct Header {
+    schema_id: String,
+    schema_version: String,
+    default_verdict: Verdict,
+    default_action: String,
+}
+
+fn load_header(top: Obj<'_>) -> Result<Header, PolicyError> {
     let schema_id = top.string("schema_id").trim().to_owned();
     let schema_id = if schema_id.is_empty() {
         POLICY_SCHEMA_ID.to_owned()
@@ -1084,8 +1120,15 @@ fn load_from_root(root: Option<&Node>) -> Result<Policy, PolicyError> {
     let Some(default_verdict) = Verdict::parse(&resolved) else {
         return Err(err(PolicyErrorKind::InvalidDefaultVerdict(resolved), span));
     };
+    Ok(Header {
+        schema_id,
+        schema_version,
+        default_verdict,
+        default_action,
+    })
+}
 
-    let scripts_obj = top.child("scripts");
+fn load_scripts(scripts_obj: Obj<'_>) -> Result<Scripts, PolicyError> {
     let scripts = Scripts {
         max_steps: scripts_obj.int("max_steps"),
         require_approval_above: scripts_obj.int("require_approval_above"),
@@ -1103,23 +1146,40 @@ fn load_from_root(root: Option<&Node>) -> Result<Policy, PolicyError> {
             scripts_obj.span_of("require_approval_above"),
         ));
     }
+    Ok(scripts)
+}
 
-    let fail_closed = load_fail_closed(top.child("fail_closed"))?;
-    let mcp_trust = load_mcp_trust(top.child("mcp_trust"))?;
+fn load_from_root(root: Option<&Node>) -> Result<Policy, Vec<PolicyError>> {
+    let top = Obj::new(root, Span::default());
+    let mut errors = Vec::new();
+    let header = keep(load_header(top), &mut errors);
+    let scripts = keep(load_scripts(top.child("scripts")), &mut errors);
+    let fail_closed = keep(load_fail_closed(top.child("fail_closed")), &mut errors);
+    let mcp_trust = keep(load_mcp_trust(top.child("mcp_trust")), &mut errors);
 
     let mut rules = Vec::new();
     if let Some(items) = top.get("rules").and_then(Node::as_seq) {
         for item in items {
-            rules.push(load_rule(Obj::new(Some(item), item.span), item.span)?);
+            if let Some(rule) = keep(
+                load_rule(Obj::new(Some(item), item.span), item.span),
+                &mut errors,
+            ) {
+                rules.push(rule);
+            }
         }
     }
+    let (Some(header), Some(scripts), Some(fail_closed), Some(mcp_trust), true) =
+        (header, scripts, fail_closed, mcp_trust, errors.is_empty())
+    else {
+        return Err(errors);
+    };
     rules.sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
 
     Ok(Policy {
-        schema_id,
-        schema_version,
-        default_verdict,
-        default_action,
+        schema_id: header.schema_id,
+        schema_version: header.schema_version,
+        default_verdict: header.default_verdict,
+        default_action: header.default_action,
         scripts,
         fail_closed,
         mcp_trust,

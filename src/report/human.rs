@@ -72,7 +72,10 @@ pub fn render(report: &Report, color: bool) -> String {
             plural(report.cases.len(), "fixture case")
         );
     }
-    let _ = writeln!(out, "{}", paint.bold(&summary_line(report)));
+    // A replay-only run (`test`) scans no files; a line about zero files would only confuse.
+    if !report.files.is_empty() || report.cases.is_empty() {
+        let _ = writeln!(out, "{}", paint.bold(&summary_line(report)));
+    }
     out
 }
 

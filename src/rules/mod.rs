@@ -19,16 +19,33 @@ pub mod determinization_production_epss_weaker;
 pub mod determinization_production_reachability_off;
 pub mod determinization_vex_trigger_disabled;
 pub mod duplicate_key;
+pub mod environment_not_exercised;
 pub mod epss_mode_all_production;
 pub mod execution_evidence_production_not_required;
 pub mod execution_evidence_vacuous_minimums;
+pub mod fixture_error;
+pub mod fixture_mismatch;
+pub mod gait_default_allow;
 pub mod gait_default_verdict_relaxed;
+pub mod gait_destructive_allow;
 pub mod gait_destructive_tool_relaxed;
+pub mod gait_duplicate_rule_name;
+pub mod gait_endpoint_destructive_noop;
 pub mod gait_enforce_without_dry_run;
+pub mod gait_equal_priority_conflict;
+pub mod gait_fail_closed_disabled;
+pub mod gait_no_blocking_rule;
+pub mod gait_pattern_never_matches;
+pub mod gait_policy_invalid;
+pub mod gait_rule_order_undefined;
+pub mod gait_schema_drift;
+pub mod gait_shadowed_rule;
+pub mod gait_unknown_selector_value;
 pub mod gate_disabled;
 pub mod gate_enabled_blocking;
 pub mod gate_missing_production_thresholds;
 pub mod gate_multiple_roots;
+pub mod gate_not_exercised;
 pub mod gate_order_differs;
 pub mod gate_undocumented_root;
 pub mod input_too_large;
@@ -43,6 +60,7 @@ pub mod nesting_too_deep;
 pub mod non_finite_number;
 pub mod non_scalar_key;
 pub mod out_of_range;
+pub mod policy_not_exercised;
 pub mod production_action_relaxed;
 pub mod production_threshold_loosened;
 pub mod reachability_bypass_reasons_widened;
@@ -52,6 +70,7 @@ pub mod schema_violation;
 pub mod shadow_phase_skipped;
 pub mod suppress;
 pub mod syntax_error;
+pub mod tenant_not_exercised;
 pub mod trust_lattice_weights_sum;
 pub mod unknown_key;
 pub mod unused_suppression;
@@ -92,6 +111,8 @@ pub struct RuleMeta {
     /// Whether a finding of this rule (at error severity) means the input is invalid (exit 6)
     /// rather than merely unsafe (exit 3).
     pub invalid_input: bool,
+    /// Whether a finding of this rule (at error severity) is a fixture regression (exit 5).
+    pub regression: bool,
 }
 
 impl RuleMeta {
@@ -166,6 +187,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             since: $since:literal
             $(, invalid_input: $invalid:literal)?
+            $(, regression: $regression:literal)?
             $(, security_severity: $security:literal)?
             $(,)?
         }
@@ -182,6 +204,7 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
                 security_severity: $crate::declare_rule!(@security $($security)?),
                 invalid_input: $crate::declare_rule!(@invalid $($invalid)?),
+                regression: $crate::declare_rule!(@invalid $($regression)?),
             };
         }
 
@@ -249,6 +272,10 @@ pub struct FileContext<'a> {
     pub classified: Option<&'a Classified>,
     /// The bound tree of each section (canonical key spelling), in section order.
     pub sections: &'a [BoundSection],
+    /// The Gait policy as Gait's loader reads it, when the file is a usable Gait policy.
+    pub gait_policy: Option<&'a crate::gait::policy::Policy>,
+    /// What Gait's loader rejected, in file order (the first is what Gait reports).
+    pub gait_errors: &'a [crate::gait::policy::PolicyError],
 }
 
 /// One section of a file after binding.

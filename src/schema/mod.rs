@@ -18,16 +18,20 @@ pub enum SchemaFile {
     StellaOpsDeterminization,
     GaitPolicy,
     GaitIntent,
+    Fixtures,
     Config,
+    Report,
 }
 
 impl SchemaFile {
-    pub const ALL: [SchemaFile; 5] = [
+    pub const ALL: [SchemaFile; 7] = [
         SchemaFile::StellaOpsGates,
         SchemaFile::StellaOpsDeterminization,
         SchemaFile::GaitPolicy,
         SchemaFile::GaitIntent,
+        SchemaFile::Fixtures,
         SchemaFile::Config,
+        SchemaFile::Report,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -36,7 +40,9 @@ impl SchemaFile {
             SchemaFile::StellaOpsDeterminization => "stellaops-determinization.schema.json",
             SchemaFile::GaitPolicy => "gait-policy.schema.json",
             SchemaFile::GaitIntent => "gait-intent.schema.json",
+            SchemaFile::Fixtures => "fixtures.schema.json",
             SchemaFile::Config => "gatelint-config.schema.json",
+            SchemaFile::Report => "report.schema.json",
         }
     }
 
@@ -48,7 +54,9 @@ impl SchemaFile {
             }
             SchemaFile::GaitPolicy => include_str!("../../schemas/gait-policy.schema.json"),
             SchemaFile::GaitIntent => include_str!("../../schemas/gait-intent.schema.json"),
+            SchemaFile::Fixtures => include_str!("../../schemas/fixtures.schema.json"),
             SchemaFile::Config => include_str!("../../schemas/gatelint-config.schema.json"),
+            SchemaFile::Report => include_str!("../../schemas/report.schema.json"),
         }
     }
 }
@@ -64,11 +72,13 @@ pub enum Target {
     StellaOpsDeterminization,
     GaitPolicy,
     GaitIntent,
+    Fixtures,
     Config,
+    Report,
 }
 
 impl Target {
-    const COUNT: usize = 6;
+    const COUNT: usize = 8;
 
     fn slot(self) -> usize {
         self as usize
@@ -80,13 +90,19 @@ impl Target {
             Target::StellaOpsDeterminization => SchemaFile::StellaOpsDeterminization,
             Target::GaitPolicy => SchemaFile::GaitPolicy,
             Target::GaitIntent => SchemaFile::GaitIntent,
+            Target::Fixtures => SchemaFile::Fixtures,
             Target::Config => SchemaFile::Config,
+            Target::Report => SchemaFile::Report,
         }
     }
 
-    fn definition(self) -> Option<&'static str> {
+    /// For a target validated through another: its start definition, the other target, and
+    /// the key it sits under there.
+    fn nested(self) -> Option<(&'static str, Target, &'static str)> {
         match self {
-            Target::StellaOpsGatesSection => Some("PolicyGatesSection"),
+            Target::StellaOpsGatesSection => {
+                Some(("PolicyGatesSection", Target::StellaOpsSample, "gates"))
+            }
             _ => None,
         }
     }
@@ -99,7 +115,19 @@ pub struct Compiled {
     /// The subschema the target starts at.
     pub start: serde_json::Value,
     pub case_insensitive: bool,
-    validator: jsonschema::Validator,
+    validation: Validation,
+}
+
+/// How a target's instances are validated.
+enum Validation {
+    Own(jsonschema::Validator),
+    /// Through another target's validator, the instance placed under `key` of an otherwise
+    /// empty object: appsettings gate sections validate as the sample file's `gates`, so the
+    /// large gate schema compiles once per run.
+    Nested {
+        via: Target,
+        key: &'static str,
+    },
 }
 
 /// An embedded schema that does not compile is a bug in gatelint, not in the user's input.
@@ -135,34 +163,28 @@ fn compile(target: Target) -> Result<Compiled, String> {
         .get("x-gatelint-keys")
         .and_then(|value| value.as_str())
         == Some("case-insensitive");
-    let (start, root_for_validation) = match target.definition() {
-        None => (document.clone(), document.clone()),
-        Some(name) => {
-            let start = document
-                .get("$defs")
-                .and_then(|defs| defs.get(name))
-                .cloned()
-                .ok_or_else(|| format!("missing `$defs/{name}`"))?;
-            let mut wrapper = document.clone();
-            if let Some(object) = wrapper.as_object_mut() {
-                object.retain(|key, _| key == "$schema" || key == "$defs" || key == "$id");
-                object.insert(
-                    "$ref".to_owned(),
-                    serde_json::Value::String(format!("#/$defs/{name}")),
-                );
-            }
-            (start, wrapper)
-        }
-    };
+    if let Some((name, via, key)) = target.nested() {
+        let start = document
+            .get("$defs")
+            .and_then(|defs| defs.get(name))
+            .cloned()
+            .ok_or_else(|| format!("missing `$defs/{name}`"))?;
+        return Ok(Compiled {
+            document,
+            start,
+            case_insensitive,
+            validation: Validation::Nested { via, key },
+        });
+    }
     let validator = jsonschema::options()
         .should_validate_formats(false)
-        .build(&root_for_validation)
+        .build(&document)
         .map_err(|error| error.to_string())?;
     Ok(Compiled {
+        start: document.clone(),
         document,
-        start,
         case_insensitive,
-        validator,
+        validation: Validation::Own(validator),
     })
 }
 
@@ -209,18 +231,43 @@ pub fn check(node: &Node, base: &str, target: Target) -> Result<Checked, SchemaB
     let mut issues = Vec::new();
     let bound = bind(node, compiled, base, &mut issues);
     let instance = bound.to_json();
-    for error in compiled.validator.iter_errors(&instance) {
-        issues.push(locate(&bound, base, &error));
+    match &compiled.validation {
+        Validation::Own(validator) => {
+            for error in validator.iter_errors(&instance) {
+                issues.push(locate(&bound, base, &error, ""));
+            }
+        }
+        Validation::Nested { via, key } => {
+            let Validation::Own(validator) = &self::compiled(*via)?.validation else {
+                return Err(SchemaBug {
+                    file: target.schema_file().file_name(),
+                    message: "nested validation chain".to_owned(),
+                });
+            };
+            let wrapped =
+                serde_json::Value::Object(std::iter::once(((*key).to_owned(), instance)).collect());
+            let prefix = format!("/{key}");
+            for error in validator.iter_errors(&wrapped) {
+                issues.push(locate(&bound, base, &error, &prefix));
+            }
+        }
     }
     issues.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
     issues.dedup_by(|a, b| a.span == b.span && a.message == b.message);
     Ok(Checked { bound, issues })
 }
 
-/// Turns a validator error into an issue at the offending key or value.
-fn locate(bound: &Node, base: &str, error: &jsonschema::ValidationError<'_>) -> SchemaIssue {
+/// Turns a validator error into an issue at the offending key or value. `strip` is the pointer
+/// prefix a nested validation added.
+fn locate(
+    bound: &Node,
+    base: &str,
+    error: &jsonschema::ValidationError<'_>,
+    strip: &str,
+) -> SchemaIssue {
     use jsonschema::error::ValidationErrorKind as Kind;
-    let relative = error.instance_path().as_str().to_owned();
+    let full = error.instance_path().as_str();
+    let relative = full.strip_prefix(strip).unwrap_or(full).to_owned();
     let pointer = format!("{base}{relative}");
     let target = pointer::resolve_nearest(bound, &relative);
     let value_text = short_value(target.node);

@@ -1,0 +1,139 @@
+//! Fixture-suite cases with a Gait `input`, handed to the Gait evaluator.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+
+use crate::gait::command::{self, EvalOptions};
+use crate::gait::{intent, policy};
+use crate::replay::runner::{Actual, GaitEvaluator};
+
+/// Evaluates Gait fixture cases: `input.intent` is a path (relative to the suite) or an inline
+/// intent; `input.options` mirrors `gate eval` flags, file paths relative to the suite.
+pub struct GaitCases;
+
+impl GaitEvaluator for GaitCases {
+    fn evaluate(
+        &self,
+        suite_dir: &Path,
+        policies: &[PathBuf],
+        input: &Json,
+    ) -> Result<Actual, String> {
+        let [policy_path] = policies else {
+            return Err(format!(
+                "a Gait suite names exactly one policy, found {}",
+                policies.len()
+            ));
+        };
+        let (policy, _) = policy::load_policy_file(policy_path)
+            .map_err(|error| format!("policy `{}`: {error}", policy_path.display()))?;
+        let intent = match input.get("intent") {
+            Some(Json::String(relative)) => {
+                let path = suite_dir.join(relative);
+                intent::load_intent_file(&path)
+                    .map_err(|error| format!("intent `{}`: {error}", path.display()))?
+            }
+            Some(inline @ Json::Object(_)) => intent::load_intent(&inline.to_string())
+                .map_err(|error| format!("inline intent: {error}"))?,
+            _ => return Err("a Gait case needs `input.intent` (a path or an object)".to_owned()),
+        };
+        let options = options(suite_dir, input.get("options"), input.get("now"))?;
+        let (output, exit) = command::eval_loaded(&policy, intent, &options);
+        if let Some(error) = output.get("error").and_then(Json::as_str)
+            && exit == 6
+        {
+            return Err(error.to_owned());
+        }
+        let strings = |key: &str| -> Vec<String> {
+            output
+                .get(key)
+                .and_then(Json::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Ok(Actual {
+            verdict: output
+                .get("verdict")
+                .and_then(Json::as_str)
+                .unwrap_or("block")
+                .to_owned(),
+            gate: None,
+            rule: output
+                .get("matched_rule")
+                .and_then(Json::as_str)
+                .filter(|rule| !rule.is_empty())
+                .map(str::to_owned),
+            reasons: strings("reason_codes"),
+            message: output
+                .get("error")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
+            exit_code: i32::from(exit),
+            equivalent: Vec::new(),
+        })
+    }
+}
+
+fn options(
+    suite_dir: &Path,
+    options: Option<&Json>,
+    now: Option<&Json>,
+) -> Result<EvalOptions, String> {
+    let empty = Json::Object(serde_json::Map::new());
+    let options = options.unwrap_or(&empty);
+    let path = |key: &str| {
+        options
+            .get(key)
+            .and_then(Json::as_str)
+            .map(|p| suite_dir.join(p))
+    };
+    let paths = |key: &str| -> Vec<PathBuf> {
+        match options.get(key) {
+            Some(Json::String(text)) => text
+                .split(',')
+                .filter(|item| !item.trim().is_empty())
+                .map(|item| suite_dir.join(item.trim()))
+                .collect(),
+            Some(Json::Array(items)) => items
+                .iter()
+                .filter_map(Json::as_str)
+                .map(|item| suite_dir.join(item))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let time = options
+        .get("evaluation_time")
+        .or(now)
+        .and_then(Json::as_str)
+        .map(|text| {
+            text.parse::<jiff::Timestamp>()
+                .map_err(|error| format!("invalid evaluation time `{text}`: {error}"))
+        })
+        .transpose()?;
+    let mut approval_tokens = paths("approval_token");
+    approval_tokens.extend(paths("approval_token_chain"));
+    let mut delegation_tokens = paths("delegation_token");
+    delegation_tokens.extend(paths("delegation_token_chain"));
+    Ok(EvalOptions {
+        simulate: options
+            .get("simulate")
+            .and_then(Json::as_bool)
+            .unwrap_or(false),
+        evaluation_time: time,
+        approval_tokens,
+        approval_public_key: path("approval_public_key"),
+        delegation_tokens,
+        delegation_public_key: path("delegation_public_key"),
+        kill_switch_state: path("kill_switch_state"),
+        wrkr_inventory: path("wrkr_inventory"),
+        approved_script_registry: path("approved_script_registry"),
+        approved_script_public_key: path("approved_script_public_key"),
+    })
+}

@@ -1,0 +1,1016 @@
+//! The orchestrator: the one place that knows every stage.
+
+mod gait_replay;
+mod replay;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::classify::{self, Classified, FileKind};
+use crate::config::{self, Config};
+use crate::diff::{ProjectFile, ProjectFiles};
+use crate::discover::{self, Candidate, Excludes};
+use crate::exit::Exit;
+use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::gait::policy::{self, Policy, PolicyError};
+use crate::parse::{self, Document, Format, ParseIssue};
+use crate::report::{Report, ScannedFile, Skipped};
+use crate::rules::{BoundSection, FileContext, ProjectContext, RuleMeta, registry, suppress};
+use crate::schema::{self, SchemaIssue, Target};
+use crate::source::SourceFile;
+use crate::span::Span;
+
+/// What `check` and `validate` are asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `None` = the config's `fail-on`, else `error`.
+    pub fail_on: Option<FailOn>,
+    pub allow_empty: bool,
+    pub exit_zero: bool,
+    /// `validate`: parse and schema rules only.
+    pub validate_only: bool,
+    /// `--baseline-ref`: the git commit whose versions of the scanned files are the baseline.
+    pub baseline_ref: Option<String>,
+}
+
+/// The least severity that fails a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match text {
+            "never" => Some(FailOn::Never),
+            other => Severity::parse(other).map(FailOn::At),
+        }
+    }
+}
+
+/// Errors that end a run before any report (bad usage, unreadable config): exit 6.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
+    #[error("unknown rule `{id}`{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownRule {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error(
+        "nothing to check under `{0}` (no Stella Ops, Gait or fixture files found; pass --allow-empty to accept)"
+    )]
+    NothingToCheck(String),
+    #[error("nothing to test under `{0}` (no fixture suites or Gait scenario directories found)")]
+    NothingToTest(String),
+    #[error("cannot read config `{path}`: {message}")]
+    Config { path: String, message: String },
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaBug),
+    #[error(transparent)]
+    Baseline(#[from] crate::diff::git::GitError),
+}
+
+/// The outcome of checking one file.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub scanned: Option<ScannedFile>,
+    pub findings: Vec<Finding>,
+    pub skipped: Option<Skipped>,
+    /// The bound sections (canonical key spelling), for the passes that need the tree again.
+    pub sections: Vec<BoundSection>,
+    /// For a fixture suite: the display paths of the policy files it replays against.
+    pub references: Vec<String>,
+    /// The file's models for the project-level rules (taken by [`finish`]).
+    pub project: Option<ProjectFile>,
+}
+
+fn format_of(display: &str) -> Option<Format> {
+    let lower = display.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".sample").unwrap_or(&lower);
+    if lower.ends_with(".json") || lower.ends_with(".jsonl") {
+        Some(Format::Json)
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        Some(Format::Yaml)
+    } else {
+        None
+    }
+}
+
+/// Reads and analyses one candidate file.
+fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome {
+    let bytes = match read_bounded(&candidate.path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            return FileOutcome {
+                skipped: Some(Skipped {
+                    path: candidate.display.clone(),
+                    reason: message,
+                }),
+                ..FileOutcome::default()
+            };
+        }
+    };
+    let (text, utf8_issue) = parse::decode(&bytes);
+    analyze_unsuppressed(
+        &candidate.display,
+        &text,
+        utf8_issue,
+        candidate.explicit,
+        validate_only,
+    )
+}
+
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read: {error}"))?;
+    let mut bytes = Vec::new();
+    file.take(parse::MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read: {error}"))?;
+    Ok(bytes)
+}
+
+/// Analyses one file's text: parse, classify, bind and validate each section, run the file
+/// rules, apply inline suppressions.
+pub fn analyze_text(
+    display: &str,
+    text: &str,
+    utf8_issue: Option<ParseIssue>,
+    explicit: bool,
+    validate_only: bool,
+) -> FileOutcome {
+    let raw = analyze_unsuppressed(display, text, utf8_issue, explicit, validate_only);
+    let run = ProjectRun {
+        validate_only,
+        ..ProjectRun::default()
+    };
+    let (mut outcomes, _) = finish(vec![raw], &run);
+    outcomes.pop().unwrap_or_default()
+}
+
+/// Analyses one file's text against its baseline version: [`analyze_text`] with the transition
+/// rules seeing `baseline` as the same file at the baseline.
+pub fn analyze_pair(display: &str, text: &str, baseline: Option<&str>) -> FileOutcome {
+    let baseline_files = baseline
+        .map(|old| baseline_files(vec![analyze_unsuppressed(display, old, None, true, false)]));
+    let raw = analyze_unsuppressed(display, text, None, true, false);
+    let run = ProjectRun {
+        baseline: baseline_files.as_ref(),
+        ..ProjectRun::default()
+    };
+    let (mut outcomes, _) = finish(vec![raw], &run);
+    outcomes.pop().unwrap_or_default()
+}
+
+/// The project files of baseline outcomes (their findings are not reported).
+pub fn baseline_files(outcomes: Vec<FileOutcome>) -> ProjectFiles {
+    outcomes
+        .into_iter()
+        .filter_map(|outcome| outcome.project)
+        .map(|file| (file.source.path.clone(), file))
+        .collect()
+}
+
+/// How the project-level stage runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProjectRun<'a> {
+    pub validate_only: bool,
+    pub baseline: Option<&'a ProjectFiles>,
+    pub replay: Option<&'a crate::replay::runner::TestOutcome>,
+    /// `require-suppression-reason`: a suppression without a reason is an error.
+    pub require_reason: bool,
+}
+
+/// Runs the project rules over every analysed file, then applies each file's inline
+/// suppressions to its file and project findings together. Returns the outcomes and the
+/// project files taken out of them.
+pub fn finish(
+    mut outcomes: Vec<FileOutcome>,
+    run: &ProjectRun<'_>,
+) -> (Vec<FileOutcome>, ProjectFiles) {
+    let mut files = ProjectFiles::new();
+    for outcome in &mut outcomes {
+        if let Some(file) = outcome.project.take() {
+            files.insert(file.source.path.clone(), file);
+        }
+    }
+    let mut project_findings = Vec::new();
+    if !run.validate_only {
+        let cx = ProjectContext {
+            files: &files,
+            replay: run.replay,
+            baseline: run.baseline,
+        };
+        for rule in registry::RULES {
+            rule.check_project(&cx, &mut project_findings);
+        }
+    }
+    for outcome in &mut outcomes {
+        let Some(scanned) = &outcome.scanned else {
+            continue;
+        };
+        let path = scanned.source.path.clone();
+        let mut findings = std::mem::take(&mut outcome.findings);
+        let (mine, rest): (Vec<Finding>, Vec<Finding>) = project_findings
+            .into_iter()
+            .partition(|finding| finding.primary.path == path);
+        project_findings = rest;
+        findings.extend(mine);
+        outcome.findings = suppress::apply_with(
+            &scanned.source,
+            findings,
+            |id| registry::find(id).is_some(),
+            run.require_reason,
+        );
+    }
+    (outcomes, files)
+}
+
+/// [`analyze_text`] without the suppression pass (`check` suppresses once, after the
+/// project-wide passes have added their findings).
+pub fn analyze_unsuppressed(
+    display: &str,
+    text: &str,
+    utf8_issue: Option<ParseIssue>,
+    explicit: bool,
+    validate_only: bool,
+) -> FileOutcome {
+    let skip = |reason: &str| FileOutcome {
+        skipped: explicit.then(|| Skipped {
+            path: display.to_owned(),
+            reason: reason.to_owned(),
+        }),
+        ..FileOutcome::default()
+    };
+    let by_name = classify::by_name(display);
+    if by_name.is_none()
+        && (classify::is_scenario_bookkeeping(display) || !classify::may_be_interesting(text))
+    {
+        return skip("not a policy-gate file");
+    }
+    let source = SourceFile::new(display, text);
+    let mut parse_issues: Vec<ParseIssue> = utf8_issue.into_iter().collect();
+    let mut schema_issues: Vec<SchemaIssue> = Vec::new();
+    let mut sections: Vec<BoundSection> = Vec::new();
+    let mut references: Vec<String> = Vec::new();
+    let classified: Option<Classified>;
+    // The Gait model stage: a Gait policy is loaded once, from the tree parsed above.
+    let mut gait_loaded: Option<Result<Policy, Vec<PolicyError>>> = None;
+    let mut raw_root: Option<parse::Node> = None;
+
+    if by_name == Some(FileKind::Config) {
+        let document = config::parse_toml(text);
+        parse_issues.extend(document.issues);
+        if let Some(root) = document.root {
+            check_section(
+                &root,
+                "",
+                Target::Config,
+                &mut schema_issues,
+                &mut sections,
+                None,
+            );
+        }
+        classified = Some(Classified {
+            kind: FileKind::Config,
+            sections: Vec::new(),
+        });
+    } else if display.to_ascii_lowercase().ends_with(".jsonl") {
+        let kind = by_name.or_else(|| jsonl_kind(text));
+        let Some(kind) = kind else {
+            return skip("not a policy-gate file");
+        };
+        for (index, (start, line)) in jsonl_lines(text).enumerate() {
+            let document = parse::json::parse(line, start);
+            parse_issues.extend(document.issues);
+            if index == 0
+                && kind == FileKind::FixtureSuite
+                && let Some(header) = &document.root
+            {
+                references = suite_references(display, header);
+            }
+            if kind == FileKind::GaitIntents
+                && let Some(root) = document.root
+            {
+                check_section(
+                    &root,
+                    "",
+                    Target::GaitIntent,
+                    &mut schema_issues,
+                    &mut Vec::new(),
+                    None,
+                );
+            }
+        }
+        classified = Some(Classified {
+            kind,
+            sections: Vec::new(),
+        });
+    } else {
+        let Some(format) = format_of(display) else {
+            return skip("not a YAML or JSON file");
+        };
+        let Document { root, issues } = if parse_issues.is_empty() {
+            parse::parse(text, format)
+        } else {
+            Document::default()
+        };
+        parse_issues.extend(issues);
+        classified = match &root {
+            Some(root) => classify::by_content(display, root),
+            // Unparseable: report it when its name says it is ours, or it mentions our keys.
+            None => Some(Classified {
+                kind: by_name.unwrap_or(FileKind::StellaOps),
+                sections: Vec::new(),
+            }),
+        };
+        let Some(found) = &classified else {
+            return skip("not a policy-gate file");
+        };
+        let usable = !parse_issues.iter().any(ParseIssue::is_fatal);
+        if let (Some(root), FileKind::FixtureSuite) = (&root, found.kind) {
+            references = suite_references(display, root);
+        }
+        if let (Some(root), true) = (&root, usable) {
+            for section in &found.sections {
+                let Some(node) = parse::pointer::resolve(root, &section.pointer) else {
+                    continue;
+                };
+                check_section(
+                    node.node,
+                    &section.pointer,
+                    section.target,
+                    &mut schema_issues,
+                    &mut sections,
+                    Some(section.clone()),
+                );
+            }
+        }
+        if usable && found.kind == FileKind::GaitPolicy {
+            gait_loaded = Some(policy::load_policy_tree(root.as_ref(), &parse_issues));
+        }
+        raw_root = root;
+    }
+    let Some(classified) = classified else {
+        return skip("not a policy-gate file");
+    };
+    let cx = FileContext {
+        source: &source,
+        parse_issues: &parse_issues,
+        schema_issues: &schema_issues,
+        classified: Some(&classified),
+        sections: &sections,
+        gait_policy: gait_loaded.as_ref().and_then(|loaded| loaded.as_ref().ok()),
+        gait_errors: match &gait_loaded {
+            Some(Err(errors)) => errors,
+            _ => &[],
+        },
+    };
+    let mut findings = Vec::new();
+    for rule in registry::RULES {
+        if validate_only && !rule.meta().invalid_input {
+            continue;
+        }
+        rule.check_file(&cx, &mut findings);
+    }
+    let gait_policy = gait_loaded.and_then(Result::ok);
+    let project = project_file(
+        &source,
+        &classified,
+        &sections,
+        gait_policy,
+        raw_root.as_ref(),
+    );
+    FileOutcome {
+        scanned: Some(ScannedFile {
+            source,
+            kind: classified.kind.name(),
+        }),
+        findings,
+        skipped: None,
+        sections,
+        references,
+        project,
+    }
+}
+
+/// The models of one file for the project rules: the Stella Ops model built from the bound
+/// sections (each laid back at its pointer), or the loaded Gait policy.
+fn project_file(
+    source: &SourceFile,
+    classified: &Classified,
+    sections: &[BoundSection],
+    gait_policy: Option<Policy>,
+    raw_root: Option<&parse::Node>,
+) -> Option<ProjectFile> {
+    let mut file = ProjectFile {
+        source: source.clone(),
+        kind: classified.kind.name(),
+        stella: None,
+        gait: None,
+        tree: None,
+    };
+    match classified.kind {
+        FileKind::StellaOps | FileKind::Determinization => {
+            let root = section_root(sections)?;
+            file.tree = raw_root.cloned();
+            file.stella = Some(crate::stellaops::model::build(&[(
+                source.path.as_ref(),
+                &root,
+            )]));
+        }
+        FileKind::GaitPolicy => {
+            file.gait = Some(gait_policy?);
+            file.tree = sections.first().map(|bound| bound.node.clone());
+        }
+        _ => return None,
+    }
+    Some(file)
+}
+
+/// One document holding every bound section at its pointer.
+fn section_root(sections: &[BoundSection]) -> Option<parse::Node> {
+    use parse::{Entry, Key, Node, Value};
+    let mut entries: Vec<Entry> = Vec::new();
+    for bound in sections {
+        let pointer = &bound.section.pointer;
+        if pointer.is_empty() {
+            return Some(bound.node.clone());
+        }
+        let segments: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let mut node = bound.node.clone();
+        let mut top = None;
+        for segment in segments.iter().rev() {
+            let entry = Entry {
+                key: Key {
+                    text: segment.clone(),
+                    span: bound.node.span,
+                },
+                value: node,
+            };
+            node = Node::new(bound.node.span, Value::Map(vec![entry.clone()]));
+            top = Some(entry);
+        }
+        entries.extend(top);
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    Some(Node::new(Span::at(0), Value::Map(entries)))
+}
+
+/// The policy and determinization files a suite's header names, as display paths.
+fn suite_references(display: &str, header: &parse::Node) -> Vec<String> {
+    let dir = Path::new(display).parent().unwrap_or_else(|| Path::new(""));
+    let mut out = Vec::new();
+    for key in ["policy", "determinization"] {
+        let items: Vec<&str> = match header.get(key) {
+            Some(node) => match node.as_seq() {
+                Some(items) => items.iter().filter_map(parse::Node::as_str).collect(),
+                None => node.as_str().into_iter().collect(),
+            },
+            None => Vec::new(),
+        };
+        out.extend(
+            items
+                .into_iter()
+                .map(|item| discover::normalize_display(&dir.join(item))),
+        );
+    }
+    out
+}
+
+fn check_section(
+    node: &parse::Node,
+    pointer: &str,
+    target: Target,
+    issues: &mut Vec<SchemaIssue>,
+    sections: &mut Vec<BoundSection>,
+    section: Option<classify::Section>,
+) {
+    match schema::check(node, pointer, target) {
+        Ok(checked) => {
+            issues.extend(checked.issues);
+            if let Some(section) = section {
+                sections.push(BoundSection {
+                    section,
+                    node: checked.bound,
+                });
+            }
+        }
+        Err(bug) => issues.push(SchemaIssue {
+            kind: schema::IssueKind::Other,
+            span: Span::at(0),
+            pointer: pointer.to_owned(),
+            message: bug.to_string(),
+        }),
+    }
+}
+
+/// Non-empty lines of a JSONL text with their byte offsets.
+fn jsonl_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        (!trimmed.trim().is_empty()).then_some((start, trimmed))
+    })
+}
+
+/// A `.jsonl` of Gait intents: its first object has a `tool_name`.
+fn jsonl_kind(text: &str) -> Option<FileKind> {
+    let (start, line) = jsonl_lines(text).next()?;
+    let document = parse::json::parse(line, start);
+    let root = document.root?;
+    root.get("tool_name").map(|_| FileKind::GaitIntents)
+}
+
+/// Resolves the configuration: `--config`, else `gatelint.toml` in the working directory.
+pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcome>), UsageError> {
+    let path = match explicit {
+        Some(path) => Some(path),
+        None => config::default_path(),
+    };
+    let Some(path) = path else {
+        return Ok((Config::default(), None));
+    };
+    let display = discover::display_path(path);
+    let bytes = read_bounded(path).map_err(|message| UsageError::Config {
+        path: display.clone(),
+        message,
+    })?;
+    let (text, utf8) = parse::decode(&bytes);
+    let mut outcome = analyze_text(&display, &text, utf8, true, true);
+    if outcome.scanned.is_none() {
+        // A config under another name: analyse it as a config all the same.
+        outcome = analyze_text("gatelint.toml", &text, None, true, true);
+        if let Some(scanned) = &mut outcome.scanned {
+            scanned.source.path = Arc::from(display.as_str());
+        }
+        for finding in &mut outcome.findings {
+            finding.primary.path = Arc::from(display.as_str());
+        }
+    }
+    let invalid = outcome
+        .findings
+        .iter()
+        .any(|finding| finding.severity == Severity::Error);
+    let config = if invalid {
+        Config::default()
+    } else {
+        let document = config::parse_toml(&text);
+        document
+            .root
+            .as_ref()
+            .map(config::from_node)
+            .transpose()
+            .map_err(|message| UsageError::Config {
+                path: display.clone(),
+                message,
+            })?
+            .unwrap_or_default()
+    };
+    Ok((config, Some(outcome)))
+}
+
+fn check_rule_ids(ids: &[String]) -> Result<(), UsageError> {
+    for id in ids {
+        if id == "all" || registry::find(id).is_some() {
+            continue;
+        }
+        let suggestion = crate::schema::suggest(id, registry::all().map(|meta| meta.id.as_str()));
+        return Err(UsageError::UnknownRule {
+            id: id.clone(),
+            suggestion,
+        });
+    }
+    Ok(())
+}
+
+/// Runs `check` (or `validate`) and builds the report.
+pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
+    let (config, config_outcome) = load_config(options.config.as_deref())?;
+    let select: Vec<String> = options
+        .select
+        .iter()
+        .chain(&config.select)
+        .cloned()
+        .collect();
+    let ignore: Vec<String> = options
+        .ignore
+        .iter()
+        .chain(&config.ignore)
+        .cloned()
+        .collect();
+    check_rule_ids(&select)?;
+    check_rule_ids(&ignore)?;
+    for id in config.severity.keys() {
+        check_rule_ids(std::slice::from_ref(id))?;
+    }
+    let fail_on = options
+        .fail_on
+        .or_else(|| config.fail_on.as_deref().and_then(FailOn::parse))
+        .unwrap_or(FailOn::At(Severity::Error));
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let excludes = Excludes::new(&config.exclude)?;
+    let candidates = discover::discover(&paths, &excludes)?;
+    let mut outcomes: Vec<FileOutcome> = candidates
+        .par_iter()
+        .map(|candidate| analyze_candidate(candidate, options.validate_only))
+        .collect();
+    let mut replay_cases = Vec::new();
+    if !options.validate_only {
+        replay::check_fixtures(&candidates, &mut outcomes, &config, &mut replay_cases);
+    }
+    let baseline = match &options.baseline_ref {
+        Some(reference) if !options.validate_only => Some(read_git_baseline(reference, &outcomes)?),
+        _ => None,
+    };
+    let run = ProjectRun {
+        validate_only: options.validate_only,
+        baseline: baseline.as_ref(),
+        replay: None,
+        require_reason: config.require_suppression_reason,
+    };
+    let (outcomes, _project) = finish(outcomes, &run);
+
+    let mut files = BTreeMap::new();
+    let mut findings = Vec::new();
+    let mut skipped = Vec::new();
+    for outcome in config_outcome.into_iter().chain(outcomes) {
+        if let Some(scanned) = outcome.scanned {
+            files.insert(scanned.source.path.clone(), scanned);
+        }
+        findings.extend(outcome.findings);
+        skipped.extend(outcome.skipped);
+    }
+    let walked_dirs: Vec<&PathBuf> = paths.iter().filter(|path| path.is_dir()).collect();
+    if files.is_empty() && !walked_dirs.is_empty() && !options.allow_empty {
+        let names: Vec<String> = walked_dirs
+            .iter()
+            .map(|path| discover::display_path(path))
+            .collect();
+        return Err(UsageError::NothingToCheck(names.join("`, `")));
+    }
+
+    let findings = filter_findings(findings, &select, &ignore, &config);
+    let mut rules = BTreeMap::new();
+    for meta in registry::all() {
+        rules.insert(meta.id, meta);
+    }
+    let mut exit = Exit::Success;
+    for finding in &findings {
+        let meta = registry::find(finding.rule.as_str());
+        let invalid = meta.is_some_and(|meta| meta.invalid_input);
+        let regression = meta.is_some_and(|meta| meta.regression);
+        if invalid && finding.severity == Severity::Error {
+            exit = exit.max(Exit::InvalidInput);
+        } else if regression && finding.severity == Severity::Error {
+            exit = exit.max(Exit::Regression);
+        } else if let FailOn::At(threshold) = fail_on
+            && finding.severity >= threshold
+        {
+            exit = exit.max(Exit::Blocked);
+        }
+    }
+    if options.exit_zero {
+        exit = Exit::Success;
+    }
+    skipped.sort();
+    Ok(Report {
+        command: if options.validate_only {
+            "validate"
+        } else {
+            "check"
+        },
+        files,
+        findings,
+        rules,
+        skipped,
+        cases: replay_cases,
+        fail_on: match fail_on {
+            FailOn::At(severity) => Some(severity),
+            FailOn::Never => None,
+        },
+        exit,
+    })
+}
+
+/// The baseline versions (at git `reference`) of every analysed file with a model.
+fn read_git_baseline(
+    reference: &str,
+    outcomes: &[FileOutcome],
+) -> Result<ProjectFiles, UsageError> {
+    let paths: Vec<String> = outcomes
+        .iter()
+        .filter_map(|outcome| outcome.project.as_ref())
+        .map(|file| file.source.path.to_string())
+        .collect();
+    let texts = crate::diff::git::read_baseline(Path::new("."), reference, &paths)?;
+    let raw: Vec<FileOutcome> = texts
+        .iter()
+        .filter_map(|(path, text)| {
+            text.as_ref()
+                .map(|text| analyze_unsuppressed(path, text, None, true, false))
+        })
+        .collect();
+    Ok(baseline_files(raw))
+}
+
+/// Applies `--select`/`--ignore`, config ignores and severity overrides, then sorts.
+fn filter_findings(
+    findings: Vec<Finding>,
+    select: &[String],
+    ignore: &[String],
+    config: &Config,
+) -> Vec<Finding> {
+    let selected = |id: &str| {
+        let chosen = select.is_empty() || select.iter().any(|rule| rule == id || rule == "all");
+        let dropped = ignore.iter().any(|rule| rule == id || rule == "all");
+        chosen && !dropped
+    };
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter(|finding| selected(finding.rule.as_str()))
+        .filter(|finding| !ignored_by_config(config, &finding.primary, finding.rule.as_str()))
+        .map(|mut finding| {
+            if let Some(severity) = config.severity_override(finding.rule.as_str()) {
+                finding.severity = severity;
+            }
+            finding
+        })
+        .collect();
+    sort_findings(&mut out);
+    out
+}
+
+fn ignored_by_config(config: &Config, location: &Location, rule: &str) -> bool {
+    config.ignores.iter().any(|entry| {
+        if entry.rule != rule && entry.rule != "all" {
+            return false;
+        }
+        let path_matches = globset::Glob::new(&entry.path)
+            .map(|glob| glob.compile_matcher().is_match(location.path.as_ref()))
+            .unwrap_or(false);
+        let key_matches = entry.key.as_deref().is_none_or(|key| {
+            location.pointer == key || location.pointer.starts_with(&format!("{key}/"))
+        });
+        path_matches && key_matches
+    })
+}
+
+/// Rule metadata by id, for `gatelint rule ID`.
+pub fn rule(id: &str) -> Result<&'static RuleMeta, UsageError> {
+    registry::find(id).ok_or_else(|| UsageError::UnknownRule {
+        id: id.to_owned(),
+        suggestion: crate::schema::suggest(id, registry::all().map(|meta| meta.id.as_str())),
+    })
+}
+
+/// What `test` is asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct TestOptions {
+    pub paths: Vec<PathBuf>,
+    /// `--policy P INTENT...`: evaluate bare Gait intents against one policy.
+    pub policy: Option<PathBuf>,
+    pub gait: crate::gait::command::EvalOptions,
+    pub shard: Option<crate::replay::runner::Shard>,
+    pub config: Option<PathBuf>,
+}
+
+/// Gait scenario directories under `root`: expectations beside a `policy.yaml`.
+fn scenario_dirs(root: &Path) -> Vec<PathBuf> {
+    // A directory with expectations is a scenario; one without a policy is reported skipped.
+    let is_scenario = |dir: &Path| {
+        dir.join("expected.yaml").is_file() || dir.join("expected-verdicts.jsonl").is_file()
+    };
+    let mut out = Vec::new();
+    if is_scenario(root) {
+        out.push(root.to_path_buf());
+        return out;
+    }
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build();
+    for entry in walker.flatten() {
+        if entry.file_type().is_some_and(|kind| kind.is_dir()) && is_scenario(entry.path()) {
+            out.push(entry.path().to_path_buf());
+        }
+    }
+    out.sort();
+    out
+}
+
+fn verdict_exit(code: u8) -> Exit {
+    match code {
+        0 => Exit::Success,
+        3 => Exit::Blocked,
+        4 => Exit::ApprovalRequired,
+        _ => Exit::InvalidInput,
+    }
+}
+
+/// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
+pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
+    use crate::gait::command;
+    use crate::report::{CaseOutcome, CaseStatus};
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let mut cases = Vec::new();
+    let mut exit = Exit::Success;
+    if let Some(policy) = &options.policy {
+        let suite: Arc<str> = Arc::from(discover::display_path(policy));
+        for intent in &paths {
+            let (output, code) = command::eval_command(policy, intent, &options.gait);
+            let verdict = output
+                .get("verdict")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            let message = output
+                .get("error")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            exit = exit.max(verdict_exit(code));
+            cases.push(CaseOutcome {
+                suite: suite.clone(),
+                name: discover::display_path(intent),
+                status: if code == 6 {
+                    CaseStatus::Failed
+                } else {
+                    CaseStatus::Passed
+                },
+                message,
+                expected: None,
+                actual: verdict,
+            });
+        }
+    } else {
+        for path in &paths {
+            if !path.exists() {
+                return Err(discover::DiscoverError::Missing(path.display().to_string()).into());
+            }
+        }
+        let (config, _) = load_config(options.config.as_deref())?;
+        exit = exit.max(replay_suites(&paths, options.shard, &config, &mut cases));
+        exit = exit.max(replay_scenarios(&paths, &mut cases));
+    }
+    if cases.is_empty() {
+        let names: Vec<String> = paths
+            .iter()
+            .map(|path| discover::display_path(path))
+            .collect();
+        return Err(UsageError::NothingToTest(names.join("`, `")));
+    }
+    Ok(Report {
+        command: "test",
+        files: BTreeMap::new(),
+        findings: Vec::new(),
+        rules: BTreeMap::new(),
+        skipped: Vec::new(),
+        cases,
+        fail_on: None,
+        exit,
+    })
+}
+
+/// Semantics options from the config's `[stellaops]` table.
+pub(crate) fn semantics(config: &Config) -> crate::stellaops::semantics::SemanticsOptions {
+    config
+        .stellaops
+        .clone()
+        .and_then(|table| serde_json::from_value(table).ok())
+        .unwrap_or_default()
+}
+
+/// Replays the fixture suites under `paths` into `cases`.
+fn replay_suites(
+    paths: &[PathBuf],
+    shard: Option<crate::replay::runner::Shard>,
+    config: &Config,
+    cases: &mut Vec<crate::report::CaseOutcome>,
+) -> Exit {
+    use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let options = ReplayOptions {
+        shard,
+        semantics: semantics(config),
+        keep_passed: true,
+        gait: Some(&gait_replay::GaitCases),
+        ..ReplayOptions::default()
+    };
+    let outcome = runner::test_command(paths, &options);
+    for suite in &outcome.suites {
+        let name: Arc<str> = Arc::from(discover::display_path(Path::new(&suite.path)));
+        if let Some(error) = &suite.error {
+            cases.push(CaseOutcome {
+                suite: name.clone(),
+                name: "(suite)".to_owned(),
+                status: CaseStatus::Failed,
+                message: Some(error.clone()),
+                expected: None,
+                actual: None,
+            });
+        }
+        for case in &suite.cases {
+            let message = match case.status {
+                Replayed::Passed => None,
+                Replayed::Failed => Some(case.mismatches.join("; ")),
+                Replayed::Error => case.error.clone(),
+            };
+            cases.push(CaseOutcome {
+                suite: name.clone(),
+                name: case.name.clone(),
+                status: if case.status == Replayed::Passed {
+                    CaseStatus::Passed
+                } else {
+                    CaseStatus::Failed
+                },
+                message,
+                expected: case.expected.as_ref().map(|expect| expect.verdict.clone()),
+                actual: case.actual.as_ref().map(|actual| actual.verdict.clone()),
+            });
+        }
+    }
+    match outcome.exit_code() {
+        0 => Exit::Success,
+        5 => Exit::Regression,
+        _ => Exit::InvalidInput,
+    }
+}
+
+/// Runs the Gait scenario directories under `paths` into `cases`.
+fn replay_scenarios(paths: &[PathBuf], cases: &mut Vec<crate::report::CaseOutcome>) -> Exit {
+    use crate::gait::command::{self, ScenarioStatus};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let mut dirs = Vec::new();
+    for path in paths.iter().filter(|path| path.is_dir()) {
+        dirs.extend(scenario_dirs(path));
+    }
+    let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
+        .par_iter()
+        .map(|dir| (dir.clone(), command::run_scenario_dir(dir)))
+        .collect();
+    let mut exit = Exit::Success;
+    for (dir, result) in results {
+        let (status, message) = match result.status {
+            ScenarioStatus::Passed => (CaseStatus::Passed, None),
+            ScenarioStatus::Failed(reasons) => (CaseStatus::Failed, Some(reasons.join("; "))),
+            ScenarioStatus::Skipped(reason) => (CaseStatus::Skipped, Some(reason)),
+        };
+        if status == CaseStatus::Failed {
+            exit = exit.max(Exit::Regression);
+        }
+        let actual = result
+            .runs
+            .first()
+            .and_then(|(output, _)| output.get("verdict"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        cases.push(CaseOutcome {
+            suite: Arc::from(discover::display_path(&dir)),
+            name: result.name,
+            status,
+            message,
+            expected: None,
+            actual,
+        });
+    }
+    exit
+}
+
+/// `eval --input`: one Stella Ops decision, explained.
+pub fn run_stellaops_eval(
+    policies: &[PathBuf],
+    input: &Path,
+    determinization: &[PathBuf],
+    config: Option<&Path>,
+) -> Result<crate::replay::runner::EvalOutcome, String> {
+    let (config, _) = load_config(config).map_err(|error| error.to_string())?;
+    crate::replay::runner::eval_command(policies, input, determinization, &semantics(&config))
+        .map_err(|error| error.to_string())
+}
