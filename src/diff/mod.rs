@@ -4,7 +4,6 @@
 
 pub mod exhaustive;
 pub mod git;
-pub mod replay;
 pub mod strictness;
 pub mod transitions;
 
