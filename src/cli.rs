@@ -141,6 +141,10 @@ pub struct CheckArgs {
     /// transition rules.
     #[arg(long, value_name = "REF")]
     pub baseline_ref: Option<String>,
+    /// Replay only shard K of N of the fixture cases (`K/N`; a stable partition by suite path
+    /// and case name, for CI matrix jobs).
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<crate::replay::runner::Shard>,
 }
 
 /// Gait `gate eval` inputs.
@@ -460,6 +464,7 @@ fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) ->
         exit_zero: args.exit_zero,
         validate_only,
         baseline_ref: args.baseline_ref.clone(),
+        shard: args.shard,
     };
     let report = match app::run_check(&options) {
         Ok(report) => report,
@@ -521,6 +526,9 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
         gait,
         shard: args.shard,
         config: args.config.clone(),
+        keep_passed: destinations
+            .iter()
+            .any(|destination| destination.format == OutputFormat::Junit),
     };
     let report = match app::run_test(&options) {
         Ok(report) => report,

@@ -69,7 +69,7 @@ pub fn render(report: &Report, color: bool) -> String {
         let _ = writeln!(
             out,
             "{}: {passed} passed, {failed} failed, {skipped} skipped",
-            plural(report.cases.len(), "fixture case")
+            plural(report.case_total(), "fixture case")
         );
     }
     // A replay-only run (`test`) scans no files; a line about zero files would only confuse.
@@ -362,6 +362,7 @@ mod tests {
             rules: BTreeMap::new(),
             skipped: Vec::new(),
             cases: Vec::new(),
+            passed_omitted: 0,
             fail_on: None,
             exit: Exit::Success,
         }

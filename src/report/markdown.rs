@@ -82,7 +82,7 @@ fn render_full(report: &Report) -> String {
         let _ = writeln!(
             out,
             "### Fixture cases\n\n{}: {passed} passed, {failed} failed, {skipped} skipped.\n",
-            plural(report.cases.len(), "case")
+            plural(report.case_total(), "case")
         );
         out.push_str(
             "| Status | Suite | Case | Expected | Actual | Message |\n|---|---|---|---|---|---|\n",
