@@ -64,7 +64,7 @@ pub fn render(report: &Report, color: bool) -> String {
             clean(&skipped.reason)
         );
     }
-    if !report.cases.is_empty() {
+    if report.case_total() > 0 {
         let (passed, failed, skipped) = report.case_counts();
         let _ = writeln!(
             out,
@@ -73,7 +73,7 @@ pub fn render(report: &Report, color: bool) -> String {
         );
     }
     // A replay-only run (`test`) scans no files; a line about zero files would only confuse.
-    if !report.files.is_empty() || report.cases.is_empty() {
+    if !report.files.is_empty() || report.case_total() == 0 {
         let _ = writeln!(out, "{}", paint.bold(&summary_line(report)));
     }
     out

@@ -77,7 +77,7 @@ fn render_full(report: &Report) -> String {
         more(&mut out, report.findings.len(), MAX_FINDING_ROWS);
     }
 
-    if !report.cases.is_empty() {
+    if report.case_total() > 0 {
         let (passed, failed, skipped) = report.case_counts();
         let _ = writeln!(
             out,
