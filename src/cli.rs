@@ -466,11 +466,20 @@ fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) ->
         baseline_ref: args.baseline_ref.clone(),
         shard: args.shard,
     };
-    let report = match app::run_check(&options) {
+    finish(app::run_check(&options), &destinations, &args.output)
+}
+
+/// Writes a run's report to its destinations and returns its exit.
+fn finish(
+    result: Result<Report, app::UsageError>,
+    destinations: &[Destination],
+    output: &OutputArgs,
+) -> Exit {
+    let report = match result {
         Ok(report) => report,
         Err(error) => return usage_error(&error.to_string()),
     };
-    if let Err(message) = emit(&report, &destinations, use_color(args.output.color)) {
+    if let Err(message) = emit(&report, destinations, use_color(output.color)) {
         eprintln!("gatelint: error: {message}");
         return Exit::Internal;
     }
@@ -530,15 +539,7 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
             .iter()
             .any(|destination| destination.format == OutputFormat::Junit),
     };
-    let report = match app::run_test(&options) {
-        Ok(report) => report,
-        Err(error) => return usage_error(&error.to_string()),
-    };
-    if let Err(message) = emit(&report, &destinations, use_color(args.output.color)) {
-        eprintln!("gatelint: error: {message}");
-        return Exit::Internal;
-    }
-    report.exit
+    finish(app::run_test(&options), &destinations, &args.output)
 }
 
 fn eval(args: &EvalArgs) -> Exit {
@@ -558,13 +559,7 @@ fn eval(args: &EvalArgs) -> Exit {
                 } else {
                     print!("{}", outcome.explanation);
                 }
-                match outcome.exit_code {
-                    0 => Exit::Success,
-                    3 => Exit::Blocked,
-                    4 => Exit::ApprovalRequired,
-                    5 => Exit::Regression,
-                    _ => Exit::InvalidInput,
-                }
+                Exit::from_code(i64::from(outcome.exit_code))
             }
             Err(message) => usage_error(&message),
         };
@@ -587,12 +582,7 @@ fn eval(args: &EvalArgs) -> Exit {
     } else {
         print!("{}", crate::gait::command::describe(&output));
     }
-    match code {
-        0 => Exit::Success,
-        3 => Exit::Blocked,
-        4 => Exit::ApprovalRequired,
-        _ => Exit::InvalidInput,
-    }
+    Exit::from_code(i64::from(code))
 }
 
 fn fmt(args: &FmtArgs) -> Exit {

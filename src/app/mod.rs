@@ -835,15 +835,6 @@ fn scenario_dirs(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn verdict_exit(code: u8) -> Exit {
-    match code {
-        0 => Exit::Success,
-        3 => Exit::Blocked,
-        4 => Exit::ApprovalRequired,
-        _ => Exit::InvalidInput,
-    }
-}
-
 /// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
 pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     use crate::gait::command;
@@ -868,7 +859,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
                 .get("error")
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
-            exit = exit.max(verdict_exit(code));
+            exit = exit.max(Exit::from_code(i64::from(code)));
             cases.push(CaseOutcome {
                 suite: suite.clone(),
                 name: discover::display_path(intent),
