@@ -385,14 +385,20 @@ pub fn analyze_unsuppressed(
         }
         rule.check_file(&cx, &mut findings);
     }
-    let gait_policy = gait_loaded.and_then(Result::ok);
-    let project = project_file(
-        &source,
-        &classified,
-        &sections,
-        gait_policy,
-        raw_root.as_ref(),
-    );
+    // `validate` runs no project rules and no replay: nothing after this needs the trees.
+    let project = if validate_only {
+        sections = Vec::new();
+        None
+    } else {
+        let gait_policy = gait_loaded.and_then(Result::ok);
+        project_file(
+            &source,
+            &classified,
+            &sections,
+            gait_policy,
+            raw_root.as_ref(),
+        )
+    };
     FileOutcome {
         scanned: Some(ScannedFile {
             source,

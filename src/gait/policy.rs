@@ -686,14 +686,40 @@ fn err(kind: PolicyErrorKind, span: Span) -> PolicyError {
     PolicyError { kind, span }
 }
 
-fn check_shape(node: &Node, shape: Shape, field: &str) -> Result<(), PolicyError> {
+/// Where a node sits, for messages; rendered only when an error needs it, so checking a valid
+/// policy allocates nothing.
+#[derive(Clone, Copy)]
+enum FieldPath<'a> {
+    Root,
+    Key(&'a FieldPath<'a>, &'a str),
+    Index(&'a FieldPath<'a>, usize),
+}
+
+impl FieldPath<'_> {
+    fn render(&self) -> String {
+        match self {
+            FieldPath::Root => String::new(),
+            FieldPath::Key(parent, key) => {
+                let parent = parent.render();
+                if parent.is_empty() {
+                    (*key).to_owned()
+                } else {
+                    format!("{parent}.{key}")
+                }
+            }
+            FieldPath::Index(parent, index) => format!("{}[{index}]", parent.render()),
+        }
+    }
+}
+
+fn check_shape(node: &Node, shape: Shape, field: &FieldPath<'_>) -> Result<(), PolicyError> {
     if matches!(node.value, Value::Null) {
         return Ok(());
     }
     let mismatch = |expected: &'static str| {
         Err(err(
             PolicyErrorKind::TypeMismatch {
-                field: field.to_owned(),
+                field: field.render(),
                 expected,
                 found: node.type_name(),
             },
@@ -722,7 +748,7 @@ fn check_shape(node: &Node, shape: Shape, field: &str) -> Result<(), PolicyError
                 return mismatch("a list of strings");
             };
             for (index, item) in items.iter().enumerate() {
-                check_shape(item, Shape::Str, &format!("{field}[{index}]"))?;
+                check_shape(item, Shape::Str, &FieldPath::Index(field, index))?;
             }
             Ok(())
         }
@@ -731,7 +757,7 @@ fn check_shape(node: &Node, shape: Shape, field: &str) -> Result<(), PolicyError
                 return mismatch("a list");
             };
             for (index, item) in items.iter().enumerate() {
-                check_shape(item, *inner, &format!("{field}[{index}]"))?;
+                check_shape(item, *inner, &FieldPath::Index(field, index))?;
             }
             Ok(())
         }
@@ -746,12 +772,11 @@ fn check_shape(node: &Node, shape: Shape, field: &str) -> Result<(), PolicyError
                         entry.key.span,
                     ));
                 };
-                let path = if field.is_empty() {
-                    entry.key.text.clone()
-                } else {
-                    format!("{field}.{}", entry.key.text)
-                };
-                check_shape(&entry.value, *inner, &path)?;
+                check_shape(
+                    &entry.value,
+                    *inner,
+                    &FieldPath::Key(field, &entry.key.text),
+                )?;
             }
             Ok(())
         }
@@ -1059,7 +1084,7 @@ pub fn load_policy_tree(
         }
         return Err(vec![err(PolicyErrorKind::DuplicateKey(key), span)]);
     }
-    check_shape(root, Shape::Obj(ROOT_SHAPE), "").map_err(|error| vec![error])?;
+    check_shape(root, Shape::Obj(ROOT_SHAPE), &FieldPath::Root).map_err(|error| vec![error])?;
     load_from_root(Some(root))
 }
 

@@ -1,9 +1,9 @@
 //! Strict JSON (RFC 8259) into the spanned tree. Hand-written so that every node keeps its byte
 //! range, duplicate keys are seen, and depth is bounded.
 
-use std::collections::HashMap;
-
-use super::{Document, Entry, IssueKind, Key, MAX_DEPTH, MAX_NODES, Node, ParseIssue, Value};
+use super::{
+    Document, Entry, IssueKind, Key, KeyIndex, MAX_DEPTH, MAX_NODES, Node, ParseIssue, Value,
+};
 use crate::span::Span;
 
 /// Parses one JSON document from `text`, whose first byte sits at `base` in the original file.
@@ -147,7 +147,7 @@ impl JsonParser<'_> {
         let start = self.at;
         self.at += 1;
         let mut entries: Vec<Entry> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index = KeyIndex::default();
         self.skip_ws()?;
         if self.peek() == Some(b'}') {
             self.at += 1;
@@ -176,7 +176,7 @@ impl JsonParser<'_> {
             self.skip_ws()?;
             let value = self.value(depth + 1)?;
             let entry = Entry { key, value };
-            match index.get(&entry.key.text).copied() {
+            match index.position(&entries, &entry.key.text) {
                 Some(existing) => {
                     if let Some(slot) = entries.get_mut(existing) {
                         self.issues.push(ParseIssue {
@@ -190,7 +190,7 @@ impl JsonParser<'_> {
                     }
                 }
                 None => {
-                    index.insert(entry.key.text.clone(), entries.len());
+                    index.pushed(&entry.key.text, entries.len());
                     entries.push(entry);
                 }
             }

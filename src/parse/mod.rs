@@ -142,6 +142,41 @@ impl Node {
     }
 }
 
+/// Finds keys already in a mapping being built: a linear scan while the mapping is small (most
+/// are), a hash index once it grows, so duplicate detection stays linear on huge mappings.
+#[derive(Debug, Default)]
+pub(crate) struct KeyIndex {
+    map: Option<std::collections::HashMap<String, usize>>,
+}
+
+impl KeyIndex {
+    const LINEAR: usize = 16;
+
+    /// The index in `entries` of the entry named `key`.
+    pub(crate) fn position(&mut self, entries: &[Entry], key: &str) -> Option<usize> {
+        if self.map.is_none() {
+            if entries.len() < Self::LINEAR {
+                return entries.iter().position(|entry| entry.key.text == key);
+            }
+            self.map = Some(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(index, entry)| (entry.key.text.clone(), index))
+                    .collect(),
+            );
+        }
+        self.map.as_ref()?.get(key).copied()
+    }
+
+    /// Records that `key` was pushed at `index`.
+    pub(crate) fn pushed(&mut self, key: &str, index: usize) {
+        if let Some(map) = &mut self.map {
+            map.insert(key.to_owned(), index);
+        }
+    }
+}
+
 /// What made an input hazardous. The span is where it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IssueKind {

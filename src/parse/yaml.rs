@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
-use super::{Document, Entry, IssueKind, Key, MAX_DEPTH, MAX_NODES, Node, ParseIssue, Value};
+use super::{
+    Document, Entry, IssueKind, Key, KeyIndex, MAX_DEPTH, MAX_NODES, Node, ParseIssue, Value,
+};
 use crate::span::Span;
 
 /// Parses `text`, whose first byte sits at `base` in the original file.
@@ -35,7 +37,7 @@ enum Frame {
         start: Span,
         anchor: usize,
         entries: Vec<Entry>,
-        index: HashMap<String, usize>,
+        index: KeyIndex,
         pending_key: Option<Key>,
     },
 }
@@ -183,7 +185,7 @@ impl<'a> Builder<'a> {
                     start: span,
                     anchor,
                     entries: Vec::new(),
-                    index: HashMap::new(),
+                    index: KeyIndex::default(),
                     pending_key: None,
                 },
                 span,
@@ -281,7 +283,7 @@ impl<'a> Builder<'a> {
                 }
                 Some(key) => {
                     let entry = Entry { key, value: node };
-                    match index.get(&entry.key.text).copied() {
+                    match index.position(entries, &entry.key.text) {
                         Some(existing) => {
                             if let Some(slot) = entries.get_mut(existing) {
                                 let first = slot.key.span;
@@ -295,7 +297,7 @@ impl<'a> Builder<'a> {
                             }
                         }
                         None => {
-                            index.insert(entry.key.text.clone(), entries.len());
+                            index.pushed(&entry.key.text, entries.len());
                             entries.push(entry);
                         }
                     }

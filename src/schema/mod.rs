@@ -232,6 +232,8 @@ pub fn check(node: &Node, base: &str, target: Target) -> Result<Checked, SchemaB
     let bound = bind(node, compiled, base, &mut issues);
     let instance = bound.to_json();
     match &compiled.validation {
+        // Most files are valid: the cheap yes/no answer first, errors only when there are some.
+        Validation::Own(validator) if validator.is_valid(&instance) => {}
         Validation::Own(validator) => {
             for error in validator.iter_errors(&instance) {
                 issues.push(locate(&bound, base, &error, ""));
@@ -247,7 +249,8 @@ pub fn check(node: &Node, base: &str, target: Target) -> Result<Checked, SchemaB
             let wrapped =
                 serde_json::Value::Object(std::iter::once(((*key).to_owned(), instance)).collect());
             let prefix = format!("/{key}");
-            for error in validator.iter_errors(&wrapped) {
+            let errors = (!validator.is_valid(&wrapped)).then(|| validator.iter_errors(&wrapped));
+            for error in errors.into_iter().flatten() {
                 issues.push(locate(&bound, base, &error, &prefix));
             }
         }
