@@ -2,6 +2,8 @@
 //! values and the deep merge of `defaults`. Both must decide every case identically: each
 //! conformance suite is replayed as YAML and as JSONL and the JSON results compared.
 
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
