@@ -361,7 +361,7 @@ pub fn actual_of(decision: &Decision) -> Actual {
                 .filter(|g| {
                     outcomes.contains(&g.outcome) && g.verdict.is_none_or(|v| v == decision.verdict)
                 })
-                .map(|g| (g.gate.name().to_owned(), g.message.clone()))
+                .map(|g| (g.gate.name().to_owned(), g.message.to_string()))
                 .collect()
         })
         .unwrap_or_default();
@@ -492,7 +492,7 @@ fn run_stella(
     input: &CaseInput,
     semantics: &SemanticsOptions,
 ) -> Evaluated {
-    let decision = chain::evaluate(config, input, semantics);
+    let decision = chain::evaluate_with(config, input, semantics, chain::Detail::Omit);
     let gates = decision
         .gates
         .iter()
