@@ -21,6 +21,7 @@ WARMUP=1           # warm-up runs for gatelint and ajv (the correctness pass war
 WITH_GATELINT=1
 DO_TIMING=1
 DO_INSTALL=1
+SUMMARY_ONLY=0
 
 # Pinned tool versions (bump deliberately; results in docs/benchmarks.md name the versions).
 CJ_VERSION=0.39.0
@@ -40,6 +41,7 @@ Options:
   --no-gatelint       skip building and running gatelint
   --no-timing         correctness pass only
   --no-install        never install anything; fail if a tool is missing
+  --summary-only      only re-print the table from the last run's .bench/results/
 Environment: SCHEMA (default schemas/gait-policy.schema.json), BENCH_DIR (default .bench),
 CARGO_TARGET_DIR.
 EOF
@@ -55,6 +57,7 @@ while [[ $# -gt 0 ]]; do
         --no-gatelint) WITH_GATELINT=0; shift ;;
         --no-timing) DO_TIMING=0; shift ;;
         --no-install) DO_INSTALL=0; shift ;;
+        --summary-only) SUMMARY_ONLY=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -69,6 +72,78 @@ mkdir -p "$BENCH" "$OUT"
 log() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 [[ -f "$SCHEMA" ]] || die "schema not found: $SCHEMA"
+
+# --- timing and the summary table (used in step 5) ------------------------------------------
+summary() {
+    python3 - "$OUT" "$COUNT" "$POL" "$@" <<'PY'
+import json, os, statistics, sys
+out, count, pol, names = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+res = {}
+for n in names:
+    p = os.path.join(out, f"time-{n}.json")
+    try:
+        res[n] = json.load(open(p))["results"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        pass  # not measured (or still being measured)
+if not res:
+    sys.exit(0)
+size = sum(os.path.getsize(os.path.join(pol, f)) for f in os.listdir(pol) if f.startswith("policy-"))
+med = {n: statistics.median(r["times"]) for n, r in res.items()}
+cpu = {n: r.get("user", 0.0) + r.get("system", 0.0) for n, r in res.items()}
+bases = [b for b in ("gatelint", "gatelint-1-thread") if b in res] or ["ajv-cli"]
+load = open(os.path.join(out, "loadavg")).read().strip() if os.path.exists(os.path.join(out, "loadavg")) else "?"
+lines = [
+    f"{count} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores, load average before/after: {load}.",
+    "Wall = elapsed time of one run over all files (median of the runs); CPU = user + system time",
+    "(mean of the runs, all threads). Ratio = the tool's time / the reference's time.",
+    "",
+    "| tool | runs | wall median (s) | wall mean ± sd (s) | wall min … max (s) | CPU (s) | files/s (wall) | "
+    + " | ".join(f"wall ratio vs {b}" for b in bases) + " | "
+    + " | ".join(f"CPU ratio vs {b}" for b in bases) + " |",
+    "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * (2 * len(bases)),
+]
+for n, r in res.items():
+    t = r["times"]
+    sd = statistics.stdev(t) if len(t) > 1 else 0.0
+    wall = " | ".join(f"{med[n] / med[b]:.1f}×" for b in bases)
+    cpus = " | ".join(f"{cpu[n] / cpu[b]:.1f}×" if cpu[b] else "?" for b in bases)
+    lines.append(f"| {n} | {len(t)} | {med[n]:.2f} | {statistics.mean(t):.2f} ± {sd:.2f} | {min(t):.2f} … {max(t):.2f}"
+                 f" | {cpu[n]:.2f} | {count / med[n]:,.0f} | {wall} | {cpus} |")
+text = "\n".join(lines) + "\n"
+print("\n" + text)
+open(os.path.join(out, "summary.md"), "w").write(text)
+PY
+}
+
+time_it() { # name, runs, warmup, command
+    local name="$1" runs="$2" warmup="$3" cmd="$4"
+    log "timing $name ($runs runs, $warmup warm-up): $cmd"
+    if command -v hyperfine >/dev/null; then
+        hyperfine --style basic --ignore-failure --runs "$runs" --warmup "$warmup" \
+            --command-name "$name" --export-json "$OUT/time-$name.json" "$cmd" >&2
+    else
+        python3 - "$OUT/time-$name.json" "$name" "$runs" "$warmup" "$cmd" <<'PY'
+import json, resource, subprocess, sys, time
+path, name, runs, warmup, cmd = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+times, user, system = [], 0.0, 0.0
+for i in range(warmup + runs):
+    r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    subprocess.run(["bash", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t1, r1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    if i >= warmup:
+        times.append(t1 - t0)
+        user += (r1.ru_utime - r0.ru_utime) / runs
+        system += (r1.ru_stime - r0.ru_stime) / runs
+        print(f"  run {i - warmup + 1}: {times[-1]:.3f} s", file=sys.stderr)
+json.dump({"results": [{"command": name, "times": times, "user": user, "system": system}]}, open(path, "w"))
+PY
+    fi
+}
+
+if [[ $SUMMARY_ONLY == 1 ]]; then
+    summary gatelint gatelint-1-thread ajv-cli check-jsonschema
+    exit 0
+fi
 
 # --- 1. gatelint ----------------------------------------------------------------------------
 GATELINT=""
@@ -244,73 +319,19 @@ sys.exit(1 if problems else 0)
 PY
 
 # --- 5. timing ------------------------------------------------------------------------------
-summary() {
-    python3 - "$OUT" "$COUNT" "$POL" "$@" <<'PY'
-import json, os, statistics, sys
-out, count, pol, names = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-res = {}
-for n in names:
-    p = os.path.join(out, f"time-{n}.json")
-    if os.path.exists(p):
-        r = json.load(open(p))["results"][0]
-        res[n] = r
-if not res:
-    sys.exit(0)
-size = sum(os.path.getsize(os.path.join(pol, f)) for f in os.listdir(pol) if f.startswith("policy-"))
-med = {n: statistics.median(r["times"]) for n, r in res.items()}
-bases = [b for b in ("gatelint", "gatelint-1-thread") if b in res] or ["ajv-cli"]
-lines = [
-    f"{count} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores; wall time per run over all files;"
-    f" ratio = tool median / {' or '.join(bases)} median",
-    "",
-    "| tool | runs | median (s) | mean ± sd (s) | min (s) | max (s) | files/s | "
-    + " | ".join(f"ratio vs {b}" for b in bases) + " |",
-    "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(bases),
-]
-for n, r in res.items():
-    t = r["times"]
-    sd = statistics.stdev(t) if len(t) > 1 else 0.0
-    ratios = " | ".join(f"{med[n] / med[b]:.1f}×" for b in bases)
-    lines.append(f"| {n} | {len(t)} | {med[n]:.3f} | {statistics.mean(t):.3f} ± {sd:.3f} | {min(t):.3f}"
-                 f" | {max(t):.3f} | {count / med[n]:,.0f} | {ratios} |")
-text = "\n".join(lines) + "\n"
-print("\n" + text)
-open(os.path.join(out, "summary.md"), "w").write(text)
-PY
-}
-
-time_it() { # name, runs, warmup, command
-    local name="$1" runs="$2" warmup="$3" cmd="$4"
-    log "timing $name ($runs runs, $warmup warm-up): $cmd"
-    if command -v hyperfine >/dev/null; then
-        hyperfine --style basic --ignore-failure --runs "$runs" --warmup "$warmup" \
-            --command-name "$name" --export-json "$OUT/time-$name.json" "$cmd" >&2
-    else
-        python3 - "$OUT/time-$name.json" "$name" "$runs" "$warmup" "$cmd" <<'PY'
-import json, subprocess, sys, time
-path, name, runs, warmup, cmd = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-times = []
-for i in range(warmup + runs):
-    t0 = time.perf_counter()
-    subprocess.run(["bash", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if i >= warmup:
-        times.append(time.perf_counter() - t0)
-        print(f"  run {i - warmup + 1}: {times[-1]:.3f} s", file=sys.stderr)
-json.dump({"results": [{"command": name, "times": times}]}, open(path, "w"))
-PY
-    fi
-}
-
 if [[ $DO_TIMING == 1 ]]; then
     rm -f "$OUT"/time-*.json
-    log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+    log "machine: $(nproc) cores, load average $LOAD_BEFORE"
     if [[ -n $GATELINT ]]; then
         time_it gatelint "$RUNS_GATELINT" "$WARMUP" "$CMD_GL"
         time_it gatelint-1-thread "$RUNS_GATELINT" "$WARMUP" "$CMD_GL1"
     fi
     time_it ajv-cli "$RUNS_AJV" "$WARMUP" "$CMD_AJV"
     time_it check-jsonschema "$RUNS_CJ" 0 "$CMD_CJ"
-    log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+    log "load average after: $LOAD_AFTER"
+    echo "$LOAD_BEFORE / $LOAD_AFTER" >"$OUT/loadavg"
     summary gatelint gatelint-1-thread ajv-cli check-jsonschema
 fi
 

@@ -6,7 +6,7 @@
 Writes N `gait.gate.policy` 1.0.0 files (gait-reference.md section 1) into OUT:
 
 * half YAML (`policy-NNNNN.yaml`), half JSON (`policy-NNNNN.json`), alternating;
-* sizes spread uniformly over 1-20 KiB (the rule count varies, 1 to ~45 rules);
+* sizes spread uniformly over 1-20 KiB (the rule count varies, 1 to ~40 rules);
 * realistic content: `fail_closed`, `scripts`, `mcp_trust`, rules with `match` selectors,
   priorities, effects, credential / agent / context constraints and the sub-objects
   `freeze_window`, `sandbox`, `rate_limit`, `destructive_budget`, `dataflow`, `endpoint`;

@@ -9,6 +9,7 @@ pub mod app;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod exit;
 pub mod finding;

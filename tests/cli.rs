@@ -410,3 +410,36 @@ fn check_replays_fixtures_and_reports_mismatches_on_the_case() {
             "<testcase name=\"below threshold passes\"",
         ));
 }
+
+#[test]
+fn discovery_honours_gitignore_and_never_follows_symlinks() {
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Outside: 1\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".gitignore", "generated/\n");
+    write(
+        dir.path(),
+        "generated/appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Ignored: 1\n",
+    );
+    write(
+        dir.path(),
+        "svc/appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Enabled: true\n",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("linked")).unwrap();
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 0, "{report:#}");
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["svc/appsettings.yaml"]);
+}

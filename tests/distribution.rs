@@ -306,7 +306,6 @@ fn action_inputs_map_one_to_one_to_check_flags() {
 
 /// Every flag the action passes is one `gatelint check` accepts.
 #[test]
-#[ignore = "the action passes `--baseline-ref`, which `check` gains with the baseline diff"]
 fn action_flags_are_accepted_by_gatelint_check() {
     let help = Command::new(env!("CARGO_BIN_EXE_gatelint"))
         .args(["check", "--help"])

@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use gatelint::app::analyze_text;
+use gatelint::app::{analyze_pair, analyze_text};
 use gatelint::rules::registry;
 use gatelint::span::{ColumnUnit, Span};
 
@@ -73,8 +73,14 @@ fn rule_fixtures() {
         files.sort();
         for file in files {
             let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            // `<stem>.baseline.yaml` is the baseline version of `<stem>.yaml` (transition rules).
+            if name.contains(".baseline.") {
+                continue;
+            }
             let text = std::fs::read_to_string(&file).unwrap();
-            let outcome = analyze_text(&name, &text, None, true, false);
+            let stem = name.strip_suffix(".yaml").unwrap_or(&name);
+            let baseline = std::fs::read_to_string(dir.join(format!("{stem}.baseline.yaml"))).ok();
+            let outcome = analyze_pair(&name, &text, baseline.as_deref());
             let fired = outcome.findings.iter().any(|f| f.rule.as_str() == id);
             let expect = name.starts_with("fail");
             assert_eq!(

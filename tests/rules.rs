@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use gatelint::app::analyze_text;
+use gatelint::app::analyze_pair;
 use gatelint::rules::registry;
 
 const SECTIONS: [&str; 4] = [
@@ -23,21 +23,47 @@ const SECTIONS: [&str; 4] = [
     "## Use instead",
 ];
 
-/// `(language, title, body)` of the first fenced block after `heading`.
-fn block(docs: &str, heading: &str) -> Option<(String, Option<String>, String)> {
-    let after = docs.split(heading).nth(1)?;
-    let fence = after.find("```")?;
-    let rest = &after[fence + 3..];
-    let (info, body) = rest.split_once('\n')?;
-    let end = body.find("```")?;
-    let mut parts = info.splitn(2, ' ');
-    let language = parts.next().unwrap_or("").to_owned();
-    let title = parts
-        .next()
-        .and_then(|rest| rest.strip_prefix("title=\""))
-        .and_then(|rest| rest.strip_suffix('"'))
-        .map(str::to_owned);
-    Some((language, title, body[..end].to_owned()))
+type Block = (String, Option<String>, String);
+
+/// `(language, title, body)` of the fenced blocks under `heading`, up to the next heading.
+fn blocks(docs: &str, heading: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let Some(after) = docs.split(heading).nth(1) else {
+        return out;
+    };
+    let mut section = after.split("\n## ").next().unwrap_or("");
+    while let Some(fence) = section.find("```") {
+        let rest = &section[fence + 3..];
+        let Some((info, body)) = rest.split_once('\n') else {
+            break;
+        };
+        let Some(end) = body.find("```") else {
+            break;
+        };
+        let mut parts = info.splitn(2, ' ');
+        let language = parts.next().unwrap_or("").to_owned();
+        let title = parts
+            .next()
+            .and_then(|rest| rest.strip_prefix("title=\""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .map(str::to_owned);
+        out.push((language, title, body[..end].to_owned()));
+        section = &body[end + 3..];
+    }
+    out
+}
+
+/// The block to analyse and, for transition rules, the `baseline/…` block before it.
+fn block(docs: &str, heading: &str) -> Option<(String, Option<String>, String, Option<String>)> {
+    let all = blocks(docs, heading);
+    let baseline = all
+        .iter()
+        .find(|(_, title, _)| title.as_deref().is_some_and(|t| t.starts_with("baseline/")))
+        .map(|(_, _, body)| body.clone());
+    let (language, title, body) = all
+        .into_iter()
+        .find(|(_, title, _)| !title.as_deref().is_some_and(|t| t.starts_with("baseline/")))?;
+    Some((language, title, body, baseline))
 }
 
 #[test]
@@ -65,7 +91,7 @@ fn examples_produce_their_finding_and_fixes_do_not() {
     for meta in registry::all() {
         let docs = meta.documentation();
         for (heading, expect) in [("## Example", true), ("## Use instead", false)] {
-            let Some((language, title, body)) = block(&docs, heading) else {
+            let Some((language, title, body, baseline)) = block(&docs, heading) else {
                 panic!("rule `{}` has no code block under {heading}", meta.id);
             };
             if language == "text" {
@@ -73,7 +99,7 @@ fn examples_produce_their_finding_and_fixes_do_not() {
             }
             let title =
                 title.unwrap_or_else(|| panic!("`{}` {heading} block has no title", meta.id));
-            let outcome = analyze_text(&title, &body, None, true, false);
+            let outcome = analyze_pair(&title, &body, baseline.as_deref());
             let fired = outcome
                 .findings
                 .iter()

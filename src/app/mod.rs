@@ -11,13 +11,14 @@ use rayon::prelude::*;
 
 use crate::classify::{self, Classified, FileKind};
 use crate::config::{self, Config};
+use crate::diff::{ProjectFile, ProjectFiles};
 use crate::discover::{self, Candidate, Excludes};
 use crate::exit::Exit;
 use crate::finding::{Finding, Location, Severity, sort_findings};
 use crate::gait::policy::{self, Policy, PolicyError};
 use crate::parse::{self, Document, Format, ParseIssue};
 use crate::report::{Report, ScannedFile, Skipped};
-use crate::rules::{BoundSection, FileContext, RuleMeta, registry, suppress};
+use crate::rules::{BoundSection, FileContext, ProjectContext, RuleMeta, registry, suppress};
 use crate::schema::{self, SchemaIssue, Target};
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -35,6 +36,10 @@ pub struct CheckOptions {
     pub exit_zero: bool,
     /// `validate`: parse and schema rules only.
     pub validate_only: bool,
+    /// `--baseline-ref`: the git commit whose versions of the scanned files are the baseline.
+    pub baseline_ref: Option<String>,
+    /// `--shard K/N`: replay only this shard of the fixture cases.
+    pub shard: Option<crate::replay::runner::Shard>,
 }
 
 /// The least severity that fails a run.
@@ -73,6 +78,8 @@ pub enum UsageError {
     Config { path: String, message: String },
     #[error(transparent)]
     Schema(#[from] schema::SchemaBug),
+    #[error(transparent)]
+    Baseline(#[from] crate::diff::git::GitError),
 }
 
 /// The outcome of checking one file.
@@ -85,6 +92,8 @@ pub struct FileOutcome {
     pub sections: Vec<BoundSection>,
     /// For a fixture suite: the display paths of the policy files it replays against.
     pub references: Vec<String>,
+    /// The file's models for the project-level rules (taken by [`finish`]).
+    pub project: Option<ProjectFile>,
 }
 
 fn format_of(display: &str) -> Option<Format> {
@@ -142,22 +151,96 @@ pub fn analyze_text(
     explicit: bool,
     validate_only: bool,
 ) -> FileOutcome {
-    let mut outcome = analyze_unsuppressed(display, text, utf8_issue, explicit, validate_only);
-    apply_suppressions(&mut outcome);
-    outcome
+    let raw = analyze_unsuppressed(display, text, utf8_issue, explicit, validate_only);
+    let run = ProjectRun {
+        validate_only,
+        ..ProjectRun::default()
+    };
+    let (mut outcomes, _) = finish(vec![raw], &run);
+    outcomes.pop().unwrap_or_default()
 }
 
-fn apply_suppressions(outcome: &mut FileOutcome) {
-    if let Some(scanned) = &outcome.scanned {
-        let findings = std::mem::take(&mut outcome.findings);
-        outcome.findings =
-            suppress::apply(&scanned.source, findings, |id| registry::find(id).is_some());
+/// Analyses one file's text against its baseline version: [`analyze_text`] with the transition
+/// rules seeing `baseline` as the same file at the baseline.
+pub fn analyze_pair(display: &str, text: &str, baseline: Option<&str>) -> FileOutcome {
+    let baseline_files = baseline
+        .map(|old| baseline_files(vec![analyze_unsuppressed(display, old, None, true, false)]));
+    let raw = analyze_unsuppressed(display, text, None, true, false);
+    let run = ProjectRun {
+        baseline: baseline_files.as_ref(),
+        ..ProjectRun::default()
+    };
+    let (mut outcomes, _) = finish(vec![raw], &run);
+    outcomes.pop().unwrap_or_default()
+}
+
+/// The project files of baseline outcomes (their findings are not reported).
+pub fn baseline_files(outcomes: Vec<FileOutcome>) -> ProjectFiles {
+    outcomes
+        .into_iter()
+        .filter_map(|outcome| outcome.project)
+        .map(|file| (file.source.path.clone(), file))
+        .collect()
+}
+
+/// How the project-level stage runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProjectRun<'a> {
+    pub validate_only: bool,
+    pub baseline: Option<&'a ProjectFiles>,
+    pub replay: Option<&'a crate::replay::runner::TestOutcome>,
+    /// `require-suppression-reason`: a suppression without a reason is an error.
+    pub require_reason: bool,
+}
+
+/// Runs the project rules over every analysed file, then applies each file's inline
+/// suppressions to its file and project findings together. Returns the outcomes and the
+/// project files taken out of them.
+pub fn finish(
+    mut outcomes: Vec<FileOutcome>,
+    run: &ProjectRun<'_>,
+) -> (Vec<FileOutcome>, ProjectFiles) {
+    let mut files = ProjectFiles::new();
+    for outcome in &mut outcomes {
+        if let Some(file) = outcome.project.take() {
+            files.insert(file.source.path.clone(), file);
+        }
     }
+    let mut project_findings = Vec::new();
+    if !run.validate_only {
+        let cx = ProjectContext {
+            files: &files,
+            replay: run.replay,
+            baseline: run.baseline,
+        };
+        for rule in registry::RULES {
+            rule.check_project(&cx, &mut project_findings);
+        }
+    }
+    for outcome in &mut outcomes {
+        let Some(scanned) = &outcome.scanned else {
+            continue;
+        };
+        let path = scanned.source.path.clone();
+        let mut findings = std::mem::take(&mut outcome.findings);
+        let (mine, rest): (Vec<Finding>, Vec<Finding>) = project_findings
+            .into_iter()
+            .partition(|finding| finding.primary.path == path);
+        project_findings = rest;
+        findings.extend(mine);
+        outcome.findings = suppress::apply_with(
+            &scanned.source,
+            findings,
+            |id| registry::find(id).is_some(),
+            run.require_reason,
+        );
+    }
+    (outcomes, files)
 }
 
 /// [`analyze_text`] without the suppression pass (`check` suppresses once, after the
 /// project-wide passes have added their findings).
-fn analyze_unsuppressed(
+pub fn analyze_unsuppressed(
     display: &str,
     text: &str,
     utf8_issue: Option<ParseIssue>,
@@ -185,6 +268,7 @@ fn analyze_unsuppressed(
     let classified: Option<Classified>;
     // The Gait model stage: a Gait policy is loaded once, from the tree parsed above.
     let mut gait_loaded: Option<Result<Policy, Vec<PolicyError>>> = None;
+    let mut raw_root: Option<parse::Node> = None;
 
     if by_name == Some(FileKind::Config) {
         let document = config::parse_toml(text);
@@ -277,6 +361,7 @@ fn analyze_unsuppressed(
         if usable && found.kind == FileKind::GaitPolicy {
             gait_loaded = Some(policy::load_policy_tree(root.as_ref(), &parse_issues));
         }
+        raw_root = root;
     }
     let Some(classified) = classified else {
         return skip("not a policy-gate file");
@@ -300,6 +385,14 @@ fn analyze_unsuppressed(
         }
         rule.check_file(&cx, &mut findings);
     }
+    let gait_policy = gait_loaded.and_then(Result::ok);
+    let project = project_file(
+        &source,
+        &classified,
+        &sections,
+        gait_policy,
+        raw_root.as_ref(),
+    );
     FileOutcome {
         scanned: Some(ScannedFile {
             source,
@@ -309,7 +402,77 @@ fn analyze_unsuppressed(
         skipped: None,
         sections,
         references,
+        project,
     }
+}
+
+/// The models of one file for the project rules: the Stella Ops model built from the bound
+/// sections (each laid back at its pointer), or the loaded Gait policy.
+fn project_file(
+    source: &SourceFile,
+    classified: &Classified,
+    sections: &[BoundSection],
+    gait_policy: Option<Policy>,
+    raw_root: Option<&parse::Node>,
+) -> Option<ProjectFile> {
+    let mut file = ProjectFile {
+        source: source.clone(),
+        kind: classified.kind.name(),
+        stella: None,
+        gait: None,
+        tree: None,
+    };
+    match classified.kind {
+        FileKind::StellaOps | FileKind::Determinization => {
+            let root = section_root(sections)?;
+            file.tree = raw_root.cloned();
+            file.stella = Some(crate::stellaops::model::build(&[(
+                source.path.as_ref(),
+                &root,
+            )]));
+        }
+        FileKind::GaitPolicy => {
+            file.gait = Some(gait_policy?);
+            file.tree = sections.first().map(|bound| bound.node.clone());
+        }
+        _ => return None,
+    }
+    Some(file)
+}
+
+/// One document holding every bound section at its pointer.
+fn section_root(sections: &[BoundSection]) -> Option<parse::Node> {
+    use parse::{Entry, Key, Node, Value};
+    let mut entries: Vec<Entry> = Vec::new();
+    for bound in sections {
+        let pointer = &bound.section.pointer;
+        if pointer.is_empty() {
+            return Some(bound.node.clone());
+        }
+        let segments: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let mut node = bound.node.clone();
+        let mut top = None;
+        for segment in segments.iter().rev() {
+            let entry = Entry {
+                key: Key {
+                    text: segment.clone(),
+                    span: bound.node.span,
+                },
+                value: node,
+            };
+            node = Node::new(bound.node.span, Value::Map(vec![entry.clone()]));
+            top = Some(entry);
+        }
+        entries.extend(top);
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    Some(Node::new(Span::at(0), Value::Map(entries)))
 }
 
 /// The policy and determinization files a suite's header names, as display paths.
@@ -478,11 +641,25 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         .collect();
     let mut replay_cases = Vec::new();
     if !options.validate_only {
-        replay::check_fixtures(&candidates, &mut outcomes, &config, &mut replay_cases);
+        replay::check_fixtures(
+            &candidates,
+            &mut outcomes,
+            &config,
+            options.shard,
+            &mut replay_cases,
+        );
     }
-    for outcome in &mut outcomes {
-        apply_suppressions(outcome);
-    }
+    let baseline = match &options.baseline_ref {
+        Some(reference) if !options.validate_only => Some(read_git_baseline(reference, &outcomes)?),
+        _ => None,
+    };
+    let run = ProjectRun {
+        validate_only: options.validate_only,
+        baseline: baseline.as_ref(),
+        replay: None,
+        require_reason: config.require_suppression_reason,
+    };
+    let (outcomes, _project) = finish(outcomes, &run);
 
     let mut files = BTreeMap::new();
     let mut findings = Vec::new();
@@ -538,12 +715,34 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         rules,
         skipped,
         cases: replay_cases,
+        passed_omitted: 0,
         fail_on: match fail_on {
             FailOn::At(severity) => Some(severity),
             FailOn::Never => None,
         },
         exit,
     })
+}
+
+/// The baseline versions (at git `reference`) of every analysed file with a model.
+fn read_git_baseline(
+    reference: &str,
+    outcomes: &[FileOutcome],
+) -> Result<ProjectFiles, UsageError> {
+    let paths: Vec<String> = outcomes
+        .iter()
+        .filter_map(|outcome| outcome.project.as_ref())
+        .map(|file| file.source.path.to_string())
+        .collect();
+    let texts = crate::diff::git::read_baseline(Path::new("."), reference, &paths)?;
+    let raw: Vec<FileOutcome> = texts
+        .iter()
+        .filter_map(|(path, text)| {
+            text.as_ref()
+                .map(|text| analyze_unsuppressed(path, text, None, true, false))
+        })
+        .collect();
+    Ok(baseline_files(raw))
 }
 
 /// Applies `--select`/`--ignore`, config ignores and severity overrides, then sorts.
@@ -605,6 +804,9 @@ pub struct TestOptions {
     pub gait: crate::gait::command::EvalOptions,
     pub shard: Option<crate::replay::runner::Shard>,
     pub config: Option<PathBuf>,
+    /// Keep passing cases in the report (JUnit lists every case); otherwise only failures
+    /// are kept and passing ones are counted, so a huge suite replays in constant memory.
+    pub keep_passed: bool,
 }
 
 /// Gait scenario directories under `root`: expectations beside a `policy.yaml`.
@@ -633,15 +835,6 @@ fn scenario_dirs(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn verdict_exit(code: u8) -> Exit {
-    match code {
-        0 => Exit::Success,
-        3 => Exit::Blocked,
-        4 => Exit::ApprovalRequired,
-        _ => Exit::InvalidInput,
-    }
-}
-
 /// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
 pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     use crate::gait::command;
@@ -652,6 +845,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         options.paths.clone()
     };
     let mut cases = Vec::new();
+    let mut passed_omitted = 0;
     let mut exit = Exit::Success;
     if let Some(policy) = &options.policy {
         let suite: Arc<str> = Arc::from(discover::display_path(policy));
@@ -665,7 +859,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
                 .get("error")
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
-            exit = exit.max(verdict_exit(code));
+            exit = exit.max(Exit::from_code(i64::from(code)));
             cases.push(CaseOutcome {
                 suite: suite.clone(),
                 name: discover::display_path(intent),
@@ -686,10 +880,18 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             }
         }
         let (config, _) = load_config(options.config.as_deref())?;
-        exit = exit.max(replay_suites(&paths, options.shard, &config, &mut cases));
+        let (suites_exit, omitted) = replay_suites(
+            &paths,
+            options.shard,
+            &config,
+            options.keep_passed,
+            &mut cases,
+        );
+        passed_omitted = omitted;
+        exit = exit.max(suites_exit);
         exit = exit.max(replay_scenarios(&paths, &mut cases));
     }
-    if cases.is_empty() {
+    if cases.is_empty() && passed_omitted == 0 {
         let names: Vec<String> = paths
             .iter()
             .map(|path| discover::display_path(path))
@@ -703,6 +905,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         rules: BTreeMap::new(),
         skipped: Vec::new(),
         cases,
+        passed_omitted,
         fail_on: None,
         exit,
     })
@@ -717,23 +920,32 @@ pub(crate) fn semantics(config: &Config) -> crate::stellaops::semantics::Semanti
         .unwrap_or_default()
 }
 
-/// Replays the fixture suites under `paths` into `cases`.
+/// Replays the fixture suites under `paths` into `cases` (passing cases only when
+/// `keep_passed`); returns the exit and how many passing cases were not kept.
 fn replay_suites(
     paths: &[PathBuf],
     shard: Option<crate::replay::runner::Shard>,
     config: &Config,
+    keep_passed: bool,
     cases: &mut Vec<crate::report::CaseOutcome>,
-) -> Exit {
+) -> (Exit, usize) {
     use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
     use crate::report::{CaseOutcome, CaseStatus};
     let options = ReplayOptions {
         shard,
         semantics: semantics(config),
-        keep_passed: true,
+        keep_passed,
         gait: Some(&gait_replay::GaitCases),
         ..ReplayOptions::default()
     };
     let outcome = runner::test_command(paths, &options);
+    let kept_passed: usize = outcome
+        .suites
+        .iter()
+        .flat_map(|suite| &suite.cases)
+        .filter(|case| case.status == Replayed::Passed)
+        .count();
+    let omitted = outcome.passed.saturating_sub(kept_passed);
     for suite in &outcome.suites {
         let name: Arc<str> = Arc::from(discover::display_path(Path::new(&suite.path)));
         if let Some(error) = &suite.error {
@@ -766,11 +978,12 @@ fn replay_suites(
             });
         }
     }
-    match outcome.exit_code() {
+    let exit = match outcome.exit_code() {
         0 => Exit::Success,
         5 => Exit::Regression,
         _ => Exit::InvalidInput,
-    }
+    };
+    (exit, omitted)
 }
 
 /// Runs the Gait scenario directories under `paths` into `cases`.

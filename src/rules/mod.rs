@@ -3,16 +3,35 @@
 //! instead*), rendered to `rules/<id>.md` and shown by `gatelint rule <id>`.
 
 pub mod alias_limit;
+pub mod beacon_rate_production_not_required;
+pub mod beacon_rate_vacuous_minimums;
+pub mod bypass_override_added;
 pub mod byte_order_mark;
 pub mod case_duplicate_key;
+pub mod confidence_production_weaker;
+pub mod cve_gate_production_disabled;
+pub mod cve_gate_production_weaker;
+pub mod determinization_conflict_auto_resolve;
+pub mod determinization_epss_delta_too_large;
+pub mod determinization_production_confidence_weaker;
+pub mod determinization_production_entropy_weaker;
+pub mod determinization_production_epss_weaker;
+pub mod determinization_production_reachability_off;
+pub mod determinization_vex_trigger_disabled;
 pub mod duplicate_key;
 pub mod environment_not_exercised;
+pub mod epss_mode_all_production;
+pub mod execution_evidence_production_not_required;
+pub mod execution_evidence_vacuous_minimums;
 pub mod fixture_error;
 pub mod fixture_mismatch;
 pub mod gait_default_allow;
+pub mod gait_default_verdict_relaxed;
 pub mod gait_destructive_allow;
+pub mod gait_destructive_tool_relaxed;
 pub mod gait_duplicate_rule_name;
 pub mod gait_endpoint_destructive_noop;
+pub mod gait_enforce_without_dry_run;
 pub mod gait_equal_priority_conflict;
 pub mod gait_fail_closed_disabled;
 pub mod gait_no_blocking_rule;
@@ -22,13 +41,18 @@ pub mod gait_rule_order_undefined;
 pub mod gait_schema_drift;
 pub mod gait_shadowed_rule;
 pub mod gait_unknown_selector_value;
+pub mod gate_disabled;
+pub mod gate_enabled_blocking;
+pub mod gate_missing_production_thresholds;
 pub mod gate_multiple_roots;
 pub mod gate_not_exercised;
+pub mod gate_order_differs;
 pub mod gate_undocumented_root;
 pub mod input_too_large;
 pub mod invalid_type;
 pub mod invalid_utf8;
 pub mod invalid_value;
+pub mod kev_grace_period_production;
 pub mod missing_required_key;
 pub mod mixed_line_endings;
 pub mod multiple_documents;
@@ -37,20 +61,40 @@ pub mod non_finite_number;
 pub mod non_scalar_key;
 pub mod out_of_range;
 pub mod policy_not_exercised;
+pub mod production_action_relaxed;
+pub mod production_threshold_loosened;
+pub mod reachability_bypass_reasons_widened;
 pub mod registry;
+pub mod require_suppression_reason;
 pub mod schema_violation;
+pub mod shadow_phase_skipped;
 pub mod suppress;
 pub mod syntax_error;
 pub mod tenant_not_exercised;
+pub mod trust_lattice_weights_sum;
 pub mod unknown_key;
 pub mod unused_suppression;
+pub mod vex_trust_default_weaker;
+pub mod vex_trust_missing_trust_allow;
+pub mod vex_trust_production_accuracy_weaker;
+pub mod vex_trust_production_action_weaker;
+pub mod vex_trust_production_freshness_beyond_fresh;
+pub mod vex_trust_production_freshness_wider;
+pub mod vex_trust_production_issuer_unverified;
+pub mod vex_trust_production_score_weaker;
+pub mod vex_trust_production_warn_only;
+pub mod vex_trust_statuses_incomplete;
+pub mod vex_trust_tenant_bypass;
+pub mod vex_trust_tenant_override_weaker;
 
 use crate::classify::{Classified, Section};
+use crate::diff::{ProjectFile, ProjectFiles};
 use crate::finding::{Finding, Location, RuleId, Severity};
 use crate::parse::{Node, ParseIssue};
 use crate::schema::SchemaIssue;
 use crate::source::SourceFile;
 use crate::span::Span;
+use crate::stellaops::model::StellaConfig;
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -188,6 +232,35 @@ pub trait Declared {
 pub trait Rule: Declared + Sync {
     /// Checks one scanned file.
     fn check_file(&self, _cx: &FileContext<'_>, _out: &mut Sink) {}
+
+    /// Checks the whole run: every analysed file with its models, the replay results, and the
+    /// baseline side when there is one. Runs after the file rules.
+    fn check_project(&self, _cx: &ProjectContext<'_>, _out: &mut Sink) {}
+}
+
+/// What the project-level rules see of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct ProjectContext<'a> {
+    /// Every analysed file, by path.
+    pub files: &'a ProjectFiles,
+    /// The fixture replay of the candidate, when fixtures were replayed.
+    pub replay: Option<&'a crate::replay::runner::TestOutcome>,
+    /// The same files at the baseline (`--baseline-ref`, `diff --baseline`), keyed by path.
+    pub baseline: Option<&'a ProjectFiles>,
+}
+
+impl ProjectContext<'_> {
+    /// Each candidate file with its Stella Ops model.
+    pub fn stella(&self) -> impl Iterator<Item = (&ProjectFile, &StellaConfig)> {
+        self.files
+            .values()
+            .filter_map(|file| file.stella.as_ref().map(|model| (file, model)))
+    }
+
+    /// The baseline version of a candidate file.
+    pub fn baseline_of(&self, file: &ProjectFile) -> Option<&ProjectFile> {
+        self.baseline?.get(&file.source.path)
+    }
 }
 
 /// What the rules see of one scanned file.

@@ -3,6 +3,7 @@
 //! finding is covered when any line it spans is.
 
 use crate::finding::{Finding, RuleId};
+use crate::rules::require_suppression_reason::RequireSuppressionReason;
 use crate::rules::unused_suppression::UnusedSuppression;
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -90,6 +91,17 @@ pub fn apply(
     findings: Vec<Finding>,
     known: impl Fn(&str) -> bool,
 ) -> Vec<Finding> {
+    apply_with(source, findings, known, false)
+}
+
+/// [`apply`], also reporting each suppression that gives no reason (`require_reason` makes
+/// that an error rather than a note).
+pub fn apply_with(
+    source: &SourceFile,
+    findings: Vec<Finding>,
+    known: impl Fn(&str) -> bool,
+    require_reason: bool,
+) -> Vec<Finding> {
     let suppressions = parse(source);
     if suppressions.is_empty() {
         return findings;
@@ -121,6 +133,23 @@ pub fn apply(
             }
             _ => kept.push(finding),
         }
+    }
+    for suppression in &suppressions {
+        if !suppression.reason.is_empty() {
+            continue;
+        }
+        let location = crate::finding::Location::new(source.path.clone(), suppression.span, "");
+        let mut finding = RequireSuppressionReason::META.finding(
+            location,
+            format!(
+                "suppression of `{}` gives no reason",
+                suppression.rules.join(", ")
+            ),
+        );
+        if require_reason {
+            finding.severity = crate::finding::Severity::Error;
+        }
+        kept.push(finding);
     }
     for (suppression, used) in suppressions.iter().zip(used) {
         if used {

@@ -266,6 +266,7 @@ pub fn sample() -> Report {
             reason: "not a policy file".to_owned(),
         }],
         cases,
+        passed_omitted: 0,
         fail_on: Some(Severity::Warning),
         exit: Exit::Regression,
     }
@@ -282,6 +283,7 @@ pub fn empty() -> Report {
         rules: BTreeMap::new(),
         skipped: Vec::new(),
         cases: Vec::new(),
+        passed_omitted: 0,
         fail_on: Some(Severity::Error),
         exit: Exit::Success,
     }

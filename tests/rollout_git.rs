@@ -1,0 +1,128 @@
+//! `check --baseline-ref`: a repository with two commits, read with the real `git`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+fn repo(baseline: &str, candidate: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir_all(root.join("config")).unwrap();
+    std::fs::write(root.join("config/appsettings.yaml"), baseline).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "baseline"]);
+    std::fs::write(root.join("config/appsettings.yaml"), candidate).unwrap();
+    git(root, &["commit", "-q", "-am", "candidate"]);
+    dir
+}
+
+fn check(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .args(["--color", "never"])
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const DISABLED: &str = "PolicyGates:\n  VexTrust:\n    Enabled: false\n";
+const SHADOW: &str = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: 0.80\n        FailureAction: Warn\n      staging:\n        MinCompositeScore: 0.60\n        FailureAction: Warn\n      development:\n        MinCompositeScore: 0.40\n        FailureAction: Warn\n      default:\n        FailureAction: Warn\n    MissingTrustBehavior: Warn\n";
+const BLOCK: &str = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: 0.80\n        FailureAction: Block\n";
+
+#[test]
+fn skipped_shadow_phase_is_reported_at_its_line() {
+    let dir = repo(DISABLED, BLOCK);
+    let (code, stdout, stderr) = check(dir.path(), &["--baseline-ref", "HEAD~1", "."]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(stdout.contains("error[shadow-phase-skipped]"), "{stdout}");
+    assert!(stdout.contains("config/appsettings.yaml:7:24"), "{stdout}");
+    // Without a baseline the transition rules are silent.
+    let (_, stdout, _) = check(dir.path(), &["."]);
+    assert!(!stdout.contains("shadow-phase-skipped"), "{stdout}");
+}
+
+#[test]
+fn careful_change_raises_no_error() {
+    let dir = repo(DISABLED, SHADOW);
+    let (code, stdout, stderr) = check(dir.path(), &["--baseline-ref", "HEAD~1", "."]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!stdout.contains("error["), "{stdout}");
+    // Shadow phase, then blocking production: no error either.
+    let dir = repo(SHADOW, BLOCK);
+    let (code, stdout, stderr) = check(dir.path(), &["--baseline-ref", "HEAD~1", "."]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn missing_baseline_commit_is_invalid_input() {
+    let dir = repo(DISABLED, BLOCK);
+    let (code, _, stderr) = check(
+        dir.path(),
+        &[
+            "--baseline-ref",
+            "0000000000000000000000000000000000000000",
+            ".",
+        ],
+    );
+    assert_eq!(code, 6, "{stderr}");
+    assert!(stderr.contains("is not a commit in this clone"), "{stderr}");
+    let (code, _, _) = check(dir.path(), &["--baseline-ref", "--upload-pack=evil", "."]);
+    assert_eq!(code, 6);
+}
+
+#[test]
+fn shallow_clone_with_the_commit_works() {
+    let dir = repo(DISABLED, BLOCK);
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    git(clone.path(), &["clone", "-q", "--depth=2", &url, "c"]);
+    let (code, stdout, stderr) = check(&clone.path().join("c"), &["--baseline-ref", "HEAD~1", "."]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(stdout.contains("shadow-phase-skipped"));
+    let shallow = tempfile::tempdir().unwrap();
+    git(shallow.path(), &["clone", "-q", "--depth=1", &url, "c"]);
+    let (code, _, stderr) = check(
+        &shallow.path().join("c"),
+        &["--baseline-ref", "HEAD~1", "."],
+    );
+    assert_eq!(code, 6, "{stderr}");
+}
