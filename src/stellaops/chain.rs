@@ -239,7 +239,7 @@ fn run_gate(
             gates::evidence_completeness::evaluate(config, input, options, mode)
         }
         GateId::LatticeState => gates::lattice_state::evaluate(config, input, options, mode),
-        GateId::VexTrust => gates::vex_trust::evaluate(config, input, options, mode),
+        GateId::VexTrust => gates::vex_trust::evaluate_with(config, input, options, mode),
         GateId::UncertaintyTier => gates::uncertainty_tier::evaluate(config, input, options, mode),
         GateId::Confidence => gates::confidence::evaluate(config, input, options, mode),
         GateId::ExecutionEvidence => {

@@ -12,7 +12,16 @@ use crate::stellaops::semantics::{SemanticsOptions, TenantMerge};
 
 const GATE: GateId = GateId::VexTrust;
 
+/// The gate with its details ([`Detail::Full`]).
 pub fn evaluate(
+    config: &StellaConfig,
+    input: &CaseInput,
+    options: &SemanticsOptions,
+) -> GateResult {
+    evaluate_with(config, input, options, Detail::Full)
+}
+
+pub fn evaluate_with(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
