@@ -361,7 +361,7 @@ pub fn actual_of(decision: &Decision) -> Actual {
                 .filter(|g| {
                     outcomes.contains(&g.outcome) && g.verdict.is_none_or(|v| v == decision.verdict)
                 })
-                .map(|g| (g.gate.name().to_owned(), g.message.clone()))
+                .map(|g| (g.gate.name().to_owned(), g.message.to_string()))
                 .collect()
         })
         .unwrap_or_default();
@@ -397,6 +397,58 @@ struct Evaluated {
     tenant: Option<String>,
 }
 
+/// Where a case sits in its suite.
+struct Head {
+    index: usize,
+    name: String,
+    line: u32,
+    span: Span,
+}
+
+impl Evaluated {
+    fn new(head: Head, status: CaseStatus) -> Evaluated {
+        Evaluated {
+            result: CaseResult {
+                index: head.index,
+                name: head.name,
+                line: head.line,
+                span_start: head.span.start,
+                span_end: head.span.end,
+                status,
+                expected: None,
+                actual: None,
+                mismatches: Vec::new(),
+                error: None,
+            },
+            gates: Vec::new(),
+            rule: None,
+            environment: None,
+            tenant: None,
+        }
+    }
+
+    fn error(head: Head, expect: Option<Expect>, error: String) -> Evaluated {
+        let mut evaluated = Evaluated::new(head, CaseStatus::Error);
+        evaluated.result.expected = expect;
+        evaluated.result.error = Some(error);
+        evaluated
+    }
+
+    fn judged(head: Head, expect: Expect, actual: Actual) -> Evaluated {
+        let mismatches = compare(&expect, &actual);
+        let status = if mismatches.is_empty() {
+            CaseStatus::Passed
+        } else {
+            CaseStatus::Failed
+        };
+        let mut evaluated = Evaluated::new(head, status);
+        evaluated.result.mismatches = mismatches;
+        evaluated.result.actual = Some(actual);
+        evaluated.result.expected = Some(expect);
+        evaluated
+    }
+}
+
 enum Engine<'a> {
     Stella(Arc<StellaConfig>),
     Gait {
@@ -407,71 +459,106 @@ enum Engine<'a> {
 }
 
 fn run_case(engine: &Engine<'_>, case: Case, semantics: &SemanticsOptions) -> Evaluated {
-    let mut result = CaseResult {
+    let head = Head {
         index: case.index,
         name: case.name,
         line: case.line,
-        span_start: case.span.start,
-        span_end: case.span.end,
-        status: CaseStatus::Error,
-        expected: None,
-        actual: None,
-        mismatches: Vec::new(),
-        error: None,
-    };
-    let mut evaluated = Evaluated {
-        result: CaseResult { ..result.clone() },
-        gates: Vec::new(),
-        rule: None,
-        environment: None,
-        tenant: None,
+        span: case.span,
     };
     let expect = match case.expect {
         Ok(expect) => expect,
-        Err(error) => {
-            result.error = Some(error);
-            evaluated.result = result;
-            return evaluated;
-        }
+        Err(error) => return Evaluated::error(head, None, error),
     };
-    let actual = match engine {
+    match engine {
         Engine::Stella(config) => match stellaops_input(&case.input) {
-            Ok(input) => {
-                let decision = chain::evaluate(config, &input, semantics);
-                evaluated.gates = decision
-                    .gates
-                    .iter()
-                    .filter(|g| g.outcome.ran())
-                    .map(|g| g.gate)
-                    .collect();
-                evaluated.rule = decision.rule.clone();
-                evaluated.environment = Some(input.environment.to_ascii_lowercase());
-                evaluated.tenant = input.tenant_id.clone();
-                Ok(actual_of(&decision))
-            }
-            Err(error) => Err(error),
+            Ok(input) => run_stella(config, head, expect, &input, semantics),
+            Err(error) => Evaluated::error(head, Some(expect), error),
         },
         Engine::Gait {
             evaluator,
             dir,
             policy,
-        } => evaluator.evaluate(dir, policy, &case.input),
-    };
-    match actual {
-        Ok(actual) => {
-            result.mismatches = compare(&expect, &actual);
-            result.status = if result.mismatches.is_empty() {
-                CaseStatus::Passed
-            } else {
-                CaseStatus::Failed
-            };
-            result.actual = Some(actual);
-        }
-        Err(error) => result.error = Some(error),
+        } => match evaluator.evaluate(dir, policy, &case.input) {
+            Ok(actual) => Evaluated::judged(head, expect, actual),
+            Err(error) => Evaluated::error(head, Some(expect), error),
+        },
     }
-    result.expected = Some(expect);
-    evaluated.result = result;
+}
+
+fn run_stella(
+    config: &StellaConfig,
+    head: Head,
+    expect: Expect,
+    input: &CaseInput,
+    semantics: &SemanticsOptions,
+) -> Evaluated {
+    let decision = chain::evaluate_with(config, input, semantics, chain::Detail::Omit);
+    let gates = decision
+        .gates
+        .iter()
+        .filter(|g| g.outcome.ran())
+        .map(|g| g.gate)
+        .collect();
+    let actual = actual_for(decision, &expect);
+    let mut evaluated = Evaluated::judged(head, expect, actual);
+    evaluated.gates = gates;
+    evaluated.rule = evaluated
+        .result
+        .actual
+        .as_ref()
+        .and_then(|actual| actual.rule.clone());
+    evaluated.environment = Some(input.environment.to_ascii_lowercase());
+    evaluated.tenant = input.tenant_id.clone();
     evaluated
+}
+
+/// As [`actual_of`], taking the decision apart instead of copying it, and listing equivalent
+/// gates only when the expectation names a gate or a message (nothing else reads them).
+fn actual_for(decision: Decision, expect: &Expect) -> Actual {
+    let equivalent = if expect.gate.is_some() || expect.message.is_some() {
+        actual_of(&decision).equivalent
+    } else {
+        Vec::new()
+    };
+    Actual {
+        verdict: decision.verdict.as_str().to_owned(),
+        gate: decision.gate.map(|g| g.name().to_owned()),
+        rule: decision.rule,
+        reasons: decision.reasons,
+        message: decision.message,
+        exit_code: decision.verdict.exit_code(),
+        equivalent,
+    }
+}
+
+/// Reads one JSONL case line and runs it; `None` when another shard owns it.
+fn run_line(
+    engine: &Engine<'_>,
+    raw: suite::RawLine,
+    defaults: &suite::Defaults,
+    semantics: &SemanticsOptions,
+    owned: &(dyn Fn(&str) -> bool + Sync),
+) -> Option<Evaluated> {
+    if let Engine::Stella(config) = engine
+        && let Some((name, input, expect)) = suite::stella_case(&raw.text, defaults)
+    {
+        let name = name.unwrap_or_else(|| format!("case {}", raw.index + 1));
+        if !owned(&name) {
+            return None;
+        }
+        let head = Head {
+            index: raw.index,
+            name,
+            line: raw.line,
+            span: raw.span,
+        };
+        return Some(run_stella(config, head, expect, &input, semantics));
+    }
+    let case = raw.into_case(&defaults.value);
+    if !owned(&case.name) {
+        return None;
+    }
+    Some(run_case(engine, case, semantics))
 }
 
 /// Per-run state: loaded policies (by their layered path list) and coverage per policy file.
@@ -544,14 +631,18 @@ impl<'a> Run<'a> {
         for item in evaluated {
             for name in policies {
                 if let Some(coverage) = self.coverage.get_mut(name) {
-                    coverage
-                        .gates
-                        .extend(item.gates.iter().map(|g| g.name().to_owned()));
-                    coverage.rules.extend(item.rule.iter().cloned());
-                    coverage
-                        .environments
-                        .extend(item.environment.iter().cloned());
-                    coverage.tenants.extend(item.tenant.iter().cloned());
+                    for gate in &item.gates {
+                        insert_str(&mut coverage.gates, gate.name());
+                    }
+                    if let Some(rule) = &item.rule {
+                        insert_str(&mut coverage.rules, rule);
+                    }
+                    if let Some(environment) = &item.environment {
+                        insert_str(&mut coverage.environments, environment);
+                    }
+                    if let Some(tenant) = &item.tenant {
+                        insert_str(&mut coverage.tenants, tenant);
+                    }
                 }
             }
             match item.result.status {
@@ -592,7 +683,7 @@ impl<'a> Run<'a> {
             let mut stream = suite::JsonlSuite::open(path).map_err(|e| e.to_string())?;
             let (engine, policies) = self.engine(path, &stream.header)?;
             result.ecosystem = ecosystem_name(&engine);
-            let defaults = stream.header.defaults.clone();
+            let defaults = suite::Defaults::new(&stream.header.defaults);
             loop {
                 let batch = stream
                     .next_batch(self.options.batch_size.max(1))
@@ -600,17 +691,12 @@ impl<'a> Run<'a> {
                 if batch.is_empty() {
                     break;
                 }
-                let cases: Vec<Case> = batch
-                    .into_iter()
-                    .map(|raw| raw.into_case(&defaults))
-                    .collect();
-                let before = cases.len();
-                let cases: Vec<Case> = cases.into_iter().filter(|c| owned(&c.name)).collect();
-                result.skipped += before - cases.len();
-                let evaluated: Vec<Evaluated> = cases
+                let before = batch.len();
+                let evaluated: Vec<Evaluated> = batch
                     .into_par_iter()
-                    .map(|case| run_case(&engine, case, semantics))
+                    .filter_map(|raw| run_line(&engine, raw, &defaults, semantics, &owned))
                     .collect();
+                result.skipped += before - evaluated.len();
                 for item in &evaluated {
                     sink(display, &item.result);
                 }
@@ -639,6 +725,13 @@ impl<'a> Run<'a> {
         }
         self.record(&policies, result, evaluated);
         Ok(())
+    }
+}
+
+/// Inserts without allocating when the set already holds the text.
+fn insert_str(set: &mut BTreeSet<String>, text: &str) {
+    if !set.contains(text) {
+        set.insert(text.to_owned());
     }
 }
 

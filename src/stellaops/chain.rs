@@ -1,6 +1,8 @@
 //! The gate chain: gates run in order, a `Block` stops the chain, warnings accumulate, and the
 //! outcome is one [`PolicyVerdictStatus`] with the deciding gate and every gate's result.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::determinization::DeterminizationDetail;
@@ -129,8 +131,9 @@ pub struct GateResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<PolicyVerdictStatus>,
     pub reasons: Vec<String>,
-    pub message: String,
-    /// What was compared: the thresholds in force and the values read from the case.
+    pub message: Cow<'static, str>,
+    /// What was compared: the thresholds in force and the values read from the case (`null`
+    /// when the chain ran with [`Detail::Omit`]).
     #[serde(skip_serializing_if = "serde_json::Value::is_null")]
     pub details: serde_json::Value,
     /// The determinization rule that matched.
@@ -140,8 +143,20 @@ pub struct GateResult {
     pub determinization: Option<Box<DeterminizationDetail>>,
 }
 
+/// Whether gates record what they compared ([`GateResult::details`]). Replay reads only
+/// verdicts, gates, reasons and messages, so it skips building them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    Full,
+    Omit,
+}
+
 impl GateResult {
-    pub fn new(gate: GateId, outcome: GateOutcome, message: impl Into<String>) -> GateResult {
+    pub fn new(
+        gate: GateId,
+        outcome: GateOutcome,
+        message: impl Into<Cow<'static, str>>,
+    ) -> GateResult {
         GateResult {
             gate,
             order: gate.order(),
@@ -155,7 +170,7 @@ impl GateResult {
         }
     }
 
-    pub fn skip(gate: GateId, message: impl Into<String>) -> GateResult {
+    pub fn skip(gate: GateId, message: impl Into<Cow<'static, str>>) -> GateResult {
         GateResult::new(gate, GateOutcome::Skip, message)
     }
 
@@ -166,8 +181,15 @@ impl GateResult {
         self
     }
 
-    pub fn details(mut self, details: serde_json::Value) -> GateResult {
-        self.details = details;
+    /// Records what was compared; `build` runs only in [`Detail::Full`].
+    pub fn details(
+        mut self,
+        mode: Detail,
+        build: impl FnOnce() -> serde_json::Value,
+    ) -> GateResult {
+        if mode == Detail::Full {
+            self.details = build();
+        }
         self
     }
 
@@ -207,42 +229,78 @@ fn run_gate(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    mode: Detail,
 ) -> GateResult {
     if !config.gate_enabled(gate) {
-        return GateResult::skip(gate, format!("{} gate is disabled", gate.name()));
+        return GateResult::skip(gate, disabled_message(gate));
     }
     match gate {
         GateId::EvidenceCompleteness => {
-            gates::evidence_completeness::evaluate(config, input, options)
+            gates::evidence_completeness::evaluate(config, input, options, mode)
         }
-        GateId::LatticeState => gates::lattice_state::evaluate(config, input, options),
-        GateId::VexTrust => gates::vex_trust::evaluate(config, input, options),
-        GateId::UncertaintyTier => gates::uncertainty_tier::evaluate(config, input, options),
-        GateId::Confidence => gates::confidence::evaluate(config, input, options),
-        GateId::ExecutionEvidence => gates::execution_evidence::evaluate(config, input, options),
-        GateId::BeaconRate => gates::beacon_rate::evaluate(config, input, options),
-        GateId::UnknownsBudget => gates::unknowns_budget::evaluate(config, input, options),
-        GateId::SourceQuota => gates::source_quota::evaluate(config, input, options),
+        GateId::LatticeState => gates::lattice_state::evaluate(config, input, options, mode),
+        GateId::VexTrust => gates::vex_trust::evaluate_with(config, input, options, mode),
+        GateId::UncertaintyTier => gates::uncertainty_tier::evaluate(config, input, options, mode),
+        GateId::Confidence => gates::confidence::evaluate(config, input, options, mode),
+        GateId::ExecutionEvidence => {
+            gates::execution_evidence::evaluate(config, input, options, mode)
+        }
+        GateId::BeaconRate => gates::beacon_rate::evaluate(config, input, options, mode),
+        GateId::UnknownsBudget => gates::unknowns_budget::evaluate(config, input, options, mode),
+        GateId::SourceQuota => gates::source_quota::evaluate(config, input, options, mode),
         GateId::ReachabilityRequirement => {
-            gates::reachability_requirement::evaluate(config, input, options)
+            gates::reachability_requirement::evaluate(config, input, options, mode)
         }
-        GateId::EpssThreshold => gates::epss_threshold::evaluate(config, input, options),
-        GateId::KevBlocker => gates::kev_blocker::evaluate(config, input, options),
-        GateId::ReachableCve => gates::reachable_cve::evaluate(config, input, options),
-        GateId::CveDelta => gates::cve_delta::evaluate(config, input, options),
+        GateId::EpssThreshold => gates::epss_threshold::evaluate(config, input, options, mode),
+        GateId::KevBlocker => gates::kev_blocker::evaluate(config, input, options, mode),
+        GateId::ReachableCve => gates::reachable_cve::evaluate(config, input, options, mode),
+        GateId::CveDelta => gates::cve_delta::evaluate(config, input, options, mode),
         GateId::ReleaseAggregateCve => {
-            gates::release_aggregate_cve::evaluate(config, input, options)
+            gates::release_aggregate_cve::evaluate(config, input, options, mode)
         }
-        GateId::Determinization => super::determinization::evaluate(config, input, options),
+        GateId::Determinization => super::determinization::evaluate(config, input, options, mode),
+    }
+}
+
+/// `"<gate> gate is disabled"`, without allocating.
+fn disabled_message(gate: GateId) -> &'static str {
+    match gate {
+        GateId::EvidenceCompleteness => "EvidenceCompleteness gate is disabled",
+        GateId::LatticeState => "LatticeState gate is disabled",
+        GateId::VexTrust => "VexTrust gate is disabled",
+        GateId::UncertaintyTier => "UncertaintyTier gate is disabled",
+        GateId::Confidence => "Confidence gate is disabled",
+        GateId::ExecutionEvidence => "ExecutionEvidence gate is disabled",
+        GateId::BeaconRate => "BeaconRate gate is disabled",
+        GateId::UnknownsBudget => "UnknownsBudget gate is disabled",
+        GateId::SourceQuota => "SourceQuota gate is disabled",
+        GateId::ReachabilityRequirement => "ReachabilityRequirement gate is disabled",
+        GateId::EpssThreshold => "EpssThreshold gate is disabled",
+        GateId::KevBlocker => "KevBlocker gate is disabled",
+        GateId::ReachableCve => "ReachableCve gate is disabled",
+        GateId::CveDelta => "CveDelta gate is disabled",
+        GateId::ReleaseAggregateCve => "ReleaseAggregateCve gate is disabled",
+        GateId::Determinization => "Determinization gate is disabled",
     }
 }
 
 /// Runs the chain. Pure: the result depends only on the arguments.
 pub fn evaluate(config: &StellaConfig, input: &CaseInput, options: &SemanticsOptions) -> Decision {
-    let mut results = Vec::new();
+    evaluate_with(config, input, options, Detail::Full)
+}
+
+/// As [`evaluate`]; with [`Detail::Omit`] the gates' `details` stay `null`, everything else is
+/// the same.
+pub fn evaluate_with(
+    config: &StellaConfig,
+    input: &CaseInput,
+    options: &SemanticsOptions,
+    mode: Detail,
+) -> Decision {
+    let mut results = Vec::with_capacity(GateId::ALL.len());
     let mut blocked = None;
     for gate in GateId::ALL {
-        let result = run_gate(gate, config, input, options);
+        let result = run_gate(gate, config, input, options, mode);
         let is_block = result.outcome == GateOutcome::Block;
         results.push(result);
         if is_block {
@@ -259,7 +317,7 @@ pub fn evaluate(config: &StellaConfig, input: &CaseInput, options: &SemanticsOpt
     let warnings: Vec<String> = results
         .iter()
         .filter(|r| r.outcome == GateOutcome::Warn)
-        .map(|r| r.message.clone())
+        .map(|r| r.message.to_string())
         .collect();
     let special = results
         .iter()
@@ -291,7 +349,7 @@ pub fn evaluate(config: &StellaConfig, input: &CaseInput, options: &SemanticsOpt
             .iter()
             .find(|r| r.gate == GateId::Determinization)
             .and_then(|r| r.rule.clone()),
-        message: deciding.map(|r| r.message.clone()),
+        message: deciding.map(|r| r.message.to_string()),
         reasons,
         warnings,
         gates: results,
@@ -354,4 +412,19 @@ pub fn explain(decision: &Decision) -> String {
         );
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disabled_messages_name_their_gate() {
+        for gate in GateId::ALL {
+            assert_eq!(
+                disabled_message(gate),
+                format!("{} gate is disabled", gate.name())
+            );
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::chain::{GateOutcome, GateResult, PolicyVerdictStatus, num};
+use super::chain::{Detail, GateOutcome, GateResult, PolicyVerdictStatus, num};
 use super::input::{Anchor, CaseInput, Observation};
 use super::model::{ConflictAction, GateId, StellaConfig};
 use super::semantics::{QuarantineVerdict, SemanticsOptions};
@@ -246,6 +246,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    mode: Detail,
 ) -> GateResult {
     let Some(observation) = &input.observation else {
         return GateResult::skip(GATE, "no observation in the case");
@@ -637,7 +638,10 @@ pub fn evaluate(
     let mut result = GateResult::new(GATE, gate_outcome, decided.reason)
         .verdict(decided.status)
         .reason(&decided.rule)
-        .details(json!({ "thresholds": thresholds_json, "entropy": entropy, "trust": trust }));
+        .details(
+            mode,
+            || json!({ "thresholds": thresholds_json, "entropy": entropy, "trust": trust }),
+        );
     if let Some(conflict) = &detail.conflict {
         result = result.reason("conflict").reason(&conflict.conflict_type);
     }

@@ -38,6 +38,91 @@ pub struct CaseInput {
     pub baseline_cves: Option<Vec<CveInput>>,
 }
 
+impl CaseInput {
+    /// The JSON keys of the fields, in declaration order; bit `i` of a key set is `FIELDS[i]`.
+    pub const FIELDS: [&'static str; 18] = [
+        "environment",
+        "tenantId",
+        "requestedStatus",
+        "vexTrust",
+        "latticeState",
+        "uncertaintyTier",
+        "confidence",
+        "justification",
+        "metadata",
+        "observation",
+        "now",
+        "evidence",
+        "unknowns",
+        "sources",
+        "severity",
+        "reachabilityEvidence",
+        "cves",
+        "baselineCves",
+    ];
+
+    /// The bit of a JSON key in a key set (`None`: not a field).
+    pub fn field_bit(key: &str) -> Option<u32> {
+        let index = CaseInput::FIELDS.iter().position(|field| *field == key)?;
+        Some(1 << index)
+    }
+
+    /// `self` with every field whose key is absent from `present` taken from `defaults`: the
+    /// typed form of merging defaults under an input whose keys the defaults do not nest into.
+    pub fn with_defaults(self, present: u32, defaults: &CaseInput) -> CaseInput {
+        // Exhaustive on purpose: a new field must be given its bit here.
+        let CaseInput {
+            environment,
+            tenant_id,
+            requested_status,
+            vex_trust,
+            lattice_state,
+            uncertainty_tier,
+            confidence,
+            justification,
+            metadata,
+            observation,
+            now,
+            evidence,
+            unknowns,
+            sources,
+            severity,
+            reachability_evidence,
+            cves,
+            baseline_cves,
+        } = self;
+        macro_rules! field {
+            ($index:expr, $own:ident) => {
+                if present & (1 << $index) != 0 {
+                    $own
+                } else {
+                    defaults.$own.clone()
+                }
+            };
+        }
+        CaseInput {
+            environment: field!(0, environment),
+            tenant_id: field!(1, tenant_id),
+            requested_status: field!(2, requested_status),
+            vex_trust: field!(3, vex_trust),
+            lattice_state: field!(4, lattice_state),
+            uncertainty_tier: field!(5, uncertainty_tier),
+            confidence: field!(6, confidence),
+            justification: field!(7, justification),
+            metadata: field!(8, metadata),
+            observation: field!(9, observation),
+            now: field!(10, now),
+            evidence: field!(11, evidence),
+            unknowns: field!(12, unknowns),
+            sources: field!(13, sources),
+            severity: field!(14, severity),
+            reachability_evidence: field!(15, reachability_evidence),
+            cves: field!(16, cves),
+            baseline_cves: field!(17, baseline_cves),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VexTrustInput {
@@ -232,6 +317,18 @@ pub fn epoch_days(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_keys_are_the_serialized_keys() {
+        let json = serde_json::to_value(CaseInput::default()).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, CaseInput::FIELDS);
+    }
 
     #[test]
     fn epoch_days_known_dates() {

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult, contains_ignore_case, num};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{Action, GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -14,6 +14,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     _options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let gate = &config.beacon_rate;
     let env = input.environment.as_str();
@@ -47,7 +48,7 @@ pub fn evaluate(
         .map_or(0, |n| n as i64);
     let min_count = gate.min_beacon_count.value;
     let min_rate = gate.min_verification_rate.value;
-    let details = json!({ "rate": rate, "minVerificationRate": min_rate, "beaconCount": verified, "minBeaconCount": min_count });
+    let details = || json!({ "rate": rate, "minVerificationRate": min_rate, "beaconCount": verified, "minBeaconCount": min_count });
     if verified < min_count {
         return GateResult::new(
             GATE,
@@ -55,7 +56,7 @@ pub fn evaluate(
             format!("Beacon count {verified} is below minimum {min_count}; rate enforcement deferred (insufficient sample size)"),
         )
         .reason("insufficient_sample_size")
-        .details(details);
+        .details(detail, details);
     }
     if rate >= min_rate {
         return GateResult::new(
@@ -67,7 +68,7 @@ pub fn evaluate(
                 num(min_rate)
             ),
         )
-        .details(details);
+        .details(detail, details);
     }
     GateResult::new(
         GATE,
@@ -79,5 +80,5 @@ pub fn evaluate(
         ),
     )
     .reason("below_verification_rate")
-    .details(details)
+    .details(detail, details)
 }

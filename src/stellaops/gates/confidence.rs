@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult, contains_ignore_case, num};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig, lookup};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -13,6 +13,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let Some(confidence) = input.confidence else {
         return GateResult::skip(GATE, "no confidence in the case");
@@ -36,7 +37,7 @@ pub fn evaluate(
         );
     };
     let threshold = threshold.value;
-    let details = json!({ "environment": env, "confidence": confidence, "threshold": threshold, "inclusive": options.confidence_inclusive });
+    let details = || json!({ "environment": env, "confidence": confidence, "threshold": threshold, "inclusive": options.confidence_inclusive });
     let passes = if options.confidence_inclusive {
         confidence >= threshold
     } else {
@@ -52,7 +53,7 @@ pub fn evaluate(
                 num(threshold)
             ),
         )
-        .details(details)
+        .details(detail, details)
     } else {
         GateResult::new(
             GATE,
@@ -64,6 +65,6 @@ pub fn evaluate(
             ),
         )
         .reason("confidence_below_threshold")
-        .details(details)
+        .details(detail, details)
     }
 }

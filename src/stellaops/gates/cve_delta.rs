@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{CveReach, cve_reach, days_between};
-use crate::stellaops::chain::{GateOutcome, GateResult, num};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, num};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -15,6 +15,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     _options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
@@ -30,7 +31,7 @@ pub fn evaluate(
         );
     }
     let threshold = gate.new_cve_severity_threshold.value;
-    let details = json!({ "newCveSeverityThreshold": threshold, "onlyBlockReachable": gate.only_block_reachable.value, "environmentOverride": overridden });
+    let details = || json!({ "newCveSeverityThreshold": threshold, "onlyBlockReachable": gate.only_block_reachable.value, "environmentOverride": overridden });
     let empty = Vec::new();
     let baseline = match &input.baseline_cves {
         Some(baseline) => baseline,
@@ -43,7 +44,7 @@ pub fn evaluate(
                     cves.len()
                 ),
             )
-            .details(details);
+            .details(detail, details);
         }
         None => &empty,
     };
@@ -71,7 +72,7 @@ pub fn evaluate(
             ),
         )
         .reason("new_cve_above_threshold")
-        .details(details);
+        .details(detail, details);
     }
     let mut message = format!(
         "CVE delta check passed. New: {}, Fixed: {fixed}, Unchanged: {}",
@@ -100,8 +101,8 @@ pub fn evaluate(
                 ),
             )
             .reason("remediation_sla_exceeded")
-            .details(details);
+            .details(detail, details);
         }
     }
-    GateResult::new(GATE, GateOutcome::Pass, message).details(details)
+    GateResult::new(GATE, GateOutcome::Pass, message).details(detail, details)
 }

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{CveReach, cve_reach, days_between};
-use crate::stellaops::chain::{GateOutcome, GateResult, num};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, num};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{EpssMode, GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -15,6 +15,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
@@ -53,7 +54,7 @@ pub fn evaluate(
         .iter()
         .filter(|(_, epss)| exceeds(*epss))
         .collect();
-    let details = json!({ "threshold": threshold, "mode": gate.mode.value, "environmentOverride": overridden, "evaluated": evaluated.len() });
+    let details = || json!({ "threshold": threshold, "mode": gate.mode.value, "environmentOverride": overridden, "evaluated": evaluated.len() });
     let blocks = match gate.mode() {
         EpssMode::Any => !above.is_empty(),
         EpssMode::All => !evaluated.is_empty() && above.len() == evaluated.len(),
@@ -69,7 +70,7 @@ pub fn evaluate(
             format!("EPSS threshold exceeded: {}", list.join(", ")),
         )
         .reason("epss_threshold_exceeded")
-        .details(details);
+        .details(detail, details);
     }
     let message = if above.is_empty() {
         format!(
@@ -85,5 +86,5 @@ pub fn evaluate(
             num(threshold)
         )
     };
-    GateResult::new(GATE, GateOutcome::Pass, message).details(details)
+    GateResult::new(GATE, GateOutcome::Pass, message).details(detail, details)
 }

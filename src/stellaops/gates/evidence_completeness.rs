@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -14,13 +14,16 @@ pub fn evaluate(
     _config: &StellaConfig,
     input: &CaseInput,
     _options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let Some(evidence) = &input.evidence else {
         return GateResult::skip(GATE, "no evidence completeness data in the case");
     };
-    let details = json!({ "missing": evidence.missing, "requestedStatus": input.requested_status });
+    let details =
+        || json!({ "missing": evidence.missing, "requestedStatus": input.requested_status });
     if evidence.missing.is_empty() {
-        return GateResult::new(GATE, GateOutcome::Pass, "Evidence is complete").details(details);
+        return GateResult::new(GATE, GateOutcome::Pass, "Evidence is complete")
+            .details(detail, details);
     }
     let missing = evidence.missing.join(", ");
     let risk_reducing = input
@@ -38,5 +41,5 @@ pub fn evaluate(
         format!("Evidence is incomplete: missing {missing}"),
     )
     .reason("evidence_incomplete")
-    .details(details)
+    .details(detail, details)
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult, contains_ignore_case};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{Action, GateId, StellaConfig};
 use crate::stellaops::semantics::{QualityOutcome, SemanticsOptions};
@@ -23,6 +23,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let gate = &config.execution_evidence;
     let env = input.environment.as_str();
@@ -32,9 +33,7 @@ pub fn evaluate(
             GateOutcome::Pass,
             format!("Execution evidence not required for environment '{env}'"),
         )
-        .details(
-            json!({ "environment": env, "requiredEnvironments": gate.required_environments.value }),
-        );
+        .details(detail, || json!({ "environment": env, "requiredEnvironments": gate.required_environments.value }));
     }
     let has_evidence = input
         .metadata
@@ -52,25 +51,28 @@ pub fn evaluate(
         return GateResult::new(GATE, GateOutcome::from_action(missing_action), message)
             .reason("missing_execution_evidence")
             .details(
-                json!({ "environment": env, "missingEvidenceAction": missing_action.as_str() }),
+                detail,
+                || json!({ "environment": env, "missingEvidenceAction": missing_action.as_str() }),
             );
     }
     let hot = count(input, "execution_evidence_hot_symbol_count");
     let paths = count(input, "execution_evidence_unique_call_paths");
     let min_hot = gate.min_hot_symbol_count.value;
     let min_paths = gate.min_unique_call_paths.value;
-    let details = json!({
-        "environment": env,
-        "hotSymbols": hot, "minHotSymbolCount": min_hot,
-        "callPaths": paths, "minUniqueCallPaths": min_paths,
-    });
+    let details = || {
+        json!({
+            "environment": env,
+            "hotSymbols": hot, "minHotSymbolCount": min_hot,
+            "callPaths": paths, "minUniqueCallPaths": min_paths,
+        })
+    };
     if hot >= min_hot && paths >= min_paths {
         return GateResult::new(
             GATE,
             GateOutcome::Pass,
             format!("Execution evidence meets quality thresholds (hot symbols: {hot}, call paths: {paths})"),
         )
-        .details(details);
+        .details(detail, details);
     }
     let outcome = match options.execution_evidence_insufficient_quality {
         QualityOutcome::Block => GateOutcome::Block,
@@ -84,5 +86,5 @@ pub fn evaluate(
         ),
     )
     .reason("insufficient_trace_quality")
-    .details(details)
+    .details(detail, details)
 }

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::{CveReach, cve_reach, days_between};
-use crate::stellaops::chain::{GateOutcome, GateResult};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult};
 use crate::stellaops::input::{CaseInput, CveInput};
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -29,6 +29,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     _options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
@@ -67,11 +68,13 @@ pub fn evaluate(
             warning.push(describe(cve, remaining));
         }
     }
-    let details = json!({
-        "allowGracePeriod": gate.allow_grace_period.value, "gracePeriodDays": gate.grace_period_days.value,
-        "blockPastDueDate": gate.block_past_due_date.value, "warnDaysBeforeDue": gate.warn_days_before_due.value,
-        "environmentOverride": overridden,
-    });
+    let details = || {
+        json!({
+            "allowGracePeriod": gate.allow_grace_period.value, "gracePeriodDays": gate.grace_period_days.value,
+            "blockPastDueDate": gate.block_past_due_date.value, "warnDaysBeforeDue": gate.warn_days_before_due.value,
+            "environmentOverride": overridden,
+        })
+    };
     if !blocking.is_empty() {
         return GateResult::new(
             GATE,
@@ -79,7 +82,7 @@ pub fn evaluate(
             format!("KEV entries found: {}", blocking.join(", ")),
         )
         .reason("kev_entry")
-        .details(details);
+        .details(detail, details);
     }
     if !warning.is_empty() {
         return GateResult::new(
@@ -91,7 +94,7 @@ pub fn evaluate(
             ),
         )
         .reason("kev_due_date_approaching")
-        .details(details);
+        .details(detail, details);
     }
     if in_grace > 0 {
         return GateResult::new(
@@ -99,7 +102,7 @@ pub fn evaluate(
             GateOutcome::PassWithNote,
             format!("KEV blocker check passed. {in_grace} KEV entries within grace period"),
         )
-        .details(details);
+        .details(detail, details);
     }
     GateResult::new(
         GATE,
@@ -109,5 +112,5 @@ pub fn evaluate(
             cves.len()
         ),
     )
-    .details(details)
+    .details(detail, details)
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -13,13 +13,14 @@ pub fn evaluate(
     _config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let (Some(status), Some(state)) = (&input.requested_status, &input.lattice_state) else {
         return GateResult::skip(GATE, "no requested status or lattice state in the case");
     };
     let state = state.trim().to_ascii_uppercase();
     let status = status.trim().to_ascii_lowercase();
-    let details = json!({ "requestedStatus": status, "latticeState": state, "justification": input.justification });
+    let details = || json!({ "requestedStatus": status, "latticeState": state, "justification": input.justification });
     let has_justification = input
         .justification
         .as_deref()
@@ -57,5 +58,5 @@ pub fn evaluate(
         ("fixed", _) => GateResult::new(GATE, GateOutcome::Pass, "fixed allowed (remediation action)"),
         _ => GateResult::skip(GATE, format!("requested status `{status}` is not covered by the lattice table")),
     };
-    result.details(details)
+    result.details(detail, details)
 }

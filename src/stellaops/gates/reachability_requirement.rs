@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult, contains_ignore_case};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -25,6 +25,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     _options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let gate = &config.reachability_requirement;
     let (Some(status), Some(severity)) = (&input.requested_status, &input.severity) else {
@@ -37,14 +38,14 @@ pub fn evaluate(
         );
     }
     let threshold = &gate.severity_threshold.value;
-    let details = json!({ "severity": severity, "severityThreshold": threshold, "justification": input.justification });
+    let details = || json!({ "severity": severity, "severityThreshold": threshold, "justification": input.justification });
     if rank(severity) < rank(threshold) {
         return GateResult::new(
             GATE,
             GateOutcome::Pass,
             format!("Severity {severity} is below {threshold}"),
         )
-        .details(details);
+        .details(detail, details);
     }
     if let Some(justification) = &input.justification
         && contains_ignore_case(&gate.bypass_reasons.value, justification)
@@ -54,7 +55,7 @@ pub fn evaluate(
             GateOutcome::Pass,
             format!("Justification `{justification}` bypasses the reachability requirement"),
         )
-        .details(details);
+        .details(detail, details);
     }
     let lattice_evidence = input
         .lattice_state
@@ -64,7 +65,7 @@ pub fn evaluate(
         || (input.reachability_evidence.is_none() && lattice_evidence)
     {
         return GateResult::new(GATE, GateOutcome::Pass, "Reachability evidence present")
-            .details(details);
+            .details(detail, details);
     }
     GateResult::new(
         GATE,
@@ -72,5 +73,5 @@ pub fn evaluate(
         format!("{status} at severity {severity} requires reachability evidence"),
     )
     .reason("reachability_evidence_required")
-    .details(details)
+    .details(detail, details)
 }

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::{CveReach, cve_reach};
-use crate::stellaops::chain::{GateOutcome, GateResult, num};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, num};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -16,6 +16,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
@@ -31,7 +32,7 @@ pub fn evaluate(
         );
     }
     let threshold = gate.severity_threshold.value;
-    let details = json!({ "severityThreshold": threshold, "treatUnknownAsReachable": gate.treat_unknown_as_reachable.value, "environmentOverride": overridden });
+    let details = || json!({ "severityThreshold": threshold, "treatUnknownAsReachable": gate.treat_unknown_as_reachable.value, "environmentOverride": overridden });
     let mut reachable = Vec::new();
     let mut problems = Vec::new();
     for cve in cves {
@@ -80,7 +81,7 @@ pub fn evaluate(
             ),
         )
         .reason("reachable_cve_above_threshold")
-        .details(details);
+        .details(detail, details);
     }
     GateResult::new(
         GATE,
@@ -92,5 +93,5 @@ pub fn evaluate(
             num(threshold)
         ),
     )
-    .details(details)
+    .details(detail, details)
 }

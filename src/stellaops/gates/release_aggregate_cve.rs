@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::{CveReach, cve_reach};
-use crate::stellaops::chain::{GateOutcome, GateResult};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -16,6 +16,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
@@ -56,11 +57,13 @@ pub fn evaluate(
         ("Low", low, gate.max_low.value),
         ("Total", total, gate.max_total.value),
     ];
-    let details = json!({
-        "counts": { "critical": critical, "high": high, "medium": medium, "low": low, "total": total },
-        "limits": { "maxCritical": gate.max_critical.value, "maxHigh": gate.max_high.value, "maxMedium": gate.max_medium.value, "maxLow": gate.max_low.value, "maxTotal": gate.max_total.value },
-        "environmentOverride": overridden,
-    });
+    let details = || {
+        json!({
+            "counts": { "critical": critical, "high": high, "medium": medium, "low": low, "total": total },
+            "limits": { "maxCritical": gate.max_critical.value, "maxHigh": gate.max_high.value, "maxMedium": gate.max_medium.value, "maxLow": gate.max_low.value, "maxTotal": gate.max_total.value },
+            "environmentOverride": overridden,
+        })
+    };
     let exceeded: Vec<String> = rows
         .iter()
         .filter_map(|(name, count, max)| {
@@ -75,7 +78,7 @@ pub fn evaluate(
             format!("Release CVE limits exceeded: {}", exceeded.join(", ")),
         )
         .reason("aggregate_limit_exceeded")
-        .details(details);
+        .details(detail, details);
     }
     let ratio = options.aggregate_warn_ratio;
     let approaching: Vec<String> = rows
@@ -104,12 +107,12 @@ pub fn evaluate(
             ),
         )
         .reason("aggregate_limit_approaching")
-        .details(details);
+        .details(detail, details);
     }
     GateResult::new(
         GATE,
         GateOutcome::Pass,
         format!("Release CVE counts within limits. {counts}"),
     )
-    .details(details)
+    .details(detail, details)
 }

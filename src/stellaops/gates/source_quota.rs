@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult, contains_ignore_case, num};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -14,6 +14,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     _options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let gate = &config.source_quota;
     let Some(sources) = input.sources.as_ref().filter(|s| !s.is_empty()) else {
@@ -41,14 +42,14 @@ pub fn evaluate(
     };
     let max = gate.max_influence_percent.value;
     let delta = gate.corroboration_delta.value;
-    let details = json!({ "topSource": top.name, "influencePercent": top.influence_percent, "maxInfluencePercent": max, "corroborationDelta": delta });
+    let details = || json!({ "topSource": top.name, "influencePercent": top.influence_percent, "maxInfluencePercent": max, "corroborationDelta": delta });
     if top.influence_percent <= max {
         return GateResult::new(
             GATE,
             GateOutcome::Pass,
             format!("No source exceeds {}% influence", num(max)),
         )
-        .details(details);
+        .details(detail, details);
     }
     let corroborated = sources
         .iter()
@@ -64,7 +65,7 @@ pub fn evaluate(
                 num(max)
             ),
         )
-        .details(details);
+        .details(detail, details);
     }
     GateResult::new(
         GATE,
@@ -77,5 +78,5 @@ pub fn evaluate(
         ),
     )
     .reason("source_quota_exceeded")
-    .details(details)
+    .details(detail, details)
 }

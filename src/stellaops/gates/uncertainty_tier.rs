@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult, PolicyVerdictStatus};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, PolicyVerdictStatus};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::{ReviewOutcome, SemanticsOptions};
@@ -13,13 +13,14 @@ pub fn evaluate(
     _config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let (Some(status), Some(tier)) = (&input.requested_status, &input.uncertainty_tier) else {
         return GateResult::skip(GATE, "no requested status or uncertainty tier in the case");
     };
     let tier = tier.trim().to_ascii_uppercase();
     let status = status.trim().to_ascii_lowercase();
-    let details = json!({ "requestedStatus": status, "uncertaintyTier": tier });
+    let details = || json!({ "requestedStatus": status, "uncertaintyTier": tier });
     let result = match (status.as_str(), tier.as_str()) {
         ("not_affected", "T1") => GateResult::new(
             GATE,
@@ -69,5 +70,5 @@ pub fn evaluate(
             format!("{status} allowed: uncertainty tier {tier}"),
         ),
     };
-    result.details(details)
+    result.details(detail, details)
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult, PolicyVerdictStatus, num};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, PolicyVerdictStatus, num};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -14,6 +14,7 @@ pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     _options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let Some(unknowns) = &input.unknowns else {
         return GateResult::skip(GATE, "no unknowns in the case");
@@ -23,7 +24,7 @@ pub fn evaluate(
     let sum = unknowns.cumulative_uncertainty.unwrap_or(0.0);
     let max_count = gate.max_unknown_count.value;
     let max_sum = gate.max_cumulative_uncertainty.value;
-    let details = json!({ "count": count, "maxUnknownCount": max_count, "cumulativeUncertainty": sum, "maxCumulativeUncertainty": max_sum });
+    let details = || json!({ "count": count, "maxUnknownCount": max_count, "cumulativeUncertainty": sum, "maxCumulativeUncertainty": max_sum });
     let mut over = Vec::new();
     if count > max_count {
         over.push(format!("{count} unknowns > {max_count}"));
@@ -44,7 +45,7 @@ pub fn evaluate(
                 num(sum)
             ),
         )
-        .details(details);
+        .details(detail, details);
     }
     let result = GateResult::new(
         GATE,
@@ -52,7 +53,7 @@ pub fn evaluate(
         format!("Unknowns budget exceeded: {}", over.join("; ")),
     )
     .reason("unknowns_budget_exceeded")
-    .details(details);
+    .details(detail, details);
     if gate.escalate_on_fail.value {
         result.verdict(PolicyVerdictStatus::Escalated)
     } else {

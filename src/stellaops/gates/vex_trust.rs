@@ -5,17 +5,27 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{GateOutcome, GateResult, contains_ignore_case, num};
+use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{Action, GateId, StellaConfig};
 use crate::stellaops::semantics::{SemanticsOptions, TenantMerge};
 
 const GATE: GateId = GateId::VexTrust;
 
+/// The gate with its details ([`Detail::Full`]).
 pub fn evaluate(
     config: &StellaConfig,
     input: &CaseInput,
     options: &SemanticsOptions,
+) -> GateResult {
+    evaluate_with(config, input, options, Detail::Full)
+}
+
+pub fn evaluate_with(
+    config: &StellaConfig,
+    input: &CaseInput,
+    options: &SemanticsOptions,
+    detail: Detail,
 ) -> GateResult {
     let gate = &config.vex_trust;
     let Some(status) = &input.requested_status else {
@@ -40,17 +50,19 @@ pub fn evaluate(
         } else {
             thresholds.failure_action.value
         };
-    let details = json!({
-        "environment": env,
-        "thresholdsEntry": resolved.environment_entry,
-        "tenant": resolved.tenant,
-        "minCompositeScore": thresholds.min_composite_score.value,
-        "requireIssuerVerified": thresholds.require_issuer_verified.value,
-        "minAccuracyRate": thresholds.min_accuracy_rate.value,
-        "acceptableFreshness": thresholds.acceptable_freshness.value,
-        "failureAction": failure_action.as_str(),
-        "trust": input.vex_trust,
-    });
+    let details = || {
+        json!({
+            "environment": env,
+            "thresholdsEntry": resolved.environment_entry,
+            "tenant": resolved.tenant,
+            "minCompositeScore": thresholds.min_composite_score.value,
+            "requireIssuerVerified": thresholds.require_issuer_verified.value,
+            "minAccuracyRate": thresholds.min_accuracy_rate.value,
+            "acceptableFreshness": thresholds.acceptable_freshness.value,
+            "failureAction": failure_action.as_str(),
+            "trust": input.vex_trust,
+        })
+    };
     let Some((trust, score)) = input
         .vex_trust
         .as_ref()
@@ -70,7 +82,7 @@ pub fn evaluate(
         };
         return GateResult::new(GATE, GateOutcome::from_action(behavior), message)
             .reason("missing_vex_trust_data")
-            .details(details);
+            .details(detail, details);
     };
     let mut failures: Vec<(&str, String)> = Vec::new();
     let min_score = thresholds.min_composite_score.value;
@@ -118,7 +130,7 @@ pub fn evaluate(
                 num(score)
             ),
         )
-        .details(details);
+        .details(detail, details);
     }
     let summary: Vec<&str> = failures.iter().map(|(_, text)| text.as_str()).collect();
     let mut result = GateResult::new(
@@ -129,7 +141,7 @@ pub fn evaluate(
             summary.join("; ")
         ),
     )
-    .details(details);
+    .details(detail, details);
     for (reason, _) in &failures {
         result = result.reason(reason);
     }
