@@ -1,7 +1,11 @@
 //! The orchestrator: the one place that knows every stage.
 
+mod diff_run;
 mod gait_replay;
 mod replay;
+mod verdict_diff;
+
+pub use diff_run::{DiffOptions, run_diff};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -78,6 +82,8 @@ pub enum UsageError {
     Schema(#[from] schema::SchemaBug),
     #[error(transparent)]
     Baseline(#[from] crate::diff::git::GitError),
+    #[error("{0}")]
+    Diff(String),
 }
 
 /// The outcome of checking one file.
@@ -645,6 +651,35 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         Some(reference) if !options.validate_only => Some(read_git_baseline(reference, &outcomes)?),
         _ => None,
     };
+    let mut verdict_diff = None;
+    if let (Some(reference), Some(baseline)) = (&options.baseline_ref, &baseline) {
+        let suites: Vec<verdict_diff::SuiteInput> = outcomes
+            .iter()
+            .filter_map(|outcome| outcome.scanned.as_ref())
+            .filter(|scanned| scanned.kind == "fixture-suite")
+            .map(|scanned| verdict_diff::SuiteInput {
+                path: PathBuf::from(scanned.source.path.as_ref()),
+                display: scanned.source.path.to_string(),
+            })
+            .collect();
+        let candidate_files: Vec<&ProjectFile> = outcomes
+            .iter()
+            .filter_map(|outcome| outcome.project.as_ref())
+            .collect();
+        let (summary, found) =
+            diff_run::check_diff(reference, &suites, &config, &candidate_files, baseline)?;
+        for finding in found {
+            if let Some(outcome) = outcomes.iter_mut().find(|outcome| {
+                outcome
+                    .scanned
+                    .as_ref()
+                    .is_some_and(|scanned| scanned.source.path == finding.primary.path)
+            }) {
+                outcome.findings.push(finding);
+            }
+        }
+        verdict_diff = Some(summary);
+    }
     let run = ProjectRun {
         validate_only: options.validate_only,
         baseline: baseline.as_ref(),
@@ -712,6 +747,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             FailOn::Never => None,
         },
         exit,
+        diff: verdict_diff,
     })
 }
 
@@ -895,6 +931,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         cases,
         fail_on: None,
         exit,
+        diff: None,
     })
 }
 

@@ -268,6 +268,7 @@ pub fn sample() -> Report {
         cases,
         fail_on: Some(Severity::Warning),
         exit: Exit::Regression,
+        diff: None,
     }
 }
 
@@ -284,5 +285,6 @@ pub fn empty() -> Report {
         cases: Vec::new(),
         fail_on: Some(Severity::Error),
         exit: Exit::Success,
+        diff: None,
     }
 }
