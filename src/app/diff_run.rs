@@ -237,6 +237,18 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             );
         }
     }
+    for intent in &intents {
+        let name = crate::discover::display_path(intent);
+        if let Ok(text) = std::fs::read_to_string(intent) {
+            files.insert(
+                Arc::from(name.as_str()),
+                ScannedFile {
+                    source: SourceFile::new(name.as_str(), text.as_str()),
+                    kind: "gait-intent",
+                },
+            );
+        }
+    }
     let mut findings = case_findings(&summary.changed, &policy);
     sort_findings(&mut findings);
     let mut exit = if summary.disallowed() > 0 {
@@ -328,8 +340,14 @@ pub fn case_findings(changed: &[ChangedCase], policy: &DiffPolicy) -> Vec<Findin
     let _ = policy;
     let mut out = Vec::new();
     for case in changed {
+        // A bare Gait intent has no case line: the finding sits on the intent file.
+        let path = if case.span.is_some() {
+            &case.suite
+        } else {
+            &case.case
+        };
         let location = Location::new(
-            Arc::from(case.suite.as_str()),
+            Arc::from(path.as_str()),
             case.span.unwrap_or_else(|| Span::at(0)),
             if case.span.is_some() {
                 format!("/cases/{}", case.index)

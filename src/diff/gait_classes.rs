@@ -55,15 +55,14 @@ impl ClassChange {
     }
 }
 
-/// The dimensions' members: every literal either policy mentions, plus [`OTHER`].
+/// The dimensions' members: every tool name, risk class and environment either policy
+/// mentions, plus [`OTHER`]; every target kind and endpoint class.
 pub fn dimensions(policies: &[&Policy]) -> [BTreeSet<String>; 5] {
     let mut tools = BTreeSet::new();
     let mut risks: BTreeSet<String> = ["high", "critical"]
         .into_iter()
         .map(str::to_owned)
         .collect();
-    let mut kinds = BTreeSet::new();
-    let mut endpoints = BTreeSet::new();
     let mut environments = BTreeSet::new();
     for policy in policies {
         risks.extend(policy.fail_closed.risk_classes.iter().cloned());
@@ -73,17 +72,25 @@ pub fn dimensions(policies: &[&Policy]) -> [BTreeSet<String>; 5] {
             tools.extend(m.tool_names.iter().cloned());
             risks.extend(m.risk_classes.iter().cloned());
             risks.extend(rule.freeze_window.risk_classes.iter().cloned());
-            kinds.extend(m.target_kinds.iter().cloned());
-            kinds.extend(m.destination_kinds.iter().cloned());
-            endpoints.extend(m.endpoint_classes.iter().cloned());
             environments.extend(rule.freeze_window.environments.iter().cloned());
         }
     }
-    for set in [&mut tools, &mut risks, &mut kinds, &mut endpoints] {
+    for set in [&mut tools, &mut risks] {
         set.retain(|value| !value.is_empty());
         set.insert(OTHER.to_owned());
     }
+    // Target kinds and endpoint classes are closed sets: an intent outside them is invalid,
+    // so every member is a class of its own.
+    let kinds: BTreeSet<String> = crate::gait::lint::TARGET_KINDS
+        .iter()
+        .map(|kind| (*kind).to_owned())
+        .collect();
+    let endpoints: BTreeSet<String> = crate::gait::policy::ENDPOINT_CLASSES
+        .iter()
+        .map(|class| (*class).to_owned())
+        .collect();
     environments.retain(|value| !value.is_empty());
+    environments.insert(OTHER.to_owned());
     environments.insert("-".to_owned());
     [tools, risks, kinds, endpoints, environments]
 }
@@ -214,4 +221,39 @@ pub fn changed_classes(baseline: &Policy, candidate: &Policy) -> Vec<ClassChange
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(text: &str) -> Policy {
+        let document = crate::parse::parse(text, crate::parse::Format::Yaml);
+        crate::gait::policy::load_policy_tree(document.root.as_ref(), &document.issues).unwrap()
+    }
+
+    #[test]
+    fn a_tool_moved_to_block_is_one_changed_class_per_other_dimension() {
+        let old = policy(
+            "default_verdict: allow\nrules:\n  - name: w\n    priority: 10\n    effect: require_approval\n    match:\n      tool_names: [tool.write]\n",
+        );
+        let new = policy(
+            "default_verdict: allow\nrules:\n  - name: w\n    priority: 1\n    effect: block\n    match:\n      tool_names: [tool.write]\n",
+        );
+        let witness = witness(&Class {
+            tool: "tool.write".into(),
+            risk: OTHER.into(),
+            target_kind: "path".into(),
+            endpoint_class: "fs.write".into(),
+            environment: "-".into(),
+        });
+        assert_eq!(verdict_of(&new, &witness), "block", "{witness}");
+        let changed = changed_classes(&old, &new);
+        assert!(!changed.is_empty());
+        assert!(
+            changed
+                .iter()
+                .all(|change| change.class.tool == "tool.write")
+        );
+    }
 }
