@@ -628,6 +628,13 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     for id in config.severity.keys() {
         check_rule_ids(std::slice::from_ref(id))?;
     }
+    for entry in &config.overrides {
+        check_rule_ids(&entry.select)?;
+        check_rule_ids(&entry.ignore)?;
+        for id in entry.severity.keys() {
+            check_rule_ids(std::slice::from_ref(id))?;
+        }
+    }
     let fail_on = options
         .fail_on
         .or_else(|| config.fail_on.as_deref().and_then(FailOn::parse))
@@ -784,15 +791,44 @@ fn filter_findings(
         let dropped = ignore.iter().any(|rule| rule == id || rule == "all");
         chosen && !dropped
     };
+    let overrides: Vec<(globset::GlobMatcher, &config::Override)> = config
+        .overrides
+        .iter()
+        .filter_map(|entry| {
+            globset::Glob::new(&entry.path)
+                .ok()
+                .map(|glob| (glob.compile_matcher(), entry))
+        })
+        .collect();
     let mut out: Vec<Finding> = findings
         .into_iter()
-        .filter(|finding| selected(finding.rule.as_str()))
-        .filter(|finding| !ignored_by_config(config, &finding.primary, finding.rule.as_str()))
-        .map(|mut finding| {
-            if let Some(severity) = config.severity_override(finding.rule.as_str()) {
+        .filter_map(|mut finding| {
+            let id = finding.rule.as_str();
+            let mut keep = selected(id);
+            if let Some(severity) = config.severity_override(id) {
                 finding.severity = severity;
             }
-            finding
+            // Per-path settings, after the top-level ones; later overrides win.
+            for (matcher, entry) in &overrides {
+                if !matcher.is_match(finding.primary.path.as_ref()) {
+                    continue;
+                }
+                if !entry.select.is_empty() {
+                    keep = entry.select.iter().any(|rule| rule == id || rule == "all")
+                        && !ignore.iter().any(|rule| rule == id || rule == "all");
+                }
+                if entry.ignore.iter().any(|rule| rule == id || rule == "all") {
+                    keep = false;
+                }
+                if let Some(severity) = entry
+                    .severity
+                    .get(id)
+                    .and_then(|name| Severity::parse(name))
+                {
+                    finding.severity = severity;
+                }
+            }
+            (keep && !ignored_by_config(config, &finding.primary, id)).then_some(finding)
         })
         .collect();
     sort_findings(&mut out);
