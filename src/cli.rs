@@ -144,6 +144,10 @@ pub struct CheckArgs {
     /// transition rules.
     #[arg(long, value_name = "REF")]
     pub baseline_ref: Option<String>,
+    /// Replay only shard K of N of the fixture cases (`K/N`; a stable partition by suite path
+    /// and case name, for CI matrix jobs).
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<crate::replay::runner::Shard>,
 }
 
 /// Gait `gate eval` inputs.
@@ -490,12 +494,22 @@ fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) ->
         exit_zero: args.exit_zero,
         validate_only,
         baseline_ref: args.baseline_ref.clone(),
+        shard: args.shard,
     };
-    let report = match app::run_check(&options) {
+    finish(app::run_check(&options), &destinations, &args.output)
+}
+
+/// Writes a run's report to its destinations and returns its exit.
+fn finish(
+    result: Result<Report, app::UsageError>,
+    destinations: &[Destination],
+    output: &OutputArgs,
+) -> Exit {
+    let report = match result {
         Ok(report) => report,
         Err(error) => return usage_error(&error.to_string()),
     };
-    if let Err(message) = emit(&report, &destinations, use_color(args.output.color)) {
+    if let Err(message) = emit(&report, destinations, use_color(output.color)) {
         eprintln!("gatelint: error: {message}");
         return Exit::Internal;
     }
@@ -576,16 +590,11 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
         gait,
         shard: args.shard,
         config: args.config.clone(),
+        keep_passed: destinations
+            .iter()
+            .any(|destination| destination.format == OutputFormat::Junit),
     };
-    let report = match app::run_test(&options) {
-        Ok(report) => report,
-        Err(error) => return usage_error(&error.to_string()),
-    };
-    if let Err(message) = emit(&report, &destinations, use_color(args.output.color)) {
-        eprintln!("gatelint: error: {message}");
-        return Exit::Internal;
-    }
-    report.exit
+    finish(app::run_test(&options), &destinations, &args.output)
 }
 
 fn eval(args: &EvalArgs) -> Exit {
@@ -605,13 +614,7 @@ fn eval(args: &EvalArgs) -> Exit {
                 } else {
                     print!("{}", outcome.explanation);
                 }
-                match outcome.exit_code {
-                    0 => Exit::Success,
-                    3 => Exit::Blocked,
-                    4 => Exit::ApprovalRequired,
-                    5 => Exit::Regression,
-                    _ => Exit::InvalidInput,
-                }
+                Exit::from_code(i64::from(outcome.exit_code))
             }
             Err(message) => usage_error(&message),
         };
@@ -634,12 +637,7 @@ fn eval(args: &EvalArgs) -> Exit {
     } else {
         print!("{}", crate::gait::command::describe(&output));
     }
-    match code {
-        0 => Exit::Success,
-        3 => Exit::Blocked,
-        4 => Exit::ApprovalRequired,
-        _ => Exit::InvalidInput,
-    }
+    Exit::from_code(i64::from(code))
 }
 
 fn fmt(args: &FmtArgs) -> Exit {

@@ -30,6 +30,19 @@ impl Exit {
         }
     }
 
+    /// The outcome a verdict's exit code stands for (`eval`'s 0/3/4/5/6); unknown codes fail
+    /// closed as invalid input.
+    pub fn from_code(code: i64) -> Exit {
+        match code {
+            0 => Exit::Success,
+            1 => Exit::Internal,
+            3 => Exit::Blocked,
+            4 => Exit::ApprovalRequired,
+            5 => Exit::Regression,
+            _ => Exit::InvalidInput,
+        }
+    }
+
     fn priority(self) -> u8 {
         match self {
             Exit::Success => 0,

@@ -42,6 +42,8 @@ pub struct CheckOptions {
     pub validate_only: bool,
     /// `--baseline-ref`: the git commit whose versions of the scanned files are the baseline.
     pub baseline_ref: Option<String>,
+    /// `--shard K/N`: replay only this shard of the fixture cases.
+    pub shard: Option<crate::replay::runner::Shard>,
 }
 
 /// The least severity that fails a run.
@@ -652,7 +654,13 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         .collect();
     let mut replay_cases = Vec::new();
     if !options.validate_only {
-        replay::check_fixtures(&candidates, &mut outcomes, &config, &mut replay_cases);
+        replay::check_fixtures(
+            &candidates,
+            &mut outcomes,
+            &config,
+            options.shard,
+            &mut replay_cases,
+        );
     }
     let baseline = match &options.baseline_ref {
         Some(reference) if !options.validate_only => Some(read_git_baseline(reference, &outcomes)?),
@@ -749,6 +757,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         rules,
         skipped,
         cases: replay_cases,
+        passed_omitted: 0,
         fail_on: match fail_on {
             FailOn::At(severity) => Some(severity),
             FailOn::Never => None,
@@ -867,6 +876,9 @@ pub struct TestOptions {
     pub gait: crate::gait::command::EvalOptions,
     pub shard: Option<crate::replay::runner::Shard>,
     pub config: Option<PathBuf>,
+    /// Keep passing cases in the report (JUnit lists every case); otherwise only failures
+    /// are kept and passing ones are counted, so a huge suite replays in constant memory.
+    pub keep_passed: bool,
 }
 
 /// Gait scenario directories under `root`: expectations beside a `policy.yaml`.
@@ -895,15 +907,6 @@ fn scenario_dirs(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn verdict_exit(code: u8) -> Exit {
-    match code {
-        0 => Exit::Success,
-        3 => Exit::Blocked,
-        4 => Exit::ApprovalRequired,
-        _ => Exit::InvalidInput,
-    }
-}
-
 /// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
 pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     use crate::gait::command;
@@ -914,6 +917,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         options.paths.clone()
     };
     let mut cases = Vec::new();
+    let mut passed_omitted = 0;
     let mut exit = Exit::Success;
     if let Some(policy) = &options.policy {
         let suite: Arc<str> = Arc::from(discover::display_path(policy));
@@ -927,7 +931,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
                 .get("error")
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
-            exit = exit.max(verdict_exit(code));
+            exit = exit.max(Exit::from_code(i64::from(code)));
             cases.push(CaseOutcome {
                 suite: suite.clone(),
                 name: discover::display_path(intent),
@@ -948,10 +952,18 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             }
         }
         let (config, _) = load_config(options.config.as_deref())?;
-        exit = exit.max(replay_suites(&paths, options.shard, &config, &mut cases));
+        let (suites_exit, omitted) = replay_suites(
+            &paths,
+            options.shard,
+            &config,
+            options.keep_passed,
+            &mut cases,
+        );
+        passed_omitted = omitted;
+        exit = exit.max(suites_exit);
         exit = exit.max(replay_scenarios(&paths, &mut cases));
     }
-    if cases.is_empty() {
+    if cases.is_empty() && passed_omitted == 0 {
         let names: Vec<String> = paths
             .iter()
             .map(|path| discover::display_path(path))
@@ -965,6 +977,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         rules: BTreeMap::new(),
         skipped: Vec::new(),
         cases,
+        passed_omitted,
         fail_on: None,
         exit,
         diff: None,
@@ -980,23 +993,32 @@ pub(crate) fn semantics(config: &Config) -> crate::stellaops::semantics::Semanti
         .unwrap_or_default()
 }
 
-/// Replays the fixture suites under `paths` into `cases`.
+/// Replays the fixture suites under `paths` into `cases` (passing cases only when
+/// `keep_passed`); returns the exit and how many passing cases were not kept.
 fn replay_suites(
     paths: &[PathBuf],
     shard: Option<crate::replay::runner::Shard>,
     config: &Config,
+    keep_passed: bool,
     cases: &mut Vec<crate::report::CaseOutcome>,
-) -> Exit {
+) -> (Exit, usize) {
     use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
     use crate::report::{CaseOutcome, CaseStatus};
     let options = ReplayOptions {
         shard,
         semantics: semantics(config),
-        keep_passed: true,
+        keep_passed,
         gait: Some(&gait_replay::GaitCases),
         ..ReplayOptions::default()
     };
     let outcome = runner::test_command(paths, &options);
+    let kept_passed: usize = outcome
+        .suites
+        .iter()
+        .flat_map(|suite| &suite.cases)
+        .filter(|case| case.status == Replayed::Passed)
+        .count();
+    let omitted = outcome.passed.saturating_sub(kept_passed);
     for suite in &outcome.suites {
         let name: Arc<str> = Arc::from(discover::display_path(Path::new(&suite.path)));
         if let Some(error) = &suite.error {
@@ -1029,11 +1051,12 @@ fn replay_suites(
             });
         }
     }
-    match outcome.exit_code() {
+    let exit = match outcome.exit_code() {
         0 => Exit::Success,
         5 => Exit::Regression,
         _ => Exit::InvalidInput,
-    }
+    };
+    (exit, omitted)
 }
 
 /// Runs the Gait scenario directories under `paths` into `cases`.

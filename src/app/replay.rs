@@ -31,6 +31,7 @@ pub fn check_fixtures(
     candidates: &[Candidate],
     outcomes: &mut [FileOutcome],
     config: &Config,
+    shard: Option<runner::Shard>,
     cases: &mut Vec<CaseOutcome>,
 ) {
     let suites: Vec<PathBuf> = candidates
@@ -52,8 +53,9 @@ pub fn check_fixtures(
         return;
     }
     let options = TestOptions {
+        shard,
         semantics: semantics(config),
-        keep_passed: false,
+        keep_passed: true,
         gait: Some(&gait_replay::GaitCases),
         ..TestOptions::default()
     };

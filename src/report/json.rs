@@ -281,7 +281,7 @@ impl<'a> JsonReport<'a> {
                 notes: report.count(Severity::Note),
                 skipped: report.skipped.len(),
                 cases: CaseSummary {
-                    total: report.cases.len(),
+                    total: report.case_total(),
                     passed,
                     failed,
                     skipped,

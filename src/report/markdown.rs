@@ -78,12 +78,12 @@ fn render_full(report: &Report) -> String {
         more(&mut out, report.findings.len(), MAX_FINDING_ROWS);
     }
 
-    if !report.cases.is_empty() {
+    if report.case_total() > 0 {
         let (passed, failed, skipped) = report.case_counts();
         let _ = writeln!(
             out,
             "### Fixture cases\n\n{}: {passed} passed, {failed} failed, {skipped} skipped.\n",
-            plural(report.cases.len(), "case")
+            plural(report.case_total(), "case")
         );
         out.push_str(
             "| Status | Suite | Case | Expected | Actual | Message |\n|---|---|---|---|---|---|\n",

@@ -101,6 +101,9 @@ pub struct Report {
     pub rules: BTreeMap<RuleId, &'static RuleMeta>,
     pub skipped: Vec<Skipped>,
     pub cases: Vec<CaseOutcome>,
+    /// Passing cases replayed but not kept in `cases` (a large suite without JUnit output keeps
+    /// only what failed); they still count.
+    pub passed_omitted: usize,
     pub fail_on: Option<Severity>,
     pub exit: Exit,
     /// The verdict diff against a baseline (`diff`, `check --baseline-ref`).
@@ -166,10 +169,15 @@ impl Report {
                 .count()
         };
         (
-            count(CaseStatus::Passed),
+            count(CaseStatus::Passed) + self.passed_omitted,
             count(CaseStatus::Failed),
             count(CaseStatus::Skipped),
         )
+    }
+
+    /// Every replayed case, kept or not.
+    pub fn case_total(&self) -> usize {
+        self.cases.len() + self.passed_omitted
     }
 }
 
