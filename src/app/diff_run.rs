@@ -273,6 +273,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         fail_on: None,
         exit,
         diff: Some(summary),
+        passed_omitted: 0,
     })
 }
 
