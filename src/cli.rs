@@ -20,7 +20,7 @@ use crate::rules::registry;
     about = "Static analysis for policy-gate configuration (Stella Ops gates, Gait policies)",
     long_about = None,
     after_help = "Exit codes: 0 ok, 1 internal error, 3 findings at or above --fail-on (check) or block (eval), \
-4 approval required (eval), 5 fixture regression, 6 invalid input or usage."
+4 approval required (eval), 5 fixture regression or disallowed verdict change (diff), 6 invalid input or usage."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -37,6 +37,9 @@ pub enum Command {
     Test(TestArgs),
     /// Evaluate one decision and explain it.
     Eval(EvalArgs),
+    /// Replay fixtures against a baseline and a candidate (two files or two trees) and report
+    /// every case whose decision changed; exit 5 on a disallowed change (`[diff] fail-on`).
+    Diff(DiffArgs),
     /// Format Gait policies canonically, keeping comments (`--check`: exit 3 if a file would change).
     Fmt(FmtArgs),
     /// List every rule.
@@ -248,6 +251,32 @@ fn parse_shard(text: &str) -> Result<crate::replay::runner::Shard, String> {
 }
 
 #[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The baseline policy file, or the baseline tree (e.g. a checkout of the base commit).
+    #[arg(long)]
+    pub baseline: PathBuf,
+    /// The candidate policy file, or the candidate tree with the same layout.
+    #[arg(long)]
+    pub candidate: PathBuf,
+    /// Fixture suites, directories, or bare Gait intents (`.json`, with a Gait policy pair);
+    /// default: the candidate tree's suites. Repeatable and comma-separated.
+    #[arg(long, num_args = 1.., value_delimiter = ',', action = ArgAction::Append)]
+    pub fixtures: Vec<PathBuf>,
+    /// Report every region (Stella Ops VexTrust) or intent class (Gait) whose verdict changed,
+    /// even where fixtures cover the gate.
+    #[arg(long)]
+    pub exhaustive: bool,
+    /// Configuration file (default: `gatelint.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Always exit 0 unless the input is invalid or gatelint itself fails.
+    #[arg(long)]
+    pub exit_zero: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct FmtArgs {
     /// Print a diff and exit 3 when a file is not formatted; change nothing.
     #[arg(long, conflicts_with = "write")]
@@ -429,6 +458,7 @@ pub fn run() -> Exit {
         Command::Test(args) => test(&args, sub),
         Command::Eval(args) => eval(&args),
         Command::Fmt(args) => fmt(&args),
+        Command::Diff(args) => diff(&args, sub),
         Command::Rule { id } => match app::rule(&id) {
             Ok(meta) => {
                 print!(
@@ -480,6 +510,31 @@ fn finish(
         Err(error) => return usage_error(&error.to_string()),
     };
     if let Err(message) = emit(&report, destinations, use_color(output.color)) {
+        eprintln!("gatelint: error: {message}");
+        return Exit::Internal;
+    }
+    report.exit
+}
+
+fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Exit {
+    let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
+        Some(Ok(destinations)) => destinations,
+        Some(Err(message)) => return usage_error(&message),
+        None => return Exit::Internal,
+    };
+    let options = app::DiffOptions {
+        baseline: args.baseline.clone(),
+        candidate: args.candidate.clone(),
+        fixtures: args.fixtures.clone(),
+        config: args.config.clone(),
+        exhaustive: args.exhaustive,
+        exit_zero: args.exit_zero,
+    };
+    let report = match app::run_diff(&options) {
+        Ok(report) => report,
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    if let Err(message) = emit(&report, &destinations, use_color(args.output.color)) {
         eprintln!("gatelint: error: {message}");
         return Exit::Internal;
     }

@@ -62,6 +62,26 @@ pub struct Config {
     pub gait: Option<serde_json::Value>,
     #[serde(default)]
     pub overrides: Vec<Override>,
+    #[serde(default)]
+    pub diff: DiffConfig,
+}
+
+/// `[diff]`: which verdict changes fail a diff, and how verdicts are ordered.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DiffConfig {
+    /// `loosening-production` (default), `loosening`, `any` or `never`.
+    #[serde(default)]
+    pub fail_on: Option<String>,
+    /// Verdict tiers, least strict first.
+    #[serde(default)]
+    pub verdict_order: Option<Vec<Vec<String>>>,
+    /// Environment names that count as production.
+    #[serde(default)]
+    pub production: Option<Vec<String>>,
+    /// Always run the exhaustive boundary diff.
+    #[serde(default)]
+    pub exhaustive: bool,
 }
 
 impl Config {

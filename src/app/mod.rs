@@ -1,7 +1,11 @@
 //! The orchestrator: the one place that knows every stage.
 
+mod diff_run;
 mod gait_replay;
 mod replay;
+mod verdict_diff;
+
+pub use diff_run::{DiffOptions, run_diff};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,6 +84,8 @@ pub enum UsageError {
     Schema(#[from] schema::SchemaBug),
     #[error(transparent)]
     Baseline(#[from] crate::diff::git::GitError),
+    #[error("{0}")]
+    Diff(String),
 }
 
 /// The outcome of checking one file.
@@ -630,6 +636,13 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     for id in config.severity.keys() {
         check_rule_ids(std::slice::from_ref(id))?;
     }
+    for entry in &config.overrides {
+        check_rule_ids(&entry.select)?;
+        check_rule_ids(&entry.ignore)?;
+        for id in entry.severity.keys() {
+            check_rule_ids(std::slice::from_ref(id))?;
+        }
+    }
     let fail_on = options
         .fail_on
         .or_else(|| config.fail_on.as_deref().and_then(FailOn::parse))
@@ -659,6 +672,35 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         Some(reference) if !options.validate_only => Some(read_git_baseline(reference, &outcomes)?),
         _ => None,
     };
+    let mut verdict_diff = None;
+    if let (Some(reference), Some(baseline)) = (&options.baseline_ref, &baseline) {
+        let suites: Vec<verdict_diff::SuiteInput> = outcomes
+            .iter()
+            .filter_map(|outcome| outcome.scanned.as_ref())
+            .filter(|scanned| scanned.kind == "fixture-suite")
+            .map(|scanned| verdict_diff::SuiteInput {
+                path: PathBuf::from(scanned.source.path.as_ref()),
+                display: scanned.source.path.to_string(),
+            })
+            .collect();
+        let candidate_files: Vec<&ProjectFile> = outcomes
+            .iter()
+            .filter_map(|outcome| outcome.project.as_ref())
+            .collect();
+        let (summary, found) =
+            diff_run::check_diff(reference, &suites, &config, &candidate_files, baseline)?;
+        for finding in found {
+            if let Some(outcome) = outcomes.iter_mut().find(|outcome| {
+                outcome
+                    .scanned
+                    .as_ref()
+                    .is_some_and(|scanned| scanned.source.path == finding.primary.path)
+            }) {
+                outcome.findings.push(finding);
+            }
+        }
+        verdict_diff = Some(summary);
+    }
     let run = ProjectRun {
         validate_only: options.validate_only,
         baseline: baseline.as_ref(),
@@ -727,6 +769,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             FailOn::Never => None,
         },
         exit,
+        diff: verdict_diff,
     })
 }
 
@@ -763,15 +806,44 @@ fn filter_findings(
         let dropped = ignore.iter().any(|rule| rule == id || rule == "all");
         chosen && !dropped
     };
+    let overrides: Vec<(globset::GlobMatcher, &config::Override)> = config
+        .overrides
+        .iter()
+        .filter_map(|entry| {
+            globset::Glob::new(&entry.path)
+                .ok()
+                .map(|glob| (glob.compile_matcher(), entry))
+        })
+        .collect();
     let mut out: Vec<Finding> = findings
         .into_iter()
-        .filter(|finding| selected(finding.rule.as_str()))
-        .filter(|finding| !ignored_by_config(config, &finding.primary, finding.rule.as_str()))
-        .map(|mut finding| {
-            if let Some(severity) = config.severity_override(finding.rule.as_str()) {
+        .filter_map(|mut finding| {
+            let id = finding.rule.as_str();
+            let mut keep = selected(id);
+            if let Some(severity) = config.severity_override(id) {
                 finding.severity = severity;
             }
-            finding
+            // Per-path settings, after the top-level ones; later overrides win.
+            for (matcher, entry) in &overrides {
+                if !matcher.is_match(finding.primary.path.as_ref()) {
+                    continue;
+                }
+                if !entry.select.is_empty() {
+                    keep = entry.select.iter().any(|rule| rule == id || rule == "all")
+                        && !ignore.iter().any(|rule| rule == id || rule == "all");
+                }
+                if entry.ignore.iter().any(|rule| rule == id || rule == "all") {
+                    keep = false;
+                }
+                if let Some(severity) = entry
+                    .severity
+                    .get(id)
+                    .and_then(|name| Severity::parse(name))
+                {
+                    finding.severity = severity;
+                }
+            }
+            (keep && !ignored_by_config(config, &finding.primary, id)).then_some(finding)
         })
         .collect();
     sort_findings(&mut out);
@@ -914,6 +986,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         passed_omitted,
         fail_on: None,
         exit,
+        diff: None,
     })
 }
 

@@ -3,9 +3,11 @@
 //! boundary diff of the threshold gates.
 
 pub mod exhaustive;
+pub mod gait_classes;
 pub mod git;
 pub mod strictness;
 pub mod transitions;
+pub mod verdicts;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

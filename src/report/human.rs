@@ -72,11 +72,76 @@ pub fn render(report: &Report, color: bool) -> String {
             plural(report.case_total(), "fixture case")
         );
     }
+    if let Some(diff) = &report.diff {
+        render_diff(&mut out, diff, paint);
+    }
     // A replay-only run (`test`) scans no files; a line about zero files would only confuse.
     if !report.files.is_empty() || report.case_total() == 0 {
         let _ = writeln!(out, "{}", paint.bold(&summary_line(report)));
     }
     out
+}
+
+/// The verdict diff in the manner of Gait's `policy simulate`: per-verdict counts per side,
+/// each changed case with why it changed, the boundary regions, the recommendation.
+fn render_diff(out: &mut String, diff: &crate::report::DiffSummary, paint: Paint) {
+    let counts = |map: &std::collections::BTreeMap<String, usize>| {
+        map.iter()
+            .map(|(verdict, count)| format!("{}={count}", clean(verdict)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let _ = writeln!(
+        out,
+        "verdict diff `{}` → `{}`: {} replayed on both sides",
+        clean(&diff.baseline),
+        clean(&diff.candidate),
+        plural(diff.total, "case")
+    );
+    let _ = writeln!(out, "  baseline:  {}", counts(&diff.baseline_verdicts));
+    let _ = writeln!(out, "  candidate: {}", counts(&diff.candidate_verdicts));
+    for case in &diff.changed {
+        let severity = if case.disallowed {
+            Severity::Error
+        } else if case.direction == crate::diff::verdicts::Direction::Loosening {
+            Severity::Warning
+        } else {
+            Severity::Note
+        };
+        let _ = writeln!(
+            out,
+            "  {} {} `{}` ({}): {} → {}",
+            paint.severity(severity, case.direction.as_str()),
+            clean(&case.suite),
+            clean(&case.case),
+            clean(&case.environment),
+            clean(&case.baseline.verdict),
+            clean(&case.candidate.verdict)
+        );
+        let _ = writeln!(out, "      baseline:  {}", clean(&case.baseline.explain()));
+        let _ = writeln!(out, "      candidate: {}", clean(&case.candidate.explain()));
+    }
+    for region in &diff.regions {
+        let _ = writeln!(
+            out,
+            "  {} region {} {}: {}: {} → {}",
+            region.direction.as_str(),
+            clean(&region.policy),
+            clean(&region.gate),
+            clean(&region.region),
+            clean(&region.baseline),
+            clean(&region.candidate)
+        );
+    }
+    for note in &diff.notes {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            paint.severity(Severity::Note, "note"),
+            clean(note)
+        );
+    }
+    let _ = writeln!(out, "{}", paint.bold(&diff.summary_line()));
 }
 
 fn render_finding(out: &mut String, report: &Report, finding: &Finding, paint: Paint) {
@@ -365,6 +430,7 @@ mod tests {
             passed_omitted: 0,
             fail_on: None,
             exit: Exit::Success,
+            diff: None,
         }
     }
 

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::diff::verdicts::{Decided, DiffSummary};
 use crate::finding::{Finding, Location, Severity};
 use crate::report::{CaseOutcome, Report, TOOL_NAME, VERSION, exit_name};
 use crate::span::{ColumnUnit, Position};
@@ -34,6 +35,141 @@ struct JsonReport<'a> {
     findings: Vec<FindingDto<'a>>,
     skipped: Vec<SkippedDto<'a>>,
     cases: Vec<CaseDto<'a>>,
+    /// Every case whose decision changed against the baseline (with a baseline only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changed: Option<Vec<ChangedDto<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<DiffDto<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChangedDto<'a> {
+    suite: &'a str,
+    case: &'a str,
+    environment: &'a str,
+    direction: &'static str,
+    disallowed: bool,
+    baseline: DecidedDto<'a>,
+    candidate: DecidedDto<'a>,
+}
+
+#[derive(Serialize)]
+struct DecidedDto<'a> {
+    verdict: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gate: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
+    reasons: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    violations: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct VerdictCountDto<'a> {
+    verdict: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct RegionDto<'a> {
+    policy: &'a str,
+    gate: &'a str,
+    environment: &'a str,
+    region: &'a str,
+    baseline: &'a str,
+    candidate: &'a str,
+    direction: &'static str,
+    disallowed: bool,
+    witness: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct DiffDto<'a> {
+    baseline: &'a str,
+    candidate: &'a str,
+    fail_on: &'static str,
+    cases_total: usize,
+    changed_cases: usize,
+    disallowed: usize,
+    baseline_verdicts: Vec<VerdictCountDto<'a>>,
+    candidate_verdicts: Vec<VerdictCountDto<'a>>,
+    recommendation: &'static str,
+    summary: String,
+    regions: Vec<RegionDto<'a>>,
+    notes: &'a [String],
+}
+
+impl<'a> From<&'a Decided> for DecidedDto<'a> {
+    fn from(decided: &'a Decided) -> Self {
+        DecidedDto {
+            verdict: &decided.verdict,
+            gate: decided.gate.as_deref(),
+            rule: decided.rule.as_deref(),
+            reasons: &decided.reasons,
+            violations: &decided.violations,
+            error: decided.error.as_deref(),
+        }
+    }
+}
+
+fn counts(map: &std::collections::BTreeMap<String, usize>) -> Vec<VerdictCountDto<'_>> {
+    map.iter()
+        .map(|(verdict, count)| VerdictCountDto {
+            verdict,
+            count: *count,
+        })
+        .collect()
+}
+
+impl<'a> DiffDto<'a> {
+    fn new(diff: &'a DiffSummary) -> Self {
+        DiffDto {
+            baseline: &diff.baseline,
+            candidate: &diff.candidate,
+            fail_on: diff.fail_on.as_str(),
+            cases_total: diff.total,
+            changed_cases: diff.changed.len(),
+            disallowed: diff.disallowed(),
+            baseline_verdicts: counts(&diff.baseline_verdicts),
+            candidate_verdicts: counts(&diff.candidate_verdicts),
+            recommendation: diff.recommendation.as_str(),
+            summary: diff.summary_line(),
+            regions: diff
+                .regions
+                .iter()
+                .map(|region| RegionDto {
+                    policy: &region.policy,
+                    gate: &region.gate,
+                    environment: &region.environment,
+                    region: &region.region,
+                    baseline: &region.baseline,
+                    candidate: &region.candidate,
+                    direction: region.direction.as_str(),
+                    disallowed: region.disallowed,
+                    witness: &region.witness,
+                })
+                .collect(),
+            notes: &diff.notes,
+        }
+    }
+}
+
+fn changed(diff: &DiffSummary) -> Vec<ChangedDto<'_>> {
+    diff.changed
+        .iter()
+        .map(|case| ChangedDto {
+            suite: &case.suite,
+            case: &case.case,
+            environment: &case.environment,
+            direction: case.direction.as_str(),
+            disallowed: case.disallowed,
+            baseline: (&case.baseline).into(),
+            candidate: (&case.candidate).into(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -173,6 +309,8 @@ impl<'a> JsonReport<'a> {
                 })
                 .collect(),
             cases: report.cases.iter().map(CaseDto::from).collect(),
+            changed: report.diff.as_ref().map(changed),
+            diff: report.diff.as_ref().map(DiffDto::new),
         }
     }
 }

@@ -28,6 +28,7 @@ fn render_full(report: &Report) -> String {
     let (mark, verdict) = match report.exit {
         Exit::Success => ("✅", "passed"),
         Exit::Blocked => ("❌", "blocked by findings"),
+        Exit::Regression if report.diff.is_some() => ("❌", "disallowed verdict change"),
         Exit::Regression => ("❌", "fixture regression"),
         Exit::InvalidInput => ("❌", "invalid input"),
         Exit::ApprovalRequired => ("⚠️", "approval required"),
@@ -113,6 +114,10 @@ fn render_full(report: &Report) -> String {
         more(&mut out, report.cases.len(), MAX_CASE_ROWS);
     }
 
+    if let Some(diff) = &report.diff {
+        render_diff(&mut out, diff);
+    }
+
     if !report.skipped.is_empty() {
         out.push_str("### Skipped paths\n\n| Path | Reason |\n|---|---|\n");
         for skipped in report.skipped.iter().take(MAX_CASE_ROWS) {
@@ -126,6 +131,102 @@ fn render_full(report: &Report) -> String {
         more(&mut out, report.skipped.len(), MAX_CASE_ROWS);
     }
     out
+}
+
+/// The verdict diff: counts per side, changed cases as one table per environment, then the
+/// boundary regions per environment.
+fn render_diff(out: &mut String, diff: &crate::report::DiffSummary) {
+    let _ = writeln!(
+        out,
+        "### Verdict diff\n\n`{}` → `{}`: {} replayed on both sides, {} changed, recommendation **{}**.\n",
+        escape_cell(&diff.baseline),
+        escape_cell(&diff.candidate),
+        plural(diff.total, "case"),
+        diff.changed.len(),
+        diff.recommendation.as_str()
+    );
+    let mut verdicts: Vec<&String> = diff
+        .baseline_verdicts
+        .keys()
+        .chain(diff.candidate_verdicts.keys())
+        .collect();
+    verdicts.sort();
+    verdicts.dedup();
+    if !verdicts.is_empty() {
+        out.push_str("| Verdict | Baseline | Candidate |\n|---|---:|---:|\n");
+        for verdict in verdicts {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                escape_cell(verdict),
+                diff.baseline_verdicts.get(verdict).copied().unwrap_or(0),
+                diff.candidate_verdicts.get(verdict).copied().unwrap_or(0)
+            );
+        }
+        out.push('\n');
+    }
+    let mark = |direction: crate::diff::verdicts::Direction, disallowed: bool| match (
+        direction, disallowed,
+    ) {
+        (_, true) => "❌",
+        (crate::diff::verdicts::Direction::Loosening, false) => "⚠️",
+        _ => "ℹ️",
+    };
+    for environment in diff.environments() {
+        let cases: Vec<_> = diff
+            .changed
+            .iter()
+            .filter(|case| case.environment == environment)
+            .collect();
+        if !cases.is_empty() {
+            let _ = writeln!(
+                out,
+                "#### Changed cases: environment `{}`\n\n| | Direction | Suite | Case | Baseline | Candidate |\n|---|---|---|---|---|---|",
+                escape_cell(environment)
+            );
+            for case in cases.iter().take(MAX_CASE_ROWS) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    mark(case.direction, case.disallowed),
+                    case.direction.as_str(),
+                    escape_cell(&case.suite),
+                    escape_cell(&case.case),
+                    escape_cell(&case.baseline.explain()),
+                    escape_cell(&case.candidate.explain())
+                );
+            }
+            more(out, cases.len(), MAX_CASE_ROWS);
+        }
+        let regions: Vec<_> = diff
+            .regions
+            .iter()
+            .filter(|region| region.environment == environment)
+            .collect();
+        if !regions.is_empty() {
+            let _ = writeln!(
+                out,
+                "#### Boundary regions: environment `{}`\n\n| | Policy | Gate | Region | Baseline | Candidate |\n|---|---|---|---|---|---|",
+                escape_cell(environment)
+            );
+            for region in regions.iter().take(MAX_CASE_ROWS) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    mark(region.direction, region.disallowed),
+                    escape_cell(&region.policy),
+                    escape_cell(&region.gate),
+                    escape_cell(&region.region),
+                    escape_cell(&region.baseline),
+                    escape_cell(&region.candidate)
+                );
+            }
+            more(out, regions.len(), MAX_CASE_ROWS);
+        }
+    }
+    for note in &diff.notes {
+        let _ = writeln!(out, "> {}\n", escape_cell(note));
+    }
 }
 
 fn more(out: &mut String, total: usize, shown: usize) {

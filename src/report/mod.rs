@@ -13,6 +13,7 @@ pub mod sarif;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use crate::diff::verdicts::DiffSummary;
 use crate::exit::Exit;
 use crate::finding::Location;
 use crate::finding::{Finding, RuleId, Severity};
@@ -105,6 +106,8 @@ pub struct Report {
     pub passed_omitted: usize,
     pub fail_on: Option<Severity>,
     pub exit: Exit,
+    /// The verdict diff against a baseline (`diff`, `check --baseline-ref`).
+    pub diff: Option<DiffSummary>,
 }
 
 impl Report {

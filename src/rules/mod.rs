@@ -74,6 +74,8 @@ pub mod tenant_not_exercised;
 pub mod trust_lattice_weights_sum;
 pub mod unknown_key;
 pub mod unused_suppression;
+pub mod verdict_loosened;
+pub mod verdict_tightened;
 pub mod vex_trust_default_weaker;
 pub mod vex_trust_missing_trust_allow;
 pub mod vex_trust_production_accuracy_weaker;

@@ -87,6 +87,8 @@ pub static RULES: &[&dyn Rule] = &[
     &gate_not_exercised::GateNotExercised,
     &environment_not_exercised::EnvironmentNotExercised,
     &tenant_not_exercised::TenantNotExercised,
+    &verdict_loosened::VerdictLoosened,
+    &verdict_tightened::VerdictTightened,
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {

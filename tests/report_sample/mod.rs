@@ -269,6 +269,7 @@ pub fn sample() -> Report {
         passed_omitted: 0,
         fail_on: Some(Severity::Warning),
         exit: Exit::Regression,
+        diff: None,
     }
 }
 
@@ -286,5 +287,6 @@ pub fn empty() -> Report {
         passed_omitted: 0,
         fail_on: Some(Severity::Error),
         exit: Exit::Success,
+        diff: None,
     }
 }

@@ -1,0 +1,430 @@
+//! `gatelint diff` and the verdict diff of `check --baseline-ref`: both sides replayed, the
+//! changed cases classified, the boundary regions of the policy pairs, findings on the case
+//! lines.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::verdict_diff::{self, BaselineSource, Replayed, SuiteInput};
+use super::{UsageError, analyze_unsuppressed, load_config, semantics};
+use crate::config::Config;
+use crate::diff::ProjectFile;
+use crate::diff::verdicts::{
+    BoundaryRegion, ChangedCase, DiffPolicy, DiffSummary, Direction, FailOnChange, VerdictOrder,
+};
+use crate::exit::Exit;
+use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::report::{Report, ScannedFile};
+use crate::rules::{
+    registry, verdict_loosened::VerdictLoosened, verdict_tightened::VerdictTightened,
+};
+use crate::source::SourceFile;
+use crate::span::Span;
+
+/// What `diff` is asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct DiffOptions {
+    pub baseline: PathBuf,
+    pub candidate: PathBuf,
+    pub fixtures: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// Report the boundary regions of every policy pair, covered by fixtures or not.
+    pub exhaustive: bool,
+    pub exit_zero: bool,
+}
+
+/// The `[diff]` settings of a config.
+pub fn diff_policy(config: &Config) -> Result<DiffPolicy, String> {
+    let mut policy = DiffPolicy::default();
+    if let Some(text) = &config.diff.fail_on {
+        policy.fail_on = FailOnChange::parse(text).ok_or_else(|| {
+            format!(
+                "`[diff] fail-on = \"{text}\"` is not one of `loosening-production`, `loosening`, `any`, `never`"
+            )
+        })?;
+    }
+    if let Some(tiers) = &config.diff.verdict_order {
+        policy.order = VerdictOrder {
+            tiers: tiers.clone(),
+        };
+    }
+    if let Some(production) = &config.diff.production {
+        policy.production = production.clone();
+    }
+    Ok(policy)
+}
+
+fn invalid(message: impl Into<String>) -> UsageError {
+    UsageError::Diff(message.into())
+}
+
+/// Runs `diff`.
+pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
+    let (config, config_outcome) = load_config(options.config.as_deref())?;
+    if let Some(outcome) = &config_outcome
+        && let Some(finding) = outcome
+            .findings
+            .iter()
+            .find(|finding| finding.severity == Severity::Error)
+    {
+        return Err(UsageError::Config {
+            path: finding.primary.path.to_string(),
+            message: finding.message.clone(),
+        });
+    }
+    let policy = diff_policy(&config).map_err(invalid)?;
+    let semantics = semantics(&config);
+    for path in [&options.baseline, &options.candidate] {
+        if !path.exists() {
+            return Err(crate::discover::DiscoverError::Missing(path.display().to_string()).into());
+        }
+    }
+    let baseline = verdict_diff::absolute(&options.baseline).map_err(invalid)?;
+    let candidate = verdict_diff::absolute(&options.candidate).map_err(invalid)?;
+    let trees = match (baseline.is_dir(), candidate.is_dir()) {
+        (true, true) => true,
+        (false, false) => false,
+        _ => {
+            return Err(invalid(
+                "`--baseline` and `--candidate` must both be files or both be directories",
+            ));
+        }
+    };
+    let source = if trees {
+        BaselineSource::Tree {
+            baseline: baseline.clone(),
+            candidate: candidate.clone(),
+        }
+    } else {
+        BaselineSource::Files {
+            baseline: baseline.clone(),
+            candidate: candidate.clone(),
+        }
+    };
+    let fixtures = if options.fixtures.is_empty() && trees {
+        vec![candidate.clone()]
+    } else {
+        options.fixtures.clone()
+    };
+    let display = |path: &Path| -> String {
+        if trees
+            && let Ok(absolute) = verdict_diff::absolute(path)
+            && let Ok(relative) = absolute.strip_prefix(&candidate)
+        {
+            return relative.to_string_lossy().replace('\\', "/");
+        }
+        crate::discover::display_path(path)
+    };
+    let mut suites = Vec::new();
+    let mut intents = Vec::new();
+    for path in &fixtures {
+        if !path.exists() {
+            return Err(crate::discover::DiscoverError::Missing(path.display().to_string()).into());
+        }
+        if path.is_dir() {
+            let found = crate::replay::runner::discover_suites(std::slice::from_ref(path));
+            if found.is_empty() && !trees {
+                intents.extend(verdict_diff::json_files(path));
+            }
+            suites.extend(found);
+        } else if crate::replay::suite::is_suite_path(path) {
+            suites.push(path.clone());
+        } else if path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+        {
+            intents.push(path.clone());
+        } else {
+            return Err(invalid(format!(
+                "fixture `{}` is neither a fixture suite nor a Gait intent (`.json`)",
+                path.display()
+            )));
+        }
+    }
+    suites.sort();
+    suites.dedup();
+    intents.sort();
+    intents.dedup();
+    if !intents.is_empty() && trees {
+        return Err(invalid(
+            "bare Gait intents need a policy file pair: `--baseline` and `--candidate` files",
+        ));
+    }
+    let inputs: Vec<SuiteInput> = suites
+        .iter()
+        .map(|path| SuiteInput {
+            path: path.clone(),
+            display: display(path),
+        })
+        .collect();
+    let mut replayed =
+        verdict_diff::replay_suites(&inputs, &source, &semantics).map_err(invalid)?;
+    let label_candidate = crate::discover::display_path(&options.candidate);
+    if !intents.is_empty() {
+        let pairs = verdict_diff::replay_intents(&baseline, &candidate, &intents, &label_candidate)
+            .map_err(invalid)?;
+        replayed
+            .covered
+            .entry(candidate.clone())
+            .or_default()
+            .insert("gait".to_owned());
+        replayed.pairs.extend(pairs);
+    }
+    let mut summary = DiffSummary::build(source.label(), label_candidate, &replayed.pairs, &policy);
+    summary.notes = std::mem::take(&mut replayed.notes);
+    // The policy pairs of the exhaustive diff.
+    let mut policy_pairs = Vec::new();
+    if trees {
+        let excludes = crate::discover::Excludes::new(&config.exclude)?;
+        let found = crate::discover::discover(std::slice::from_ref(&candidate), &excludes)?;
+        for file in found {
+            let Ok(absolute) = verdict_diff::absolute(&file.path) else {
+                continue;
+            };
+            let Ok(relative) = absolute.strip_prefix(&candidate) else {
+                continue;
+            };
+            let old = baseline.join(relative);
+            if old.is_file() {
+                policy_pairs.push((
+                    relative.to_string_lossy().replace('\\', "/"),
+                    absolute.clone(),
+                    old,
+                ));
+            }
+        }
+    } else {
+        policy_pairs.push((
+            crate::discover::display_path(&options.candidate),
+            candidate.clone(),
+            baseline.clone(),
+        ));
+    }
+    let exhaustive = options.exhaustive || config.diff.exhaustive;
+    let mut regions = Vec::new();
+    for (name, new, old) in policy_pairs {
+        let (Ok(new_text), Ok(old_text)) =
+            (std::fs::read_to_string(&new), std::fs::read_to_string(&old))
+        else {
+            continue;
+        };
+        let candidate_file = analyze_unsuppressed(&name, &new_text, None, true, false).project;
+        let baseline_file = analyze_unsuppressed(&name, &old_text, None, true, false).project;
+        let (Some(candidate_file), Some(baseline_file)) = (candidate_file, baseline_file) else {
+            continue;
+        };
+        regions.extend(boundary_regions(
+            &baseline_file,
+            &candidate_file,
+            replayed.covered.get(&new),
+            exhaustive,
+            &policy,
+            &semantics,
+        ));
+    }
+    summary.add_regions(regions, &policy.order);
+
+    let mut files = BTreeMap::new();
+    for input in &inputs {
+        if let Ok(text) = std::fs::read_to_string(&input.path) {
+            files.insert(
+                Arc::from(input.display.as_str()),
+                ScannedFile {
+                    source: SourceFile::new(input.display.as_str(), text.as_str()),
+                    kind: "fixture-suite",
+                },
+            );
+        }
+    }
+    for intent in &intents {
+        let name = crate::discover::display_path(intent);
+        if let Ok(text) = std::fs::read_to_string(intent) {
+            files.insert(
+                Arc::from(name.as_str()),
+                ScannedFile {
+                    source: SourceFile::new(name.as_str(), text.as_str()),
+                    kind: "gait-intent",
+                },
+            );
+        }
+    }
+    let mut findings = case_findings(&summary.changed, &policy);
+    sort_findings(&mut findings);
+    let mut exit = if summary.disallowed() > 0 {
+        Exit::Regression
+    } else {
+        Exit::Success
+    };
+    if options.exit_zero {
+        exit = Exit::Success;
+    }
+    let mut rules = BTreeMap::new();
+    for meta in registry::all() {
+        rules.insert(meta.id, meta);
+    }
+    Ok(Report {
+        command: "diff",
+        files,
+        findings,
+        rules,
+        skipped: Vec::new(),
+        cases: Vec::new(),
+        fail_on: None,
+        exit,
+        diff: Some(summary),
+        passed_omitted: 0,
+    })
+}
+
+/// The regions of a policy pair whose verdict changed: VexTrust for Stella Ops files, intent
+/// classes for Gait policies. Reported when `exhaustive`, or when no replayed case reached the
+/// gate (`covered` lists the gates the fixtures reached in this policy; `None`: no fixture
+/// replays it).
+pub fn boundary_regions(
+    baseline: &ProjectFile,
+    candidate: &ProjectFile,
+    covered: Option<&BTreeSet<String>>,
+    exhaustive: bool,
+    policy: &DiffPolicy,
+    semantics: &crate::stellaops::semantics::SemanticsOptions,
+) -> Vec<BoundaryRegion> {
+    let name = candidate.source.path.to_string();
+    let mut out = Vec::new();
+    if let (Some(old), Some(new)) = (&baseline.stella, &candidate.stella) {
+        let reached = covered.is_some_and(|gates| gates.contains("VexTrust"));
+        if exhaustive || !reached {
+            for region in crate::diff::exhaustive::vex_trust(old, new, semantics) {
+                let direction = policy.order.direction(region.baseline, region.candidate);
+                let environment = region.environment.clone();
+                out.push(BoundaryRegion {
+                    policy: name.clone(),
+                    gate: "VexTrust".to_owned(),
+                    disallowed: policy.disallows(direction, &environment),
+                    environment,
+                    region: region
+                        .describe()
+                        .rsplit_once(": ")
+                        .map_or_else(|| region.describe(), |(head, _)| head.to_owned()),
+                    baseline: region.baseline.to_owned(),
+                    candidate: region.candidate.to_owned(),
+                    direction,
+                    witness: serde_json::to_value(&region.witness).unwrap_or_default(),
+                });
+            }
+        }
+    }
+    if let (Some(old), Some(new)) = (&baseline.gait, &candidate.gait)
+        && (exhaustive || covered.is_none())
+    {
+        for class in crate::diff::gait_classes::changed_classes(old, new) {
+            let direction = policy.order.direction(&class.baseline, &class.candidate);
+            out.push(BoundaryRegion {
+                policy: name.clone(),
+                gate: "gait".to_owned(),
+                disallowed: policy.disallows(direction, &class.environment),
+                environment: class.environment.clone(),
+                region: class.describe(),
+                baseline: class.baseline.clone(),
+                candidate: class.candidate.clone(),
+                direction,
+                witness: class.witness.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// One finding per changed case with a line: `verdict-loosened` for a loosening,
+/// `verdict-tightened` otherwise; an error when the change is disallowed.
+pub fn case_findings(changed: &[ChangedCase], policy: &DiffPolicy) -> Vec<Finding> {
+    let _ = policy;
+    let mut out = Vec::new();
+    for case in changed {
+        // A bare Gait intent has no case line: the finding sits on the intent file.
+        let path = if case.span.is_some() {
+            &case.suite
+        } else {
+            &case.case
+        };
+        let location = Location::new(
+            Arc::from(path.as_str()),
+            case.span.unwrap_or_else(|| Span::at(0)),
+            if case.span.is_some() {
+                format!("/cases/{}", case.index)
+            } else {
+                String::new()
+            },
+        );
+        let meta = if case.direction == Direction::Loosening {
+            &VerdictLoosened::META
+        } else {
+            &VerdictTightened::META
+        };
+        let mut finding = meta.finding(
+            location,
+            format!(
+                "case `{}` ({}): {} → {} ({})",
+                case.case,
+                case.environment,
+                case.baseline.verdict,
+                case.candidate.verdict,
+                case.direction.as_str()
+            ),
+        );
+        finding = finding.with_help(format!(
+            "baseline decided {}; candidate decides {}",
+            case.baseline.explain(),
+            case.candidate.explain()
+        ));
+        if case.disallowed {
+            finding.severity = Severity::Error;
+        }
+        out.push(finding);
+    }
+    out
+}
+
+/// The verdict diff of `check --baseline-ref`: the discovered suites replayed against the
+/// policies at `reference` too.
+pub fn check_diff(
+    reference: &str,
+    suites: &[SuiteInput],
+    config: &Config,
+    candidate_files: &[&ProjectFile],
+    baseline_files: &crate::diff::ProjectFiles,
+) -> Result<(DiffSummary, Vec<Finding>), UsageError> {
+    let policy = diff_policy(config).map_err(invalid)?;
+    let semantics = semantics(config);
+    let source = BaselineSource::Git {
+        reference: reference.to_owned(),
+    };
+    let mut replayed: Replayed =
+        verdict_diff::replay_suites(suites, &source, &semantics).map_err(invalid)?;
+    let mut summary = DiffSummary::build(
+        source.label(),
+        "working tree".to_owned(),
+        &replayed.pairs,
+        &policy,
+    );
+    summary.notes = std::mem::take(&mut replayed.notes);
+    let mut regions = Vec::new();
+    for candidate in candidate_files {
+        let path = &candidate.source.path;
+        let Some(baseline) = baseline_files.get(path) else {
+            continue;
+        };
+        let absolute = verdict_diff::absolute(Path::new(path.as_ref())).map_err(invalid)?;
+        regions.extend(boundary_regions(
+            baseline,
+            candidate,
+            replayed.covered.get(&absolute),
+            config.diff.exhaustive,
+            &policy,
+            &semantics,
+        ));
+    }
+    summary.add_regions(regions, &policy.order);
+    let findings = case_findings(&summary.changed, &policy);
+    Ok((summary, findings))
+}

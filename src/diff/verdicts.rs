@@ -1,0 +1,553 @@
+//! The verdict diff of fixture replays: each case's decision on the baseline and on the
+//! candidate side, compared (verdict, deciding gate or rule, reason codes, violations) and
+//! classified as tightening or loosening by an order of verdicts, with totals, per-verdict
+//! counts and a recommendation in the manner of Gait's `policy simulate`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// What one side decided for one case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Decided {
+    pub verdict: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<String>,
+    /// Why the case could not be evaluated on this side (its verdict is then `error`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Decided {
+    /// The verdict of a case that could not be evaluated: ranked with the blocking verdicts,
+    /// as a fail-closed gate would treat it.
+    pub fn error(message: impl Into<String>) -> Decided {
+        Decided {
+            verdict: ERROR_VERDICT.to_owned(),
+            error: Some(message.into()),
+            ..Decided::default()
+        }
+    }
+
+    /// "Blocked at gate `VexTrust` (composite_score)".
+    pub fn explain(&self) -> String {
+        let mut out = format!("`{}`", self.verdict);
+        if let Some(gate) = &self.gate {
+            out.push_str(&format!(" at gate `{gate}`"));
+        }
+        if let Some(rule) = &self.rule {
+            out.push_str(&format!(" by rule `{rule}`"));
+        }
+        let mut why: Vec<&str> = self.reasons.iter().map(String::as_str).collect();
+        why.extend(self.violations.iter().map(String::as_str));
+        if !why.is_empty() {
+            out.push_str(&format!(" ({})", why.join(", ")));
+        }
+        if let Some(error) = &self.error {
+            out.push_str(&format!(": {error}"));
+        }
+        out
+    }
+}
+
+/// The verdict name of a case that could not be evaluated.
+pub const ERROR_VERDICT: &str = "error";
+
+/// How a changed case moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// The candidate decides more strictly.
+    Tightening,
+    /// The candidate decides less strictly.
+    Loosening,
+    /// Same strictness; the deciding gate, rule or reasons changed.
+    Neutral,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Tightening => "tightening",
+            Direction::Loosening => "loosening",
+            Direction::Neutral => "neutral",
+        }
+    }
+}
+
+/// Verdicts ordered by strictness, as tiers: a verdict in a later tier is stricter; verdicts
+/// of one tier are equally strict. Names compare ignoring ASCII case; an unknown verdict
+/// counts as the strictest (fail closed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerdictOrder {
+    pub tiers: Vec<Vec<String>>,
+}
+
+impl Default for VerdictOrder {
+    /// Stella Ops `Pass`/`GuardedPass`/`Ignored` < `Warned` < `Deferred`/`RequiresVex`/
+    /// `Escalated` < `Blocked`; Gait `allow` < `dry_run` < `require_approval` < `block`.
+    fn default() -> Self {
+        let tier = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect();
+        VerdictOrder {
+            tiers: vec![
+                tier(&["Pass", "GuardedPass", "Ignored", "allow"]),
+                tier(&["Warned", "dry_run"]),
+                tier(&["Deferred", "RequiresVex", "Escalated", "require_approval"]),
+                tier(&["Blocked", "block", ERROR_VERDICT]),
+            ],
+        }
+    }
+}
+
+impl VerdictOrder {
+    /// The tier of `verdict` (unknown: the strictest).
+    pub fn rank(&self, verdict: &str) -> usize {
+        self.tiers
+            .iter()
+            .position(|tier| tier.iter().any(|name| name.eq_ignore_ascii_case(verdict)))
+            .unwrap_or(self.tiers.len())
+    }
+
+    /// Whether `verdict` is in the least strict tier (it lets the change through).
+    pub fn allows(&self, verdict: &str) -> bool {
+        self.rank(verdict) == 0
+    }
+
+    /// Whether `verdict` is in the strictest tier (or unknown).
+    pub fn blocks(&self, verdict: &str) -> bool {
+        self.rank(verdict) + 1 >= self.tiers.len()
+    }
+
+    pub fn direction(&self, baseline: &str, candidate: &str) -> Direction {
+        match self.rank(candidate).cmp(&self.rank(baseline)) {
+            std::cmp::Ordering::Greater => Direction::Tightening,
+            std::cmp::Ordering::Less => Direction::Loosening,
+            std::cmp::Ordering::Equal => Direction::Neutral,
+        }
+    }
+}
+
+/// Which changes fail a diff (exit 5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOnChange {
+    /// Any loosening in a production environment.
+    #[default]
+    LooseningProduction,
+    /// Any loosening.
+    Loosening,
+    /// Any change.
+    Any,
+    Never,
+}
+
+impl FailOnChange {
+    pub fn parse(text: &str) -> Option<FailOnChange> {
+        match text {
+            "loosening-production" => Some(FailOnChange::LooseningProduction),
+            "loosening" => Some(FailOnChange::Loosening),
+            "any" => Some(FailOnChange::Any),
+            "never" => Some(FailOnChange::Never),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOnChange::LooseningProduction => "loosening-production",
+            FailOnChange::Loosening => "loosening",
+            FailOnChange::Any => "any",
+            FailOnChange::Never => "never",
+        }
+    }
+}
+
+/// The diff settings (`[diff]` in `gatelint.toml`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffPolicy {
+    pub order: VerdictOrder,
+    pub fail_on: FailOnChange,
+    /// Environment names (lower case) that count as production.
+    pub production: Vec<String>,
+}
+
+impl Default for DiffPolicy {
+    fn default() -> Self {
+        DiffPolicy {
+            order: VerdictOrder::default(),
+            fail_on: FailOnChange::default(),
+            production: vec!["production".to_owned(), "prod".to_owned()],
+        }
+    }
+}
+
+impl DiffPolicy {
+    pub fn is_production(&self, environment: &str) -> bool {
+        self.production
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case(environment))
+    }
+
+    /// Whether a change in `direction` in `environment` fails the run.
+    pub fn disallows(&self, direction: Direction, environment: &str) -> bool {
+        match self.fail_on {
+            FailOnChange::Never => false,
+            FailOnChange::Any => true,
+            FailOnChange::Loosening => direction == Direction::Loosening,
+            FailOnChange::LooseningProduction => {
+                direction == Direction::Loosening && self.is_production(environment)
+            }
+        }
+    }
+}
+
+/// One replayed case, both sides.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CasePair {
+    /// The suite's display path (or the policy pair, for bare Gait intents).
+    pub suite: String,
+    /// The case name, or the intent's display path for a bare Gait intent.
+    pub case: String,
+    /// Where the case sits in its suite (`None` for a bare intent).
+    pub span: Option<Span>,
+    /// 0-based index of the case in its suite.
+    pub index: usize,
+    /// The case's environment (lower case), `-` when it has none.
+    pub environment: String,
+    pub baseline: Decided,
+    pub candidate: Decided,
+}
+
+impl CasePair {
+    /// Gait's rule: verdict, reason codes (ordered), violations or matched rule differ; here
+    /// also the deciding gate and the evaluation error.
+    pub fn changed(&self) -> bool {
+        self.baseline != self.candidate
+    }
+}
+
+/// A changed case.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChangedCase {
+    pub suite: String,
+    pub case: String,
+    #[serde(skip)]
+    pub span: Option<Span>,
+    #[serde(skip)]
+    pub index: usize,
+    pub environment: String,
+    pub direction: Direction,
+    /// Whether this change fails the run under the configured `fail-on`.
+    pub disallowed: bool,
+    pub baseline: Decided,
+    pub candidate: Decided,
+}
+
+/// A region (Stella Ops threshold gates) or class (Gait intents) of the input space whose
+/// verdict changed, with a witness input inside it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BoundaryRegion {
+    /// The candidate policy file.
+    pub policy: String,
+    /// `VexTrust`, or `gait` for an intent class.
+    pub gate: String,
+    pub environment: String,
+    /// "production, not_affected, freshness fresh, …, trustScore in [0.75, 0.8)".
+    pub region: String,
+    pub baseline: String,
+    pub candidate: String,
+    pub direction: Direction,
+    pub disallowed: bool,
+    pub witness: serde_json::Value,
+}
+
+/// Gait `policy simulate`'s recommendation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    Enforce,
+    Observe,
+    RequireApproval,
+}
+
+impl Recommendation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recommendation::Enforce => "enforce",
+            Recommendation::Observe => "observe",
+            Recommendation::RequireApproval => "require_approval",
+        }
+    }
+}
+
+/// The verdict diff of one run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiffSummary {
+    /// What the baseline is (`git:REF`, a path).
+    pub baseline: String,
+    pub candidate: String,
+    pub fail_on: FailOnChange,
+    /// Replayed cases (each on both sides).
+    pub total: usize,
+    pub baseline_verdicts: BTreeMap<String, usize>,
+    pub candidate_verdicts: BTreeMap<String, usize>,
+    pub changed: Vec<ChangedCase>,
+    pub regions: Vec<BoundaryRegion>,
+    pub recommendation: Recommendation,
+    /// Suites or inputs left out of the comparison, and why.
+    pub notes: Vec<String>,
+}
+
+impl DiffSummary {
+    /// Compares every pair: counts, changed cases (sorted by suite, case position), the
+    /// recommendation.
+    pub fn build(
+        baseline: String,
+        candidate: String,
+        pairs: &[CasePair],
+        policy: &DiffPolicy,
+    ) -> DiffSummary {
+        let mut baseline_verdicts = BTreeMap::new();
+        let mut candidate_verdicts = BTreeMap::new();
+        let mut changed = Vec::new();
+        for pair in pairs {
+            *baseline_verdicts
+                .entry(pair.baseline.verdict.clone())
+                .or_insert(0) += 1;
+            *candidate_verdicts
+                .entry(pair.candidate.verdict.clone())
+                .or_insert(0) += 1;
+            if !pair.changed() {
+                continue;
+            }
+            let direction = policy
+                .order
+                .direction(&pair.baseline.verdict, &pair.candidate.verdict);
+            changed.push(ChangedCase {
+                suite: pair.suite.clone(),
+                case: pair.case.clone(),
+                span: pair.span,
+                index: pair.index,
+                environment: pair.environment.clone(),
+                direction,
+                disallowed: policy.disallows(direction, &pair.environment),
+                baseline: pair.baseline.clone(),
+                candidate: pair.candidate.clone(),
+            });
+        }
+        changed.sort_by(|a, b| (&a.suite, a.index, &a.case).cmp(&(&b.suite, b.index, &b.case)));
+        let recommendation = recommend(
+            changed.iter().map(|case| {
+                (
+                    case.baseline.verdict.as_str(),
+                    case.candidate.verdict.as_str(),
+                )
+            }),
+            &policy.order,
+        );
+        DiffSummary {
+            baseline,
+            candidate,
+            fail_on: policy.fail_on,
+            total: pairs.len(),
+            baseline_verdicts,
+            candidate_verdicts,
+            changed,
+            regions: Vec::new(),
+            recommendation,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds boundary regions, recomputing the recommendation over cases and regions.
+    pub fn add_regions(&mut self, regions: Vec<BoundaryRegion>, order: &VerdictOrder) {
+        self.regions.extend(regions);
+        self.regions.sort_by(|a, b| {
+            (&a.policy, &a.gate, &a.environment, &a.region).cmp(&(
+                &b.policy,
+                &b.gate,
+                &b.environment,
+                &b.region,
+            ))
+        });
+        self.regions.dedup();
+        let moves = self
+            .changed
+            .iter()
+            .map(|case| {
+                (
+                    case.baseline.verdict.as_str(),
+                    case.candidate.verdict.as_str(),
+                )
+            })
+            .chain(
+                self.regions
+                    .iter()
+                    .map(|region| (region.baseline.as_str(), region.candidate.as_str())),
+            );
+        self.recommendation = recommend(moves, order);
+    }
+
+    /// Whether any changed case or region fails the run.
+    pub fn disallowed(&self) -> usize {
+        self.changed.iter().filter(|case| case.disallowed).count()
+            + self
+                .regions
+                .iter()
+                .filter(|region| region.disallowed)
+                .count()
+    }
+
+    /// The environments with a change, sorted.
+    pub fn environments(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .changed
+            .iter()
+            .map(|case| case.environment.as_str())
+            .chain(
+                self.regions
+                    .iter()
+                    .map(|region| region.environment.as_str()),
+            )
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// `policy simulate fixtures=<n> changed=<m> recommendation=<r>`.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "verdict diff: cases={} changed={} loosening={} tightening={} regions={} recommendation={}",
+            self.total,
+            self.changed.len(),
+            self.changed
+                .iter()
+                .filter(|case| case.direction == Direction::Loosening)
+                .count(),
+            self.changed
+                .iter()
+                .filter(|case| case.direction == Direction::Tightening)
+                .count(),
+            self.regions.len(),
+            self.recommendation.as_str()
+        )
+    }
+}
+
+/// Gait's rule (gait-reference §4.5), with "allow" the least strict tier and "block" the
+/// strictest: no change ⇒ `enforce`; any change to allow from something else (a relaxation) ⇒
+/// `observe`; else any change to block from something else ⇒ `require_approval`; else `enforce`.
+pub fn recommend<'a>(
+    moves: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    order: &VerdictOrder,
+) -> Recommendation {
+    let relaxed = moves
+        .clone()
+        .any(|(baseline, candidate)| !order.allows(baseline) && order.allows(candidate));
+    if relaxed {
+        return Recommendation::Observe;
+    }
+    let blocked = moves
+        .into_iter()
+        .any(|(baseline, candidate)| !order.blocks(baseline) && order.blocks(candidate));
+    if blocked {
+        Recommendation::RequireApproval
+    } else {
+        Recommendation::Enforce
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decided(verdict: &str) -> Decided {
+        Decided {
+            verdict: verdict.to_owned(),
+            ..Decided::default()
+        }
+    }
+
+    fn pair(case: &str, environment: &str, baseline: &str, candidate: &str) -> CasePair {
+        CasePair {
+            suite: "s.fixtures.yaml".to_owned(),
+            case: case.to_owned(),
+            span: None,
+            index: 0,
+            environment: environment.to_owned(),
+            baseline: decided(baseline),
+            candidate: decided(candidate),
+        }
+    }
+
+    #[test]
+    fn order_ranks_both_ecosystems() {
+        let order = VerdictOrder::default();
+        assert_eq!(order.direction("Warned", "Blocked"), Direction::Tightening);
+        assert_eq!(order.direction("Blocked", "Pass"), Direction::Loosening);
+        assert_eq!(order.direction("Pass", "Ignored"), Direction::Neutral);
+        assert_eq!(order.direction("allow", "dry_run"), Direction::Tightening);
+        assert_eq!(
+            order.direction("require_approval", "dry_run"),
+            Direction::Loosening
+        );
+        assert_eq!(
+            order.direction("Deferred", "Mystery"),
+            Direction::Tightening
+        );
+    }
+
+    #[test]
+    fn gait_recommendation_rule() {
+        let order = VerdictOrder::default();
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(recommend(none.into_iter(), &order), Recommendation::Enforce);
+        assert_eq!(
+            recommend([("allow", "block")].into_iter(), &order),
+            Recommendation::RequireApproval
+        );
+        assert_eq!(
+            recommend([("allow", "block"), ("block", "allow")].into_iter(), &order),
+            Recommendation::Observe
+        );
+        assert_eq!(
+            recommend([("allow", "dry_run")].into_iter(), &order),
+            Recommendation::Enforce
+        );
+    }
+
+    #[test]
+    fn loosening_in_production_is_disallowed_by_default() {
+        let policy = DiffPolicy::default();
+        let pairs = [
+            pair("a", "production", "Blocked", "Warned"),
+            pair("b", "staging", "Blocked", "Pass"),
+            pair("c", "production", "Warned", "Blocked"),
+            pair("d", "production", "Pass", "Pass"),
+        ];
+        let summary = DiffSummary::build("b".into(), "c".into(), &pairs, &policy);
+        assert_eq!(summary.total, 4);
+        assert_eq!(summary.changed.len(), 3);
+        assert_eq!(summary.disallowed(), 1);
+        assert_eq!(summary.recommendation, Recommendation::Observe);
+        assert_eq!(summary.baseline_verdicts.get("Blocked"), Some(&2));
+    }
+
+    #[test]
+    fn identical_sides_give_an_empty_diff() {
+        let policy = DiffPolicy::default();
+        let pairs = [pair("a", "production", "Blocked", "Blocked")];
+        let summary = DiffSummary::build("b".into(), "c".into(), &pairs, &policy);
+        assert!(summary.changed.is_empty());
+        assert_eq!(summary.recommendation, Recommendation::Enforce);
+    }
+}
