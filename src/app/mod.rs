@@ -95,7 +95,7 @@ pub struct FileOutcome {
     pub findings: Vec<Finding>,
     pub skipped: Option<Skipped>,
     /// The bound sections (canonical key spelling), for the passes that need the tree again.
-    pub sections: Vec<BoundSection>,
+    pub sections: Vec<BoundSection<'static>>,
     /// For a fixture suite: the display paths of the policy files it replays against.
     pub references: Vec<String>,
     /// The file's models for the project-level rules (taken by [`finish`]).
@@ -274,21 +274,15 @@ pub fn analyze_unsuppressed(
     let classified: Option<Classified>;
     // The Gait model stage: a Gait policy is loaded once, from the tree parsed above.
     let mut gait_loaded: Option<Result<Policy, Vec<PolicyError>>> = None;
-    let mut raw_root: Option<parse::Node> = None;
+    // The parsed tree, and what of it to bind and validate (pointer, target, section).
+    let mut tree: Option<parse::Node> = None;
+    let mut to_check: Vec<(String, Target, Option<classify::Section>)> = Vec::new();
 
     if by_name == Some(FileKind::Config) {
         let document = config::parse_toml(text);
         parse_issues.extend(document.issues);
-        if let Some(root) = document.root {
-            check_section(
-                &root,
-                "",
-                Target::Config,
-                &mut schema_issues,
-                &mut sections,
-                None,
-            );
-        }
+        tree = document.root;
+        to_check.push((String::new(), Target::Config, None));
         classified = Some(Classified {
             kind: FileKind::Config,
             sections: Vec::new(),
@@ -349,26 +343,36 @@ pub fn analyze_unsuppressed(
         if let (Some(root), FileKind::FixtureSuite) = (&root, found.kind) {
             references = suite_references(display, root);
         }
-        if let (Some(root), true) = (&root, usable) {
+        if usable {
             for section in &found.sections {
-                let Some(node) = parse::pointer::resolve(root, &section.pointer) else {
-                    continue;
-                };
-                check_section(
-                    node.node,
-                    &section.pointer,
+                to_check.push((
+                    section.pointer.clone(),
                     section.target,
-                    &mut schema_issues,
-                    &mut sections,
                     Some(section.clone()),
-                );
+                ));
             }
         }
         if usable && found.kind == FileKind::GaitPolicy {
             gait_loaded = Some(policy::load_policy_tree(root.as_ref(), &parse_issues));
         }
-        raw_root = root;
+        tree = root;
     }
+    if let Some(root) = &tree {
+        for (pointer, target, section) in to_check {
+            let Some(node) = parse::pointer::resolve(root, &pointer) else {
+                continue;
+            };
+            check_section(
+                node.node,
+                &pointer,
+                target,
+                &mut schema_issues,
+                &mut sections,
+                section,
+            );
+        }
+    }
+    let raw_root = tree.as_ref();
     let Some(classified) = classified else {
         return skip("not a policy-gate file");
     };
@@ -393,17 +397,11 @@ pub fn analyze_unsuppressed(
     }
     // `validate` runs no project rules and no replay: nothing after this needs the trees.
     let project = if validate_only {
-        sections = Vec::new();
+        sections.clear();
         None
     } else {
         let gait_policy = gait_loaded.and_then(Result::ok);
-        project_file(
-            &source,
-            &classified,
-            &sections,
-            gait_policy,
-            raw_root.as_ref(),
-        )
+        project_file(&source, &classified, &sections, gait_policy, raw_root)
     };
     FileOutcome {
         scanned: Some(ScannedFile {
@@ -412,7 +410,7 @@ pub fn analyze_unsuppressed(
         }),
         findings,
         skipped: None,
-        sections,
+        sections: sections.into_iter().map(BoundSection::into_owned).collect(),
         references,
         project,
     }
@@ -423,7 +421,7 @@ pub fn analyze_unsuppressed(
 fn project_file(
     source: &SourceFile,
     classified: &Classified,
-    sections: &[BoundSection],
+    sections: &[BoundSection<'_>],
     gait_policy: Option<Policy>,
     raw_root: Option<&parse::Node>,
 ) -> Option<ProjectFile> {
@@ -445,7 +443,9 @@ fn project_file(
         }
         FileKind::GaitPolicy => {
             file.gait = Some(gait_policy?);
-            file.tree = sections.first().map(|bound| bound.node.clone());
+            file.tree = sections
+                .first()
+                .map(|bound| bound.node.clone().into_owned());
         }
         _ => return None,
     }
@@ -453,20 +453,20 @@ fn project_file(
 }
 
 /// One document holding every bound section at its pointer.
-fn section_root(sections: &[BoundSection]) -> Option<parse::Node> {
+fn section_root(sections: &[BoundSection<'_>]) -> Option<parse::Node> {
     use parse::{Entry, Key, Node, Value};
     let mut entries: Vec<Entry> = Vec::new();
     for bound in sections {
         let pointer = &bound.section.pointer;
         if pointer.is_empty() {
-            return Some(bound.node.clone());
+            return Some(bound.node.clone().into_owned());
         }
         let segments: Vec<String> = pointer
             .split('/')
             .skip(1)
             .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
             .collect();
-        let mut node = bound.node.clone();
+        let mut node = bound.node.clone().into_owned();
         let mut top = None;
         for segment in segments.iter().rev() {
             let entry = Entry {
@@ -508,12 +508,12 @@ fn suite_references(display: &str, header: &parse::Node) -> Vec<String> {
     out
 }
 
-fn check_section(
-    node: &parse::Node,
+fn check_section<'n>(
+    node: &'n parse::Node,
     pointer: &str,
     target: Target,
     issues: &mut Vec<SchemaIssue>,
-    sections: &mut Vec<BoundSection>,
+    sections: &mut Vec<BoundSection<'n>>,
     section: Option<classify::Section>,
 ) {
     match schema::check(node, pointer, target) {

@@ -209,10 +209,13 @@ fn first_line(text: &str) -> Span {
 }
 
 /// The span of the key that configures `gate` (any of its spellings) in the bound sections.
-fn find_gate(sections: &[BoundSection], gate: &str) -> Option<Span> {
+fn find_gate(sections: &[BoundSection<'_>], gate: &str) -> Option<Span> {
     use crate::stellaops::model::GateId;
     let wanted = GateId::parse(gate)?;
-    let mut nodes: Vec<&Node> = sections.iter().map(|section| &section.node).collect();
+    let mut nodes: Vec<&Node> = sections
+        .iter()
+        .map(|section| section.node.as_ref())
+        .collect();
     // Gates sit at most two levels down (`gates.<gate>` in the sample, `<gate>` in a section).
     for _ in 0..2 {
         let mut next = Vec::new();
@@ -230,7 +233,7 @@ fn find_gate(sections: &[BoundSection], gate: &str) -> Option<Span> {
 }
 
 /// The span of the first key named `name` (ignoring case) in the bound sections.
-fn find_key(sections: &[BoundSection], name: &str) -> Option<Span> {
+fn find_key(sections: &[BoundSection<'_>], name: &str) -> Option<Span> {
     sections
         .iter()
         .find_map(|section| find_in(&section.node, name))

@@ -48,7 +48,7 @@ impl Rule for GateMultipleRoots {
             let gates = if root == GateRoot::Sample {
                 bound.node.get("gates")
             } else {
-                Some(&bound.node)
+                Some(bound.node.as_ref())
             };
             let Some(entries) = gates.and_then(|gates| gates.as_map()) else {
                 continue;

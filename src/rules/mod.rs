@@ -273,7 +273,7 @@ pub struct FileContext<'a> {
     pub schema_issues: &'a [SchemaIssue],
     pub classified: Option<&'a Classified>,
     /// The bound tree of each section (canonical key spelling), in section order.
-    pub sections: &'a [BoundSection],
+    pub sections: &'a [BoundSection<'a>],
     /// The Gait policy as Gait's loader reads it, when the file is a usable Gait policy.
     pub gait_policy: Option<&'a crate::gait::policy::Policy>,
     /// What Gait's loader rejected, in file order (the first is what Gait reports).
@@ -282,9 +282,20 @@ pub struct FileContext<'a> {
 
 /// One section of a file after binding.
 #[derive(Clone, Debug)]
-pub struct BoundSection {
+pub struct BoundSection<'n> {
     pub section: Section,
-    pub node: Node,
+    /// The parsed tree itself when binding changed nothing, else the bound copy.
+    pub node: std::borrow::Cow<'n, Node>,
+}
+
+impl BoundSection<'_> {
+    /// A copy that owns its tree, to outlive the parse.
+    pub fn into_owned(self) -> BoundSection<'static> {
+        BoundSection {
+            section: self.section,
+            node: std::borrow::Cow::Owned(self.node.into_owned()),
+        }
+    }
 }
 
 impl FileContext<'_> {

@@ -8,21 +8,44 @@
 //!   suggestion) and dropped, so the validator reports only what is left;
 //! - keys that differ only in case are reported where they would shadow each other.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
 use super::{Compiled, IssueKind, SchemaIssue, display_path};
 use crate::parse::{Entry, Key, Node, Value, pointer};
-use crate::span::Span;
 
 /// Binds `node`, found at `base` in its document, against the start of `compiled`.
-pub fn bind(node: &Node, compiled: &Compiled, base: &str, issues: &mut Vec<SchemaIssue>) -> Node {
+pub fn bind<'n>(
+    node: &'n Node,
+    compiled: &Compiled,
+    base: &str,
+    issues: &mut Vec<SchemaIssue>,
+) -> Cow<'n, Node> {
     let binder = Binder {
         document: &compiled.document,
         case_insensitive: compiled.case_insensitive,
     };
-    binder.node(node, &compiled.start, base, issues, 0)
+    binder.node(node, &compiled.start, &At::Base(base), issues, 0)
+}
+
+/// Where a node sits, as a JSON pointer rendered only when an issue needs it.
+#[derive(Clone, Copy)]
+enum At<'p> {
+    Base(&'p str),
+    Key(&'p At<'p>, &'p str),
+    Index(&'p At<'p>, usize),
+}
+
+impl At<'_> {
+    fn pointer(&self) -> String {
+        match self {
+            At::Base(base) => (*base).to_owned(),
+            At::Key(parent, key) => pointer::push(&parent.pointer(), key),
+            At::Index(parent, index) => pointer::push(&parent.pointer(), &index.to_string()),
+        }
+    }
 }
 
 struct Binder<'a> {
@@ -53,59 +76,66 @@ impl<'a> Binder<'a> {
         schema
     }
 
-    fn node(
+    fn node<'n>(
         &self,
-        node: &Node,
+        node: &'n Node,
         schema: &'a Json,
-        at: &str,
+        at: &At<'_>,
         issues: &mut Vec<SchemaIssue>,
         depth: usize,
-    ) -> Node {
+    ) -> Cow<'n, Node> {
         let schema = self.resolve(schema);
         if depth > MAX_BIND_DEPTH {
-            return node.clone();
+            return Cow::Borrowed(node);
         }
         match &node.value {
-            Value::Map(entries) => Node::new(
-                node.span,
-                Value::Map(self.map(entries, schema, at, issues, depth)),
-            ),
+            Value::Map(entries) => match self.map(entries, schema, at, issues, depth) {
+                Some(bound) => Cow::Owned(Node::new(node.span, Value::Map(bound))),
+                None => Cow::Borrowed(node),
+            },
             Value::Seq(items) => {
-                let item_schema = schema.get("items");
-                let bound = items
+                let Some(item_schema) = schema.get("items") else {
+                    return Cow::Borrowed(node);
+                };
+                let bound: Vec<Cow<'n, Node>> = items
                     .iter()
                     .enumerate()
-                    .map(|(index, item)| match item_schema {
-                        Some(item_schema) => self.node(
-                            item,
-                            item_schema,
-                            &pointer::push(at, &index.to_string()),
-                            issues,
-                            depth + 1,
-                        ),
-                        None => item.clone(),
+                    .map(|(index, item)| {
+                        self.node(item, item_schema, &At::Index(at, index), issues, depth + 1)
                     })
                     .collect();
-                Node::new(node.span, Value::Seq(bound))
+                if bound.iter().all(|item| matches!(item, Cow::Borrowed(_))) {
+                    return Cow::Borrowed(node);
+                }
+                Cow::Owned(Node::new(
+                    node.span,
+                    Value::Seq(bound.into_iter().map(Cow::into_owned).collect()),
+                ))
             }
-            _ => Node::new(node.span, self.scalar(&node.value, schema)),
+            value => match self.scalar(value, schema) {
+                Some(bound) => Cow::Owned(Node::new(node.span, bound)),
+                None => Cow::Borrowed(node),
+            },
         }
     }
 
+    /// The bound entries, or `None` when binding changes nothing (the common case: the tree is
+    /// then used as it is, with no copy).
     fn map(
         &self,
         entries: &[Entry],
         schema: &'a Json,
-        at: &str,
+        at: &At<'_>,
         issues: &mut Vec<SchemaIssue>,
         depth: usize,
-    ) -> Vec<Entry> {
+    ) -> Option<Vec<Entry>> {
         let properties = schema.get("properties").and_then(Json::as_object);
         let additional = schema.get("additionalProperties");
         let closed = additional == Some(&Json::Bool(false));
-        let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+        let mut changed = false;
+        let mut out: Vec<(Cow<'_, str>, &Entry, Cow<'_, Node>)> = Vec::with_capacity(entries.len());
         // Canonical (or, for dictionaries, folded) key → index in `out`.
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut seen: BTreeMap<Cow<'_, str>, usize> = BTreeMap::new();
         for entry in entries {
             let property = properties.and_then(|properties| {
                 properties
@@ -120,90 +150,117 @@ impl<'a> Binder<'a> {
                             .flatten()
                     })
             });
-            let (name, value_schema) = match property {
-                Some((name, value_schema)) => (name.clone(), Some(value_schema)),
+            let (name, value_schema): (&str, Option<&Json>) = match property {
+                Some((name, value_schema)) => (name.as_str(), Some(value_schema)),
                 None => match additional {
-                    Some(extra) if extra.is_object() => (entry.key.text.clone(), Some(extra)),
+                    Some(extra) if extra.is_object() => (entry.key.text.as_str(), Some(extra)),
                     _ if closed => {
                         let suggestion = properties.and_then(|properties| {
                             suggest(&entry.key.text, properties.keys().map(String::as_str))
                         });
-                        let path = display_path(at);
-                        let mut message = format!("unknown key `{}` in `{path}`", entry.key.text);
+                        let pointer = at.pointer();
+                        let mut message = format!(
+                            "unknown key `{}` in `{}`",
+                            entry.key.text,
+                            display_path(&pointer)
+                        );
                         if self.case_insensitive {
                             message.push_str(" (it is silently ignored and the default applies)");
                         }
                         issues.push(SchemaIssue {
                             kind: IssueKind::UnknownKey { suggestion },
                             span: entry.key.span,
-                            pointer: pointer::push(at, &entry.key.text),
+                            pointer: pointer::push(&pointer, &entry.key.text),
                             message,
                         });
+                        changed = true;
                         continue;
                     }
-                    _ => (entry.key.text.clone(), None),
+                    _ => (entry.key.text.as_str(), None),
                 },
             };
-            let child_at = pointer::push(at, &name);
+            if name != entry.key.text {
+                changed = true;
+            }
             let value = match value_schema {
-                Some(value_schema) => {
-                    self.node(&entry.value, value_schema, &child_at, issues, depth + 1)
-                }
-                None => entry.value.clone(),
+                Some(value_schema) => self.node(
+                    &entry.value,
+                    value_schema,
+                    &At::Key(at, name),
+                    issues,
+                    depth + 1,
+                ),
+                None => Cow::Borrowed(&entry.value),
             };
-            let bound = Entry {
-                key: Key {
-                    text: name.clone(),
-                    span: entry.key.span,
-                },
-                value,
-            };
-            let fold = if self.case_insensitive {
-                name.to_ascii_lowercase()
-            } else {
-                name.clone()
-            };
+            if matches!(value, Cow::Owned(_)) {
+                changed = true;
+            }
+            let fold: Cow<'_, str> =
+                if self.case_insensitive && name.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(name.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(name)
+                };
             match seen
                 .get(&fold)
                 .copied()
                 .and_then(|index| out.get_mut(index))
             {
                 Some(previous) => {
+                    let pointer = at.pointer();
                     issues.push(SchemaIssue {
                         kind: IssueKind::CaseDuplicate {
-                            first: previous.key.span,
+                            first: previous.1.key.span,
                         },
                         span: entry.key.span,
-                        pointer: child_at,
+                        pointer: pointer::push(&pointer, name),
                         message: format!(
                             "`{}` repeats `{}` with different case in `{}`; only the last one is bound",
                             entry.key.text,
-                            original_key(entries, previous.key.span),
-                            display_path(at)
+                            previous.1.key.text,
+                            display_path(&pointer)
                         ),
                     });
                     // .NET configuration: the last value wins.
-                    *previous = bound;
+                    *previous = (Cow::Borrowed(name), entry, value);
+                    changed = true;
                 }
                 None => {
                     seen.insert(fold, out.len());
-                    out.push(bound);
+                    out.push((Cow::Borrowed(name), entry, value));
                 }
             }
         }
-        out
+        changed.then(|| {
+            out.into_iter()
+                .map(|(name, entry, value)| Entry {
+                    key: Key {
+                        text: name.into_owned(),
+                        span: entry.key.span,
+                    },
+                    value: value.into_owned(),
+                })
+                .collect()
+        })
     }
 
-    fn scalar(&self, value: &Value, schema: &Json) -> Value {
-        let mut value = value.clone();
-        if let Value::String(text) = &value {
-            if normalize_of(schema) == Some("lower-trim") {
-                value = Value::String(text.trim().to_lowercase());
-            } else if self.case_insensitive {
-                value = self.coerce(text, schema).unwrap_or(value);
+    /// The bound value of a scalar, or `None` when it binds as written.
+    fn scalar(&self, value: &Value, schema: &Json) -> Option<Value> {
+        let Value::String(text) = value else {
+            return None;
+        };
+        if normalize_of(schema) == Some("lower-trim") {
+            if text.trim().len() == text.len() && !text.chars().any(char::is_uppercase) {
+                return None;
             }
+            return Some(Value::String(text.trim().to_lowercase()));
         }
-        value
+        if self.case_insensitive {
+            return self
+                .coerce(text, schema)
+                .filter(|bound| !matches!(bound, Value::String(same) if same == text));
+        }
+        None
     }
 
     /// .NET binds configuration values from strings: `"0.8"` to a number, `"True"` to a boolean,
@@ -257,13 +314,6 @@ fn schema_types(schema: &Json) -> Vec<&str> {
         Some(Json::Array(kinds)) => kinds.iter().filter_map(Json::as_str).collect(),
         _ => Vec::new(),
     }
-}
-
-fn original_key(entries: &[Entry], span: Span) -> &str {
-    entries
-        .iter()
-        .find(|entry| entry.key.span == span)
-        .map_or("", |entry| entry.key.text.as_str())
 }
 
 /// The known name closest to `key`, if it is close enough to be a plausible typo.

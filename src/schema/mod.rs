@@ -219,14 +219,15 @@ pub struct SchemaIssue {
 
 /// The outcome of binding and validating one tree.
 #[derive(Debug)]
-pub struct Checked {
-    /// The tree as the service binds it (canonical key spelling, unknown keys dropped).
-    pub bound: Node,
+pub struct Checked<'n> {
+    /// The tree as the service binds it (canonical key spelling, unknown keys dropped); the
+    /// input itself when binding changed nothing.
+    pub bound: std::borrow::Cow<'n, Node>,
     pub issues: Vec<SchemaIssue>,
 }
 
 /// Binds `node` (found at `base` in its document) and validates it against `target`.
-pub fn check(node: &Node, base: &str, target: Target) -> Result<Checked, SchemaBug> {
+pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'n>, SchemaBug> {
     let compiled = compiled(target)?;
     let mut issues = Vec::new();
     let bound = bind(node, compiled, base, &mut issues);
