@@ -3,6 +3,7 @@
 //! schema validator sees it. Every issue keeps the span of the offending key or value.
 
 mod bind;
+mod view;
 
 use std::sync::OnceLock;
 
@@ -120,7 +121,7 @@ pub struct Compiled {
 
 /// How a target's instances are validated.
 enum Validation {
-    Own(jsonschema::Validator),
+    Own(jsonschema::Validator<view::Tree>),
     /// Through another target's validator, the instance placed under `key` of an otherwise
     /// empty object: appsettings gate sections validate as the sample file's `gates`, so the
     /// large gate schema compiles once per run.
@@ -176,7 +177,7 @@ fn compile(target: Target) -> Result<Compiled, String> {
             validation: Validation::Nested { via, key },
         });
     }
-    let validator = jsonschema::options()
+    let validator = jsonschema::options_for::<view::Tree>()
         .should_validate_formats(false)
         .build(&document)
         .map_err(|error| error.to_string())?;
@@ -231,12 +232,12 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
     let compiled = compiled(target)?;
     let mut issues = Vec::new();
     let bound = bind(node, compiled, base, &mut issues);
-    let instance = bound.to_json();
+    let instance: &Node = &bound;
     match &compiled.validation {
         // Most files are valid: the cheap yes/no answer first, errors only when there are some.
-        Validation::Own(validator) if validator.is_valid(&instance) => {}
+        Validation::Own(validator) if validator.is_valid(instance) => {}
         Validation::Own(validator) => {
-            for error in validator.iter_errors(&instance) {
+            for error in validator.iter_errors(instance) {
                 issues.push(locate(&bound, base, &error, ""));
             }
         }
@@ -247,8 +248,17 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
                     message: "nested validation chain".to_owned(),
                 });
             };
-            let wrapped =
-                serde_json::Value::Object(std::iter::once(((*key).to_owned(), instance)).collect());
+            // Gate sections are small: the copy under the wrapper costs little.
+            let wrapped = Node::new(
+                instance.span,
+                crate::parse::Value::Map(vec![crate::parse::Entry {
+                    key: crate::parse::Key {
+                        text: (*key).to_owned(),
+                        span: instance.span,
+                    },
+                    value: instance.clone(),
+                }]),
+            );
             let prefix = format!("/{key}");
             let errors = (!validator.is_valid(&wrapped)).then(|| validator.iter_errors(&wrapped));
             for error in errors.into_iter().flatten() {
