@@ -44,32 +44,12 @@ impl GaitEvaluator for GaitCases {
         {
             return Err(error.to_owned());
         }
-        let strings = |key: &str| -> Vec<String> {
-            output
-                .get(key)
-                .and_then(Json::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(Json::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let decided = command::decided(&output);
         Ok(Actual {
-            verdict: output
-                .get("verdict")
-                .and_then(Json::as_str)
-                .unwrap_or("block")
-                .to_owned(),
+            verdict: decided.verdict,
             gate: None,
-            rule: output
-                .get("matched_rule")
-                .and_then(Json::as_str)
-                .filter(|rule| !rule.is_empty())
-                .map(str::to_owned),
-            reasons: strings("reason_codes"),
+            rule: decided.matched_rule,
+            reasons: decided.reason_codes,
             message: output
                 .get("error")
                 .and_then(Json::as_str)

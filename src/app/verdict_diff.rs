@@ -481,33 +481,13 @@ pub fn replay_intents(
 }
 
 fn gait_decided(output: &Json) -> Decided {
-    let strings = |key: &str| -> Vec<String> {
-        output
-            .get(key)
-            .and_then(Json::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(Json::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let decided = crate::gait::command::decided(output);
     Decided {
-        verdict: output
-            .get("verdict")
-            .and_then(Json::as_str)
-            .unwrap_or("block")
-            .to_owned(),
+        verdict: decided.verdict,
         gate: None,
-        rule: output
-            .get("matched_rule")
-            .and_then(Json::as_str)
-            .filter(|rule| !rule.is_empty())
-            .map(str::to_owned),
-        reasons: strings("reason_codes"),
-        violations: strings("violations"),
+        rule: decided.matched_rule,
+        reasons: decided.reason_codes,
+        violations: decided.violations,
         error: None,
     }
 }

@@ -696,3 +696,44 @@ pub fn describe(output: &Json) -> String {
     }
     out
 }
+
+/// The decision fields of a `gate eval` output, as replay and diffs compare them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Decided {
+    /// The verdict; an output without one (an error) counts as `block`, failing closed.
+    pub verdict: String,
+    pub matched_rule: Option<String>,
+    pub reason_codes: Vec<String>,
+    pub violations: Vec<String>,
+}
+
+/// Reads the decision fields of a `gate eval` output.
+pub fn decided(output: &Json) -> Decided {
+    let strings = |key: &str| -> Vec<String> {
+        output
+            .get(key)
+            .and_then(Json::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Decided {
+        verdict: output
+            .get("verdict")
+            .and_then(Json::as_str)
+            .unwrap_or("block")
+            .to_owned(),
+        matched_rule: output
+            .get("matched_rule")
+            .and_then(Json::as_str)
+            .filter(|rule| !rule.is_empty())
+            .map(str::to_owned),
+        reason_codes: strings("reason_codes"),
+        violations: strings("violations"),
+    }
+}
