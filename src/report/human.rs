@@ -219,10 +219,10 @@ fn last_line(report: &Report, location: &Location) -> usize {
 /// the line of the break, not on the next (empty) one.
 fn line_span(source: &SourceFile, location: &Location) -> (usize, usize) {
     let span = location.span;
-    let first = source.lines.line_of(span.start);
-    let mut last = source.lines.line_of(span.end);
+    let first = source.lines().line_of(span.start);
+    let mut last = source.lines().line_of(span.end);
     if last > first && !span.is_empty() {
-        let last_start = source.lines.line_range(&source.text, last).start;
+        let last_start = source.lines().line_range(&source.text, last).start;
         if last_start == span.end as usize {
             last -= 1;
         }
@@ -279,7 +279,7 @@ fn render_location(
         if count > MAX_SPAN_LINES && line > first + 1 && line + 2 <= last {
             continue;
         }
-        let range = source.lines.line_range(&source.text, line);
+        let range = source.lines().line_range(&source.text, line);
         let text = source.text.get(range.clone()).unwrap_or("");
         let number = line + 1;
         let shown = display(text);

@@ -27,8 +27,8 @@ pub fn parse(source: &SourceFile) -> Vec<Suppression> {
     if !source.text.contains(MARKER) {
         return out;
     }
-    for line in 0..source.lines.line_count() {
-        let range = source.lines.line_range(&source.text, line);
+    for line in 0..source.lines().line_count() {
+        let range = source.lines().line_range(&source.text, line);
         let start = range.start;
         let Some(text) = source.text.get(range) else {
             continue;
@@ -109,8 +109,8 @@ pub fn apply_with(
     let mut used = vec![false; suppressions.len()];
     let mut kept = Vec::with_capacity(findings.len());
     for finding in findings {
-        let first = source.lines.line_of(finding.primary.span.start);
-        let last = source.lines.line_of(
+        let first = source.lines().line_of(finding.primary.span.start);
+        let last = source.lines().line_of(
             finding
                 .primary
                 .span

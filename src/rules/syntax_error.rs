@@ -51,8 +51,8 @@ impl Rule for SyntaxError {
 
 /// Whether the line of `span` is indented with a tab (a common cause of YAML syntax errors).
 fn line_has_tab_indent(cx: &FileContext<'_>, span: crate::span::Span) -> bool {
-    let line = cx.source.lines.line_of(span.start);
-    let range = cx.source.lines.line_range(&cx.source.text, line);
+    let line = cx.source.lines().line_of(span.start);
+    let range = cx.source.lines().line_range(&cx.source.text, line);
     let text = cx.source.text.get(range).unwrap_or("");
     text.chars()
         .take_while(|c| c.is_whitespace())
