@@ -60,8 +60,12 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let (text, issue) = parse::decode(&bytes);
-        let _ = parse::parse(&text, Format::Yaml);
-        let _ = parse::parse(&text, Format::Json);
+        for format in [Format::Yaml, Format::Json] {
+            let document = parse::parse(&text, format);
+            for found in &document.issues {
+                prop_assert!(found.span.end as usize <= text.len());
+            }
+        }
         for name in ["appsettings.yaml", "policy.json", "x.fixtures.jsonl", "gatelint.toml", "intents.jsonl"] {
             let _ = analyze_text(name, &text, issue.clone(), true, false);
         }
@@ -85,6 +89,20 @@ proptest! {
         }
         let text = format!("{{schema_id: gait.gate.policy, rules: [{{name: a, effect: block, match: {tree}}}]}}");
         let _ = analyze_text("policy.yaml", &text, None, true, false);
+    }
+}
+
+/// Found by the `parse` fuzz target: a syntax error at the end of input pointed past it.
+#[test]
+fn errors_at_end_of_input_stay_inside_the_text() {
+    for text in ["[", "{", "a: [1,", "{\"a\": "] {
+        for format in [Format::Yaml, Format::Json] {
+            let document = parse::parse(text, format);
+            assert!(!document.issues.is_empty(), "{text:?}");
+            for issue in &document.issues {
+                assert!(issue.span.end as usize <= text.len(), "{text:?}: {issue:?}");
+            }
+        }
     }
 }
 

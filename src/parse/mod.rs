@@ -281,6 +281,12 @@ pub fn parse(text: &str, format: Format) -> Document {
             span,
         });
     }
+    // An error at the end of input points one past it; every span stays inside the text.
+    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    for issue in &mut document.issues {
+        issue.span.end = issue.span.end.min(len);
+        issue.span.start = issue.span.start.min(issue.span.end);
+    }
     document
 }
 
