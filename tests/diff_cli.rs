@@ -8,6 +8,9 @@
     reason = "test code"
 )]
 
+mod common;
+use common::git;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -208,29 +211,6 @@ fn markdown_summary_has_a_table_per_environment() {
     );
     assert!(text.contains("production trust 0.75"), "{text}");
     assert!(text.len() < 1024 * 1024);
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[test]
