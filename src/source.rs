@@ -9,17 +9,33 @@ pub struct SourceFile {
     /// Repository-relative, `/`-separated path as reported.
     pub path: Arc<str>,
     pub text: Arc<str>,
+    /// The text's length in bytes, kept when the text itself is released.
+    len: usize,
     /// Built on first use: most files have no finding and never need it.
     lines: Arc<OnceLock<LineIndex>>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
         SourceFile {
             path: path.into(),
-            text: text.into(),
+            len: text.len(),
+            text,
             lines: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// The length of the file in bytes (also after [`SourceFile::release_text`]).
+    pub fn byte_len(&self) -> usize {
+        self.len
+    }
+
+    /// Drops the text of a file nothing will quote or locate any more (a file without
+    /// findings), so a large scan does not hold every file in memory until the report.
+    pub fn release_text(&mut self) {
+        self.text = Arc::from("");
+        self.lines = Arc::new(OnceLock::new());
     }
 
     /// The line index of the text.

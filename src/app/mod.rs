@@ -7,7 +7,7 @@ mod verdict_diff;
 
 pub use diff_run::{DiffOptions, run_diff};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -654,9 +654,26 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     };
     let excludes = Excludes::new(&config.exclude)?;
     let candidates = discover::discover(&paths, &excludes)?;
+    let validate_run = ProjectRun {
+        validate_only: true,
+        require_reason: config.require_suppression_reason,
+        ..ProjectRun::default()
+    };
     let mut outcomes: Vec<FileOutcome> = candidates
         .par_iter()
-        .map(|candidate| analyze_candidate(candidate, options.validate_only))
+        .map(|candidate| {
+            let outcome = analyze_candidate(candidate, options.validate_only);
+            if !options.validate_only {
+                return outcome;
+            }
+            // `validate` has no project stage: each file is finished where it was analysed,
+            // and a file without findings gives its text back at once.
+            let (mut finished, _) = finish(vec![outcome], &validate_run);
+            let mut outcome = finished.pop().unwrap_or_default();
+            let quoted = quoted_paths(&outcome.findings);
+            release_unquoted(&mut outcome, &quoted);
+            outcome
+        })
         .collect();
     let mut replay_cases = Vec::new();
     if !options.validate_only {
@@ -707,7 +724,16 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         replay: None,
         require_reason: config.require_suppression_reason,
     };
-    let (outcomes, _project) = finish(outcomes, &run);
+    let outcomes = if options.validate_only {
+        outcomes
+    } else {
+        let (mut outcomes, _project) = finish(outcomes, &run);
+        let quoted = quoted_paths(outcomes.iter().flat_map(|outcome| &outcome.findings));
+        for outcome in &mut outcomes {
+            release_unquoted(outcome, &quoted);
+        }
+        outcomes
+    };
 
     let mut files = BTreeMap::new();
     let mut findings = Vec::new();
@@ -771,6 +797,28 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         exit,
         diff: verdict_diff,
     })
+}
+
+/// Every file a finding locates something in (primary or related).
+fn quoted_paths<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> BTreeSet<Arc<str>> {
+    findings
+        .into_iter()
+        .flat_map(|finding| {
+            std::iter::once(&finding.primary.path)
+                .chain(finding.related.iter().map(|related| &related.location.path))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Releases the text of a file no finding locates anything in: only findings are rendered
+/// from it, so a large scan need not hold every file until the report.
+fn release_unquoted(outcome: &mut FileOutcome, quoted: &BTreeSet<Arc<str>>) {
+    if let Some(scanned) = &mut outcome.scanned
+        && !quoted.contains(&scanned.source.path)
+    {
+        scanned.source.release_text();
+    }
 }
 
 /// The baseline versions (at git `reference`) of every analysed file with a model.

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::finding::{Finding, Location, Severity};
 use crate::report::{INFORMATION_URI, Report, TOOL_NAME, VERSION};
 use crate::rules::RuleMeta;
+use crate::source::SourceFile;
 use crate::span::ColumnUnit;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -322,7 +323,7 @@ impl Log {
                         let source = report.source(path);
                         Artifact {
                             location: artifact_location(path, None),
-                            length: source.map(|source| source.text.len()),
+                            length: source.map(SourceFile::byte_len),
                             source_language: source_language(path),
                             roles: [if source.is_some() {
                                 "analysisTarget"

@@ -23,11 +23,195 @@ pub fn bind<'n>(
     base: &str,
     issues: &mut Vec<SchemaIssue>,
 ) -> Cow<'n, Node> {
+    let plan = &compiled.binding;
     let binder = Binder {
-        document: &compiled.document,
-        case_insensitive: compiled.case_insensitive,
+        plan,
+        case_insensitive: plan.case_insensitive,
     };
-    binder.node(node, &compiled.start, &At::Base(base), issues, 0)
+    binder.node(node, plan.start, &At::Base(base), issues, 0)
+}
+
+/// What the binder needs of a schema, compiled once: every subschema it can reach through
+/// `properties`, `additionalProperties` and `items` (with `$ref`s followed), as an arena of
+/// nodes with their property names ready for lookup.
+#[derive(Debug)]
+pub struct Plan {
+    nodes: Vec<PlanNode>,
+    start: usize,
+    case_insensitive: bool,
+}
+
+#[derive(Debug, Default)]
+struct PlanNode {
+    /// Property names and their subschemas, in schema order.
+    properties: Vec<(Box<str>, usize)>,
+    /// Positions in `properties`, ordered by name (for binary search).
+    by_name: Vec<usize>,
+    additional: Additional,
+    items: Option<usize>,
+    lower_trim: bool,
+    /// The string members of `enum`, when the schema has one.
+    enumeration: Option<Vec<Box<str>>>,
+    types: Types,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Additional {
+    /// Absent or `true`: unknown keys bind as written.
+    #[default]
+    Open,
+    /// `false`: unknown keys are reported and dropped.
+    Closed,
+    /// A subschema every unknown key's value binds against (a dictionary).
+    Schema(usize),
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Types {
+    string: bool,
+    boolean: bool,
+    integer: bool,
+    number: bool,
+}
+
+impl Plan {
+    /// Compiles the binding plan of `start`, whose `$ref`s resolve in `document`.
+    pub fn new(document: &Json, start: &Json, case_insensitive: bool) -> Plan {
+        let mut builder = PlanBuilder {
+            document,
+            nodes: Vec::new(),
+            seen: std::collections::HashMap::new(),
+        };
+        let start = builder.add(start);
+        Plan {
+            nodes: builder.nodes,
+            start,
+            case_insensitive,
+        }
+    }
+
+    fn get(&self, index: usize) -> &PlanNode {
+        static EMPTY: PlanNode = PlanNode {
+            properties: Vec::new(),
+            by_name: Vec::new(),
+            additional: Additional::Open,
+            items: None,
+            lower_trim: false,
+            enumeration: None,
+            types: Types {
+                string: false,
+                boolean: false,
+                integer: false,
+                number: false,
+            },
+        };
+        self.nodes.get(index).unwrap_or(&EMPTY)
+    }
+}
+
+impl PlanNode {
+    /// The property named exactly `key`, else (case-insensitively bound schemas) the first one
+    /// named like it ignoring ASCII case.
+    fn property(&self, key: &str, case_insensitive: bool) -> Option<&(Box<str>, usize)> {
+        let exact = self
+            .by_name
+            .binary_search_by(|&position| {
+                self.properties
+                    .get(position)
+                    .map_or(std::cmp::Ordering::Less, |(name, _)| (**name).cmp(key))
+            })
+            .ok()
+            .and_then(|found| self.by_name.get(found))
+            .and_then(|&position| self.properties.get(position));
+        exact.or_else(|| {
+            case_insensitive
+                .then(|| {
+                    self.properties
+                        .iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case(key))
+                })
+                .flatten()
+        })
+    }
+}
+
+struct PlanBuilder<'d> {
+    document: &'d Json,
+    nodes: Vec<PlanNode>,
+    /// Subschemas already compiled (by address), so shared and recursive `$ref`s compile once.
+    seen: std::collections::HashMap<*const Json, usize>,
+}
+
+impl<'d> PlanBuilder<'d> {
+    /// Follows `$ref`s to the schema that applies.
+    fn resolve<'s>(&self, mut schema: &'s Json) -> &'s Json
+    where
+        'd: 's,
+    {
+        for _ in 0..MAX_REF_HOPS {
+            let Some(reference) = schema.get("$ref").and_then(Json::as_str) else {
+                return schema;
+            };
+            let Some(fragment) = reference.strip_prefix('#') else {
+                return schema;
+            };
+            match self.document.pointer(fragment) {
+                Some(target) => schema = target,
+                None => return schema,
+            }
+        }
+        schema
+    }
+
+    fn add(&mut self, schema: &Json) -> usize {
+        let schema = self.resolve(schema);
+        let key: *const Json = schema;
+        if let Some(&index) = self.seen.get(&key) {
+            return index;
+        }
+        let index = self.nodes.len();
+        self.nodes.push(PlanNode::default());
+        self.seen.insert(key, index);
+        let mut node = PlanNode::default();
+        if let Some(properties) = schema.get("properties").and_then(Json::as_object) {
+            for (name, value) in properties {
+                let child = self.add(value);
+                node.properties.push((name.as_str().into(), child));
+            }
+        }
+        let mut by_name: Vec<usize> = (0..node.properties.len()).collect();
+        by_name.sort_by(|&a, &b| {
+            let name = |position: usize| node.properties.get(position).map(|(name, _)| name);
+            name(a).cmp(&name(b))
+        });
+        node.by_name = by_name;
+        node.additional = match schema.get("additionalProperties") {
+            Some(Json::Bool(false)) => Additional::Closed,
+            Some(extra) if extra.is_object() => Additional::Schema(self.add(extra)),
+            _ => Additional::Open,
+        };
+        node.items = schema.get("items").map(|items| self.add(items));
+        node.lower_trim =
+            schema.get("x-gatelint-normalize").and_then(Json::as_str) == Some("lower-trim");
+        node.enumeration = schema.get("enum").and_then(Json::as_array).map(|options| {
+            options
+                .iter()
+                .filter_map(Json::as_str)
+                .map(Box::from)
+                .collect()
+        });
+        let types = schema_types(schema);
+        node.types = Types {
+            string: types.contains(&"string"),
+            boolean: types.contains(&"boolean"),
+            integer: types.contains(&"integer"),
+            number: types.contains(&"number"),
+        };
+        if let Some(slot) = self.nodes.get_mut(index) {
+            *slot = node;
+        }
+        index
+    }
 }
 
 /// Where a node sits, as a JSON pointer rendered only when an issue needs it.
@@ -49,7 +233,7 @@ impl At<'_> {
 }
 
 struct Binder<'a> {
-    document: &'a Json,
+    plan: &'a Plan,
     case_insensitive: bool,
 }
 
@@ -57,62 +241,55 @@ struct Binder<'a> {
 const MAX_REF_HOPS: usize = 32;
 /// Schema depth at which binding stops descending (the tree itself is depth-bounded already).
 const MAX_BIND_DEPTH: usize = 160;
+/// Mappings up to this size look for case duplicates by scanning (no index is built).
+const LINEAR_LIMIT: usize = 32;
+
+/// One entry of a mapping being bound: canonical name, folded name, source entry, bound value.
+type BoundEntry<'a, 'n> = (&'a str, Cow<'a, str>, &'n Entry, Cow<'n, Node>);
 
 impl<'a> Binder<'a> {
-    /// Follows `$ref`s to the schema that applies.
-    fn resolve(&self, mut schema: &'a Json) -> &'a Json {
-        for _ in 0..MAX_REF_HOPS {
-            let Some(reference) = schema.get("$ref").and_then(Json::as_str) else {
-                return schema;
-            };
-            let Some(fragment) = reference.strip_prefix('#') else {
-                return schema;
-            };
-            match self.document.pointer(fragment) {
-                Some(target) => schema = target,
-                None => return schema,
-            }
-        }
-        schema
-    }
-
     fn node<'n>(
         &self,
         node: &'n Node,
-        schema: &'a Json,
+        schema: usize,
         at: &At<'_>,
         issues: &mut Vec<SchemaIssue>,
         depth: usize,
     ) -> Cow<'n, Node> {
-        let schema = self.resolve(schema);
         if depth > MAX_BIND_DEPTH {
             return Cow::Borrowed(node);
         }
+        let plan = self.plan.get(schema);
         match &node.value {
-            Value::Map(entries) => match self.map(entries, schema, at, issues, depth) {
+            Value::Map(entries) => match self.map(entries, plan, at, issues, depth) {
                 Some(bound) => Cow::Owned(Node::new(node.span, Value::Map(bound))),
                 None => Cow::Borrowed(node),
             },
             Value::Seq(items) => {
-                let Some(item_schema) = schema.get("items") else {
+                let Some(item_schema) = plan.items else {
                     return Cow::Borrowed(node);
                 };
-                let bound: Vec<Cow<'n, Node>> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(index, item)| {
-                        self.node(item, item_schema, &At::Index(at, index), issues, depth + 1)
-                    })
-                    .collect();
-                if bound.iter().all(|item| matches!(item, Cow::Borrowed(_))) {
-                    return Cow::Borrowed(node);
+                let mut bound: Option<Vec<Node>> = None;
+                for (index, item) in items.iter().enumerate() {
+                    let item_bound =
+                        self.node(item, item_schema, &At::Index(at, index), issues, depth + 1);
+                    match (&mut bound, item_bound) {
+                        (Some(done), item_bound) => done.push(item_bound.into_owned()),
+                        (None, Cow::Borrowed(_)) => {}
+                        (None, Cow::Owned(changed)) => {
+                            let mut done = Vec::with_capacity(items.len());
+                            done.extend(items.iter().take(index).cloned());
+                            done.push(changed);
+                            bound = Some(done);
+                        }
+                    }
                 }
-                Cow::Owned(Node::new(
-                    node.span,
-                    Value::Seq(bound.into_iter().map(Cow::into_owned).collect()),
-                ))
+                match bound {
+                    Some(items) => Cow::Owned(Node::new(node.span, Value::Seq(items))),
+                    None => Cow::Borrowed(node),
+                }
             }
-            value => match self.scalar(value, schema) {
+            value => match self.scalar(value, plan) {
                 Some(bound) => Cow::Owned(Node::new(node.span, bound)),
                 None => Cow::Borrowed(node),
             },
@@ -124,40 +301,27 @@ impl<'a> Binder<'a> {
     fn map(
         &self,
         entries: &[Entry],
-        schema: &'a Json,
+        plan: &'a PlanNode,
         at: &At<'_>,
         issues: &mut Vec<SchemaIssue>,
         depth: usize,
     ) -> Option<Vec<Entry>> {
-        let properties = schema.get("properties").and_then(Json::as_object);
-        let additional = schema.get("additionalProperties");
-        let closed = additional == Some(&Json::Bool(false));
         let mut changed = false;
-        let mut out: Vec<(Cow<'_, str>, &Entry, Cow<'_, Node>)> = Vec::with_capacity(entries.len());
-        // Canonical (or, for dictionaries, folded) key → index in `out`.
-        let mut seen: BTreeMap<Cow<'_, str>, usize> = BTreeMap::new();
+        let mut out: Vec<BoundEntry<'_, '_>> = Vec::with_capacity(entries.len());
+        // Canonical (or, for dictionaries, folded) key → index in `out`, for large mappings.
+        let mut seen: Option<BTreeMap<Cow<'_, str>, usize>> =
+            (entries.len() > LINEAR_LIMIT).then(BTreeMap::new);
         for entry in entries {
-            let property = properties.and_then(|properties| {
-                properties
-                    .get_key_value(entry.key.text.as_str())
-                    .or_else(|| {
-                        self.case_insensitive
-                            .then(|| {
-                                properties
-                                    .iter()
-                                    .find(|(name, _)| name.eq_ignore_ascii_case(&entry.key.text))
-                            })
-                            .flatten()
-                    })
-            });
-            let (name, value_schema): (&str, Option<&Json>) = match property {
-                Some((name, value_schema)) => (name.as_str(), Some(value_schema)),
-                None => match additional {
-                    Some(extra) if extra.is_object() => (entry.key.text.as_str(), Some(extra)),
-                    _ if closed => {
-                        let suggestion = properties.and_then(|properties| {
-                            suggest(&entry.key.text, properties.keys().map(String::as_str))
-                        });
+            let property = plan.property(&entry.key.text, self.case_insensitive);
+            let (name, value_schema): (&str, Option<usize>) = match property {
+                Some((name, value_schema)) => (name, Some(*value_schema)),
+                None => match plan.additional {
+                    Additional::Schema(extra) => (entry.key.text.as_str(), Some(extra)),
+                    Additional::Closed => {
+                        let suggestion = suggest(
+                            &entry.key.text,
+                            plan.properties.iter().map(|(name, _)| &**name),
+                        );
                         let pointer = at.pointer();
                         let mut message = format!(
                             "unknown key `{}` in `{}`",
@@ -176,7 +340,7 @@ impl<'a> Binder<'a> {
                         changed = true;
                         continue;
                     }
-                    _ => (entry.key.text.as_str(), None),
+                    Additional::Open => (entry.key.text.as_str(), None),
                 },
             };
             if name != entry.key.text {
@@ -201,41 +365,43 @@ impl<'a> Binder<'a> {
                 } else {
                     Cow::Borrowed(name)
                 };
-            match seen
-                .get(&fold)
-                .copied()
-                .and_then(|index| out.get_mut(index))
-            {
+            let earlier = match &seen {
+                Some(seen) => seen.get(&fold).copied(),
+                None => out.iter().position(|(_, folded, _, _)| *folded == fold),
+            };
+            match earlier.and_then(|index| out.get_mut(index)) {
                 Some(previous) => {
                     let pointer = at.pointer();
                     issues.push(SchemaIssue {
                         kind: IssueKind::CaseDuplicate {
-                            first: previous.1.key.span,
+                            first: previous.2.key.span,
                         },
                         span: entry.key.span,
                         pointer: pointer::push(&pointer, name),
                         message: format!(
                             "`{}` repeats `{}` with different case in `{}`; only the last one is bound",
                             entry.key.text,
-                            previous.1.key.text,
+                            previous.2.key.text,
                             display_path(&pointer)
                         ),
                     });
                     // .NET configuration: the last value wins.
-                    *previous = (Cow::Borrowed(name), entry, value);
+                    *previous = (name, fold, entry, value);
                     changed = true;
                 }
                 None => {
-                    seen.insert(fold, out.len());
-                    out.push((Cow::Borrowed(name), entry, value));
+                    if let Some(seen) = &mut seen {
+                        seen.insert(fold.clone(), out.len());
+                    }
+                    out.push((name, fold, entry, value));
                 }
             }
         }
         changed.then(|| {
             out.into_iter()
-                .map(|(name, entry, value)| Entry {
+                .map(|(name, _, entry, value)| Entry {
                     key: Key {
-                        text: name.into_owned(),
+                        text: name.to_owned(),
                         span: entry.key.span,
                     },
                     value: value.into_owned(),
@@ -245,11 +411,11 @@ impl<'a> Binder<'a> {
     }
 
     /// The bound value of a scalar, or `None` when it binds as written.
-    fn scalar(&self, value: &Value, schema: &Json) -> Option<Value> {
+    fn scalar(&self, value: &Value, plan: &PlanNode) -> Option<Value> {
         let Value::String(text) = value else {
             return None;
         };
-        if normalize_of(schema) == Some("lower-trim") {
+        if plan.lower_trim {
             if text.trim().len() == text.len() && !text.chars().any(char::is_uppercase) {
                 return None;
             }
@@ -257,7 +423,7 @@ impl<'a> Binder<'a> {
         }
         if self.case_insensitive {
             return self
-                .coerce(text, schema)
+                .coerce(text, plan)
                 .filter(|bound| !matches!(bound, Value::String(same) if same == text));
         }
         None
@@ -265,20 +431,19 @@ impl<'a> Binder<'a> {
 
     /// .NET binds configuration values from strings: `"0.8"` to a number, `"True"` to a boolean,
     /// `"block"` to the enum member `Block`.
-    fn coerce(&self, text: &str, schema: &Json) -> Option<Value> {
-        if let Some(options) = schema.get("enum").and_then(Json::as_array) {
+    fn coerce(&self, text: &str, plan: &PlanNode) -> Option<Value> {
+        if let Some(options) = &plan.enumeration {
             return options
                 .iter()
-                .filter_map(Json::as_str)
                 .find(|option| option.eq_ignore_ascii_case(text))
-                .map(|option| Value::String(option.to_owned()));
+                .map(|option| Value::String(option.to_string()));
         }
-        let types = schema_types(schema);
-        if types.contains(&"string") {
+        let types = plan.types;
+        if types.string {
             return None;
         }
         let trimmed = text.trim();
-        if types.contains(&"boolean") {
+        if types.boolean {
             if trimmed.eq_ignore_ascii_case("true") {
                 return Some(Value::Bool(true));
             }
@@ -286,12 +451,12 @@ impl<'a> Binder<'a> {
                 return Some(Value::Bool(false));
             }
         }
-        if types.contains(&"integer")
+        if types.integer
             && let Ok(number) = trimmed.parse::<i64>()
         {
             return Some(Value::Number(number.into()));
         }
-        if types.contains(&"number")
+        if types.number
             && let Some(number) = trimmed
                 .parse::<f64>()
                 .ok()
@@ -302,10 +467,6 @@ impl<'a> Binder<'a> {
         }
         None
     }
-}
-
-fn normalize_of(schema: &Json) -> Option<&str> {
-    schema.get("x-gatelint-normalize").and_then(Json::as_str)
 }
 
 fn schema_types(schema: &Json) -> Vec<&str> {

@@ -111,10 +111,8 @@ impl Target {
 
 /// A schema compiled for one target.
 pub struct Compiled {
-    /// The whole schema document (for `$ref` resolution while binding).
-    pub document: serde_json::Value,
-    /// The subschema the target starts at.
-    pub start: serde_json::Value,
+    /// What the binder reads of the schema, from the subschema the target starts at.
+    pub binding: bind::Plan,
     pub case_insensitive: bool,
     validation: Validation,
 }
@@ -171,8 +169,7 @@ fn compile(target: Target) -> Result<Compiled, String> {
             .cloned()
             .ok_or_else(|| format!("missing `$defs/{name}`"))?;
         return Ok(Compiled {
-            document,
-            start,
+            binding: bind::Plan::new(&document, &start, case_insensitive),
             case_insensitive,
             validation: Validation::Nested { via, key },
         });
@@ -182,8 +179,7 @@ fn compile(target: Target) -> Result<Compiled, String> {
         .build(&document)
         .map_err(|error| error.to_string())?;
     Ok(Compiled {
-        start: document.clone(),
-        document,
+        binding: bind::Plan::new(&document, &document, case_insensitive),
         case_insensitive,
         validation: Validation::Own(validator),
     })
