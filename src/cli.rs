@@ -181,8 +181,13 @@ pub struct GaitEvalArgs {
     /// Kill-switch state file.
     #[arg(long)]
     pub kill_switch_state: Option<PathBuf>,
-    /// Wrkr inventory file (a missing file fails closed for high-risk intents).
-    #[arg(long)]
+    /// Rate-limit counters already used, in Gait's `gate_rate_limits.json` shape (read only,
+    /// never written; default: no earlier requests).
+    #[arg(long, value_name = "FILE")]
+    pub rate_limit_state: Option<PathBuf>,
+    /// Wrkr inventory file: enriches `auth_context` with `wrkr.*` tool metadata (an unreadable
+    /// file fails closed for high/critical-risk intents).
+    #[arg(long, value_name = "FILE")]
     pub wrkr_inventory: Option<PathBuf>,
     /// Approved-script registry file.
     #[arg(long)]
@@ -218,6 +223,10 @@ impl GaitEvalArgs {
                 .collect(),
             delegation_public_key: self.delegation_public_key.clone(),
             kill_switch_state: self.kill_switch_state.clone(),
+            rate_limit_state: self
+                .rate_limit_state
+                .clone()
+                .map(crate::gait::command::StateSource::File),
             wrkr_inventory: self.wrkr_inventory.clone(),
             approved_script_registry: self.approved_script_registry.clone(),
             approved_script_public_key: self.approved_script_public_key.clone(),

@@ -443,3 +443,222 @@ fn discovery_honours_gitignore_and_never_follows_symlinks() {
         .collect();
     assert_eq!(paths, vec!["svc/appsettings.yaml"]);
 }
+
+#[test]
+fn gait_eval_reads_rate_limit_state_and_never_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "policy.yaml",
+        "default_verdict: allow\nrules:\n  - name: limited\n    effect: allow\n    match: {tool_names: [tool.write]}\n    rate_limit: {requests: 2, window: minute, scope: tool_identity}\n",
+    );
+    write(
+        dir.path(),
+        "intent.json",
+        r#"{"tool_name": "tool.write", "args": {}, "targets": [{"kind": "path", "value": "/repo/a", "operation": "write"}], "context": {"identity": "alice", "workspace": "/repo", "risk_class": "medium"}}"#,
+    );
+    let state = r#"{"schema_id": "gait.gate.rate_limit_state", "schema_version": "1.0.0", "counters": [{"key": "minute|tool_identity|2026-01-01T10:17:00Z|tool.write|alice", "count": 2}]}"#;
+    write(dir.path(), "state/limits.json", state);
+    write(dir.path(), "bad.json", r#"{"counters": {"k": 1}}"#);
+    let listing = |dir: &Path| {
+        let mut names: Vec<String> = walk(dir);
+        names.sort();
+        names
+    };
+    let before = listing(dir.path());
+    let eval = |extra: &[&str]| {
+        let output = gatelint(dir.path())
+            .args([
+                "eval",
+                "--policy",
+                "policy.yaml",
+                "--intent",
+                "intent.json",
+                "--evaluation-time",
+                "2026-01-01T10:17:42Z",
+                "--json",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (json, output.status.code().unwrap_or(-1))
+    };
+
+    let (fresh, code) = eval(&[]);
+    assert_eq!(code, 0, "{fresh:#}");
+    assert_eq!(fresh["rate_limit_used"], 1);
+    assert_eq!(fresh["rate_limit_remaining"], 1);
+    assert_eq!(fresh["rate_limit_key"], "tool.write|alice");
+
+    for _ in 0..2 {
+        let (blocked, code) = eval(&["--rate-limit-state", "state/limits.json"]);
+        assert_eq!(code, 3, "{blocked:#}");
+        assert_eq!(blocked["verdict"], "block");
+        assert_eq!(
+            blocked["violations"],
+            serde_json::json!(["rate_limit_exceeded"])
+        );
+        assert_eq!(blocked["rate_limit_used"], 2);
+        assert!(blocked.get("rate_limit_remaining").is_none());
+    }
+    // The next minute is a new bucket.
+    let output = gatelint(dir.path())
+        .args(["eval", "--policy", "policy.yaml", "--intent", "intent.json"])
+        .args(["--evaluation-time", "2026-01-01T10:18:00Z", "--json"])
+        .args(["--rate-limit-state", "state/limits.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+
+    let (simulated, code) = eval(&["--rate-limit-state", "state/limits.json", "--simulate"]);
+    assert_eq!(code, 0);
+    assert_eq!(simulated["simulated_verdict"], "block");
+    assert_eq!(simulated["would_have_blocked"], true);
+
+    let (bad, code) = eval(&["--rate-limit-state", "bad.json"]);
+    assert_eq!(code, 6);
+    assert_eq!(bad["ok"], false);
+    assert!(
+        bad["error"]
+            .as_str()
+            .unwrap()
+            .contains("parse rate limit state")
+    );
+    let (missing, code) = eval(&["--rate-limit-state", "nowhere.json"]);
+    assert_eq!(code, 6, "{missing:#}");
+
+    // Read only: the state is byte-identical and nothing else appeared (no `.gait-out/`).
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("state/limits.json")).unwrap(),
+        state
+    );
+    assert_eq!(listing(dir.path()), before);
+}
+
+#[test]
+fn gait_eval_enriches_the_intent_from_a_wrkr_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "policy.yaml",
+        "default_verdict: block\nrules:\n  - name: pii-assist\n    effect: allow\n    match: {context_data_classes: [pii], context_autonomy_levels: [assist]}\n",
+    );
+    let intent = |risk: &str| {
+        format!(
+            r#"{{"tool_name": "tool.write", "args": {{}}, "targets": [{{"kind": "path", "value": "/repo/a", "operation": "write"}}], "context": {{"identity": "alice", "workspace": "/repo", "risk_class": "{risk}"}}}}"#
+        )
+    };
+    write(dir.path(), "medium.json", &intent("medium"));
+    write(dir.path(), "high.json", &intent("high"));
+    write(
+        dir.path(),
+        "wrkr/inventory.json",
+        r#"{"items": [{"tool_name": "tool.write", "data_class": "pii", "endpoint_class": "fs.write", "autonomy_level": "assist"}]}"#,
+    );
+    write(dir.path(), "broken.json", "{not json");
+    let eval = |intent: &str, inventory: &str| {
+        let output = gatelint(dir.path())
+            .args([
+                "eval",
+                "--policy",
+                "policy.yaml",
+                "--intent",
+                intent,
+                "--json",
+            ])
+            .args(["--wrkr-inventory", inventory])
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (json, output.status.code().unwrap_or(-1))
+    };
+    let (enriched, code) = eval("medium.json", "./wrkr//inventory.json");
+    assert_eq!(code, 0, "{enriched:#}");
+    assert_eq!(enriched["matched_rule"], "pii-assist");
+    assert_eq!(enriched["context_source"], "wrkr/inventory.json");
+    let (plain, _) = eval("medium.json", "broken.json");
+    assert_eq!(plain["verdict"], "block");
+    assert_eq!(
+        plain["warnings"],
+        serde_json::json!(["wrkr inventory unavailable; continuing without context enrichment"])
+    );
+    // The prepared (enriched) intent is what the digest covers.
+    assert_ne!(plain["intent_digest"], enriched["intent_digest"]);
+    let (closed, code) = eval("high.json", "broken.json");
+    assert_eq!(code, 3);
+    assert_eq!(closed["ok"], false);
+    assert!(
+        closed["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("wrkr inventory unavailable in fail-closed mode: parse wrkr inventory")
+    );
+}
+
+#[test]
+fn gait_suites_take_rate_limit_state_from_options() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "policy.yaml",
+        "default_verdict: allow\nrules:\n  - name: limited\n    effect: allow\n    match: {tool_names: [tool.write]}\n    rate_limit: {requests: 2, window: minute, scope: tool_identity}\n",
+    );
+    write(
+        dir.path(),
+        "state.json",
+        r#"{"counters": [{"key": "minute|tool_identity|2026-01-01T10:17:00Z|tool.write|alice", "count": 2}]}"#,
+    );
+    write(
+        dir.path(),
+        "limits.fixtures.yaml",
+        r#"kind: gatelint.fixtures/v1
+ecosystem: gait
+policy: policy.yaml
+defaults:
+  intent: {tool_name: tool.write, args: {}, targets: [{kind: path, value: /repo/a, operation: write}], context: {identity: alice, workspace: /repo, risk_class: medium}}
+  options: {evaluation_time: "2026-01-01T10:17:42Z"}
+cases:
+  - name: no state, first request
+    input: {}
+    expect: {verdict: allow, exit_code: 0}
+  - name: state file at the limit
+    input: {options: {rate_limit_state: state.json}}
+    expect: {verdict: block, reasons: [rate_limit_exceeded], exit_code: 3}
+  - name: the same state again, nothing carried over from the case before
+    input: {options: {rate_limit_state: state.json}}
+    expect: {verdict: block, exit_code: 3}
+  - name: inline state under the limit
+    input:
+      options:
+        rate_limit_state:
+          counters: [{key: "minute|tool_identity|2026-01-01T10:17:00Z|tool.write|alice", count: 1}]
+    expect: {verdict: allow, exit_code: 0}
+  - name: bad option type
+    input: {options: {rate_limit_state: 5}}
+    expect: {verdict: allow}
+"#,
+    );
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(report["summary"]["cases"]["passed"], 4, "{report:#}");
+    assert_eq!(report["summary"]["cases"]["failed"], 1);
+    assert_eq!(code, 6);
+    let errors: Vec<_> = located(&report)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "fixture-error")
+        .collect();
+    assert_eq!(errors, vec![("fixture-error".to_owned(), 23, 5)]);
+    assert!(!dir.path().join(".gait-out").exists());
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        out.push(path.display().to_string());
+        if path.is_dir() {
+            out.extend(walk(&path));
+        }
+    }
+    out
+}

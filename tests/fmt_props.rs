@@ -95,4 +95,40 @@ proptest! {
         prop_assert_eq!(comments(&once), comments(&text));
         prop_assert!(!once.contains('\r'));
     }
+
+    #[test]
+    fn flow_style_rules_end_up_in_evaluation_order(
+        rules in prop::collection::vec(
+            (prop::sample::select(vec!["a", "b", "c", "write"]), -2i64..4, effect(), any::<bool>()),
+            0..6,
+        ),
+        multiline in any::<bool>(),
+    ) {
+        let separator = if multiline { ",\n  " } else { ", " };
+        let items: Vec<String> = rules
+            .iter()
+            .map(|(name, priority, effect, explicit)| {
+                let priority = if *explicit { format!(", priority: {priority}") } else { String::new() };
+                format!("{{name: {name}{priority}, effect: \"{}\"}}", effect.trim())
+            })
+            .collect();
+        let text = format!("default_verdict: block\nrules: [{}]\n", items.join(separator));
+        let original = load_policy(&text).unwrap();
+        let once = format_policy(&text).unwrap();
+        prop_assert_eq!(format_policy(&once).unwrap(), once.clone());
+        prop_assert_eq!(load_policy(&once).unwrap().digest(), original.digest());
+        // The rules now appear in the file in the order Gait evaluates them.
+        let mut expected = rules
+            .iter()
+            .enumerate()
+            .map(|(index, (name, priority, _, explicit))| (if *explicit { *priority } else { 0 }, *name, index))
+            .collect::<Vec<_>>();
+        expected.sort();
+        let names: Vec<&str> = expected.iter().map(|(_, name, _)| *name).collect();
+        let written: Vec<&str> = once
+            .match_indices("{name: ")
+            .map(|(at, _)| once[at + 7..].split([',', '}']).next().unwrap())
+            .collect();
+        prop_assert_eq!(written, names);
+    }
 }

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use gatelint::gait::command::{EvalOptions, eval_command};
+use gatelint::gait::command::{EvalOptions, StateSource, eval_command};
 use gatelint::gait::intent::load_intent;
 use gatelint::gait::policy::load_policy;
 use serde_json::Value;
@@ -27,13 +27,35 @@ fn case_files() -> Vec<std::path::PathBuf> {
     files
 }
 
-fn run_case(case: &Value) -> (Value, u8) {
+/// A case's side file: a JSON value is written as JSON, a string verbatim (for malformed files);
+/// `"<missing>"` names a file that does not exist.
+fn side_file(dir: &Path, name: &str, value: &Value) -> Option<std::path::PathBuf> {
+    let path = dir.join(name);
+    match value {
+        Value::Null => return None,
+        Value::String(text) if text == "<missing>" => {}
+        Value::String(text) => std::fs::write(&path, text).unwrap(),
+        other => std::fs::write(&path, other.to_string()).unwrap(),
+    }
+    Some(path)
+}
+
+/// Runs one case; also returns the Wrkr inventory path (what `context_source` names).
+fn run_case(case: &Value) -> ((Value, u8), String) {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("policy.yaml");
     let intent = dir.path().join("intent.json");
     std::fs::write(&policy, case["policy"].as_str().unwrap()).unwrap();
     std::fs::write(&intent, case["intent"].to_string()).unwrap();
+    let wrkr_inventory = side_file(dir.path(), "wrkr_inventory.json", &case["wrkr_inventory"]);
+    let inventory_label = wrkr_inventory
+        .as_ref()
+        .map(|path| path.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let options = EvalOptions {
+        rate_limit_state: side_file(dir.path(), "rate_limits.json", &case["rate_limit_state"])
+            .map(StateSource::File),
+        wrkr_inventory,
         simulate: case["simulate"].as_bool().unwrap_or(false),
         evaluation_time: Some(
             case["evaluation_time"]
@@ -44,7 +66,7 @@ fn run_case(case: &Value) -> (Value, u8) {
         ),
         ..EvalOptions::default()
     };
-    eval_command(&policy, &intent, &options)
+    (eval_command(&policy, &intent, &options), inventory_label)
 }
 
 #[test]
@@ -56,7 +78,7 @@ fn conformance_cases() {
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for case in &cases {
             count += 1;
-            let (output, exit) = run_case(case);
+            let ((output, exit), inventory) = run_case(case);
             let expect = &case["expect"];
             let label = format!(
                 "{}: {}",
@@ -69,7 +91,7 @@ fn conformance_cases() {
                     expect["exit_code"]
                 ));
             }
-            for key in [
+            const COMPARED: [&str; 20] = [
                 "verdict",
                 "reason_codes",
                 "violations",
@@ -77,12 +99,41 @@ fn conformance_cases() {
                 "script",
                 "step_count",
                 "composite_risk_class",
-            ] {
-                if !expect[key].is_null() && expect[key] != output[key] {
-                    failures.push(format!(
-                        "{label}: {key} = {}, want {}",
-                        output[key], expect[key]
-                    ));
+                "step_verdicts",
+                "rate_limit_scope",
+                "rate_limit_key",
+                "rate_limit_used",
+                "rate_limit_remaining",
+                "destructive_budget_scope",
+                "destructive_budget_key",
+                "destructive_budget_used",
+                "destructive_budget_remaining",
+                "simulated_verdict",
+                "would_have_blocked",
+                "warnings",
+                "context_source",
+            ];
+            // An expectation the harness does not compare would pass silently.
+            for key in expect.as_object().unwrap().keys() {
+                if !COMPARED.contains(&key.as_str())
+                    && key != "exit_code"
+                    && key != "error_contains"
+                {
+                    failures.push(format!("{label}: unknown expectation `{key}`"));
+                }
+            }
+            for key in COMPARED {
+                // `"<wrkr_inventory>"` stands for the inventory's path; `"<absent>"` for no key.
+                let want = match &expect[key] {
+                    Value::String(text) if text == "<wrkr_inventory>" => {
+                        Value::from(inventory.clone())
+                    }
+                    Value::String(text) if text == "<absent>" => Value::Null,
+                    Value::Null => continue,
+                    other => other.clone(),
+                };
+                if want != output[key] {
+                    failures.push(format!("{label}: {key} = {}, want {want}", output[key]));
                 }
             }
             if let Some(text) = expect["error_contains"].as_str()

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use gatelint::gait::command::{EvalOptions, ScenarioStatus, eval_command, run_scenario_dir};
+use gatelint::gait::command::{
+    EvalOptions, ScenarioStatus, StateSource, eval_command, run_scenario_dir,
+};
 use gatelint::gait::intent::load_intent_file;
 
 fn corpus() -> Option<PathBuf> {
@@ -103,5 +105,47 @@ fn equivalent_intents_digest_equal() {
     assert_ne!(
         digest("intent_equivalent_a.json"),
         digest("intent_different.json")
+    );
+}
+
+/// `destructive-budget-guard` in the high-risk example policy allows 3 destructive requests per
+/// identity and hour; the counters come from a read-only state.
+#[test]
+fn example_destructive_budget_counts_from_the_state() {
+    let Some(root) = corpus() else { return };
+    let policy = root.join("examples/policy/base_high_risk.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let intent = dir.path().join("cleanup.json");
+    std::fs::write(
+        &intent,
+        r#"{"tool_name": "tool.cleanup", "args": {"path": "/tmp/workspace/old"}, "targets": [{"kind": "path", "value": "/tmp/workspace/old", "operation": "delete", "destructive_hint": true}], "arg_provenance": [{"arg_path": "$.path", "source": "user"}], "context": {"identity": "example-user", "workspace": "/tmp/workspace", "risk_class": "high"}}"#,
+    )
+    .unwrap();
+    let mut options = EvalOptions {
+        evaluation_time: Some("2026-02-05T10:30:00Z".parse().unwrap()),
+        ..EvalOptions::default()
+    };
+    let (fresh, _) = eval_command(&policy, &intent, &options);
+    assert_eq!(fresh["matched_rule"], "destructive-budget-guard", "{fresh}");
+    assert_eq!(fresh["destructive_budget_key"], "example-user");
+    assert_eq!(fresh["destructive_budget_used"], 1);
+    assert_eq!(fresh["destructive_budget_remaining"], 2);
+    assert!(
+        !fresh["reason_codes"]
+            .to_string()
+            .contains("destructive_budget_exceeded")
+    );
+
+    options.rate_limit_state = Some(StateSource::Inline(serde_json::json!({
+        "counters": [{"key": "hour|identity|2026-02-05T10:00:00Z|example-user", "count": 3}]
+    })));
+    let (spent, exit) = eval_command(&policy, &intent, &options);
+    assert_eq!(exit, 3);
+    assert_eq!(spent["destructive_budget_used"], 3);
+    assert!(
+        spent["violations"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("destructive_budget_exceeded"))
     );
 }

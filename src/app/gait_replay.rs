@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use crate::gait::command::{self, EvalOptions};
+use crate::gait::command::{self, EvalOptions, StateSource};
 use crate::gait::{intent, policy};
 use crate::replay::runner::{Actual, GaitEvaluator};
 
@@ -97,6 +97,23 @@ fn options(
                 .map_err(|error| format!("invalid evaluation time `{text}`: {error}"))
         })
         .transpose()?;
+    let rate_limit_state = match options.get("rate_limit_state") {
+        None | Some(Json::Null) => None,
+        Some(Json::String(relative)) => Some(StateSource::File(suite_dir.join(relative))),
+        Some(inline @ Json::Object(_)) => Some(StateSource::Inline(inline.clone())),
+        Some(_) => {
+            return Err(
+                "`options.rate_limit_state` must be a path (relative to the suite) or an object"
+                    .to_owned(),
+            );
+        }
+    };
+    if options
+        .get("wrkr_inventory")
+        .is_some_and(|value| !value.is_string() && !value.is_null())
+    {
+        return Err("`options.wrkr_inventory` must be a path (relative to the suite)".to_owned());
+    }
     let mut approval_tokens = paths("approval_token");
     approval_tokens.extend(paths("approval_token_chain"));
     let mut delegation_tokens = paths("delegation_token");
@@ -112,6 +129,7 @@ fn options(
         delegation_tokens,
         delegation_public_key: path("delegation_public_key"),
         kill_switch_state: path("kill_switch_state"),
+        rate_limit_state,
         wrkr_inventory: path("wrkr_inventory"),
         approved_script_registry: path("approved_script_registry"),
         approved_script_public_key: path("approved_script_public_key"),

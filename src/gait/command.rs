@@ -10,7 +10,9 @@ use super::eval::{self, Decision};
 use super::intent::{self, Intent};
 use super::killswitch::KillSwitchState;
 use super::policy::{self, Policy, Verdict, uniq_sort};
+use super::ratelimit::{self, LimitDecision, RateLimitState};
 use super::tokens::{self, ApprovalContext, PublicKey};
+use super::wrkr::WrkrInventory;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_BLOCKED: u8 = 3;
@@ -30,9 +32,67 @@ pub struct EvalOptions {
     pub delegation_tokens: Vec<PathBuf>,
     pub delegation_public_key: Option<PathBuf>,
     pub kill_switch_state: Option<PathBuf>,
+    /// `--rate-limit-state`: the rate-limit and destructive-budget counters already used, in
+    /// Gait's state-file shape. Read only: the count of this request is never written back.
+    /// `None` means no earlier requests (Gait's first run in a fresh directory).
+    pub rate_limit_state: Option<StateSource>,
     pub wrkr_inventory: Option<PathBuf>,
     pub approved_script_registry: Option<PathBuf>,
     pub approved_script_public_key: Option<PathBuf>,
+}
+
+/// A JSON input given as a file or, in fixture suites, inline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StateSource {
+    File(PathBuf),
+    Inline(Json),
+}
+
+fn load_rate_limit_state(source: &StateSource) -> Result<RateLimitState, String> {
+    match source {
+        StateSource::Inline(value) => {
+            RateLimitState::from_json(value).map_err(|error| format!("inline {error}"))
+        }
+        StateSource::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| format!("read rate limit state `{}`: {error}", path.display()))?;
+            let value: Json = serde_json::from_str(&text)
+                .map_err(|error| format!("parse rate limit state `{}`: {error}", path.display()))?;
+            RateLimitState::from_json(&value)
+                .map_err(|error| format!("{error} (in `{}`)", path.display()))
+        }
+    }
+}
+
+/// Adds Gait's `<prefix>_scope/key/used/remaining` output fields (zero values omitted).
+fn put_limit(out: &mut BTreeMap<&'static str, Json>, budget: bool, limit: &LimitDecision) {
+    let [scope, key, used, remaining] = if budget {
+        [
+            "destructive_budget_scope",
+            "destructive_budget_key",
+            "destructive_budget_used",
+            "destructive_budget_remaining",
+        ]
+    } else {
+        [
+            "rate_limit_scope",
+            "rate_limit_key",
+            "rate_limit_used",
+            "rate_limit_remaining",
+        ]
+    };
+    if !limit.scope.is_empty() {
+        out.insert(scope, json!(limit.scope));
+    }
+    if !limit.key.is_empty() {
+        out.insert(key, json!(limit.key));
+    }
+    if limit.used != 0 {
+        out.insert(used, json!(limit.used));
+    }
+    if limit.remaining != 0 {
+        out.insert(remaining, json!(limit.remaining));
+    }
 }
 
 /// Builds the error envelope of Gait's `--json` output.
@@ -109,20 +169,30 @@ pub fn eval_loaded(policy: &Policy, mut intent: Intent, options: &EvalOptions) -
             Err(error) => return error_output(&error, EXIT_INVALID_INPUT),
         }
     }
-    if let Some(path) = &options.wrkr_inventory
-        && let Err(error) = read_json(path)
-    {
-        if fail_closed_risk {
-            return error_output(
-                &format!("wrkr inventory unavailable in fail-closed mode: {error}"),
-                EXIT_BLOCKED,
-            );
+    if let Some(path) = &options.wrkr_inventory {
+        match WrkrInventory::load(path) {
+            Ok(inventory) => eval_options.wrkr = Some(inventory),
+            Err(error) if fail_closed_risk => {
+                return error_output(
+                    &format!("wrkr inventory unavailable in fail-closed mode: {error}"),
+                    EXIT_BLOCKED,
+                );
+            }
+            Err(_) => warnings
+                .push("wrkr inventory unavailable; continuing without context enrichment".into()),
         }
-        warnings.push("wrkr inventory unavailable; continuing without context enrichment".into());
     }
 
     let policy_digest = policy.digest();
     intent.strip_context_evidence();
+    // The prepared intent carries the Wrkr context: it is what the digest (and so approval
+    // tokens) and the kill switch see. Script steps are enriched one by one by the evaluator.
+    if let Some(inventory) = &eval_options.wrkr
+        && !intent.is_script()
+    {
+        let tool = intent.tool_name.clone();
+        inventory.apply(&mut intent, &tool);
+    }
     let intent_digest = intent.digest();
 
     let mut registry_reason = String::new();
@@ -160,6 +230,41 @@ pub fn eval_loaded(policy: &Policy, mut intent: Intent, options: &EvalOptions) -
         None => eval::evaluate(policy, &intent, &eval_options),
     };
     let mut exit = EXIT_OK;
+    if decision.wrkr_applied
+        && let Some(inventory) = &eval_options.wrkr
+    {
+        out.insert("context_source", json!(inventory.label()));
+    }
+
+    // Rate limit and destructive budget (§3.10.2/§3.10.3): after evaluation, whatever the
+    // verdict, simulate or not.
+    let rate_state = match &options.rate_limit_state {
+        Some(source) => match load_rate_limit_state(source) {
+            Ok(state) => state,
+            Err(error) => return error_output(&error, EXIT_INVALID_INPUT),
+        },
+        None => RateLimitState::default(),
+    };
+    let identity = intent.context.get("identity").to_owned();
+    if decision.rate_limit.requests > 0 {
+        let limit = rate_state.check(&decision.rate_limit, &intent.tool_name, &identity, now);
+        put_limit(&mut out, false, &limit);
+        if !limit.allowed {
+            decision.verdict = Verdict::Block;
+            add_reasons(&mut decision, &["rate_limit_exceeded".to_owned()]);
+            add_violation(&mut decision, "rate_limit_exceeded");
+        }
+    }
+    if decision.destructive_budget.requests > 0 && ratelimit::is_destructive(&intent) {
+        let tool = format!("destructive_budget|{}", intent.tool_name);
+        let limit = rate_state.check(&decision.destructive_budget, &tool, &identity, now);
+        put_limit(&mut out, true, &limit);
+        if !limit.allowed {
+            decision.verdict = Verdict::Block;
+            add_reasons(&mut decision, &["destructive_budget_exceeded".to_owned()]);
+            add_violation(&mut decision, "destructive_budget_exceeded");
+        }
+    }
 
     // Delegation evidence is checked when it is supplied; without any, the intent's claims stand
     // (as in `policy test`) and `delegation_required` says that tokens are still due.

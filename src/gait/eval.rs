@@ -10,6 +10,7 @@ use super::intent::{Intent, Step, Target};
 use super::killswitch::{KillSwitchDecision, KillSwitchState};
 use super::policy::{FreezeWindow, Policy, RateLimit, Rule, Sandbox, Verdict, uniq_sort};
 use super::time::GoTime;
+use super::wrkr::WrkrInventory;
 
 /// What the evaluator needs besides the policy and the intent.
 #[derive(Clone, Debug)]
@@ -20,6 +21,9 @@ pub struct EvalOptions {
     pub kill_switch: Option<KillSwitchState>,
     /// The kill-switch state was asked for but could not be loaded.
     pub kill_switch_unavailable: bool,
+    /// A loaded Wrkr inventory (gate eval `--wrkr-inventory`): enriches `auth_context` of the
+    /// single intent, or of each script step by the step's tool.
+    pub wrkr: Option<WrkrInventory>,
 }
 
 impl EvalOptions {
@@ -28,6 +32,7 @@ impl EvalOptions {
             evaluation_time,
             kill_switch: None,
             kill_switch_unavailable: false,
+            wrkr: None,
         }
     }
 }
@@ -184,6 +189,8 @@ pub struct Decision {
     pub kill_switch: Option<KillSwitchDecision>,
     /// Fail-closed decided the verdict before any rule ran.
     pub fail_closed: bool,
+    /// The Wrkr inventory had an entry for the intent's tool (or a script step's tool).
+    pub wrkr_applied: bool,
 }
 
 /// Evaluates a normalised (and prepared) intent.
@@ -227,9 +234,16 @@ fn evaluate_policy(policy: &Policy, intent: &Intent, options: &EvalOptions) -> D
             };
         }
     }
-    match &intent.script {
-        Some(steps) => evaluate_script(policy, intent, steps, options),
-        None => evaluate_single(policy, intent, options),
+    match (&intent.script, &options.wrkr) {
+        (Some(steps), _) => evaluate_script(policy, intent, steps, options),
+        (None, Some(wrkr)) => {
+            let mut enriched = intent.clone();
+            let applied = wrkr.apply(&mut enriched, &intent.tool_name);
+            let mut decision = evaluate_single(policy, &enriched, options);
+            decision.wrkr_applied = applied;
+            decision
+        }
+        (None, None) => evaluate_single(policy, intent, options),
     }
 }
 
@@ -1327,7 +1341,7 @@ fn evaluate_script(
     let mut limits = Vec::new();
     let mut budgets = Vec::new();
     for (index, step) in steps.iter().enumerate() {
-        let step_intent = Intent {
+        let mut step_intent = Intent {
             tool_name: step.tool_name.clone(),
             args: step.args.clone(),
             targets: step.targets.clone(),
@@ -1335,6 +1349,9 @@ fn evaluate_script(
             script: None,
             ..intent.clone()
         };
+        if let Some(wrkr) = &options.wrkr {
+            decision.wrkr_applied |= wrkr.apply(&mut step_intent, &step.tool_name);
+        }
         let outcome = evaluate_single(policy, &step_intent, options);
         decision.verdict = decision.verdict.most_restrictive(outcome.verdict);
         reasons.extend(outcome.reason_codes.iter().cloned());

@@ -4,8 +4,10 @@
 //! every default. This formatter edits the source text through the spans of the parsed tree:
 //! - line endings become `\n`, trailing spaces go, the file ends with exactly one newline;
 //! - enum-like values Gait lower-trims (`effect: BLOCK`) are written as Gait reads them;
-//! - block-style `rules` are put in Gait's evaluation order, `(priority, name)`, each rule
-//!   moving with the comment lines directly above it (equal keys keep their file order).
+//! - `rules` are put in Gait's evaluation order, `(priority, name)` (equal keys keep their file
+//!   order): block-style rules move with the comment lines directly above them; in a flow-style
+//!   list (`rules: [{...}, {...}]`) the items trade places and the separators stay, unless the
+//!   list holds a comment (a comment in a flow list belongs to no item, so it is left alone).
 //!
 //! Every result is checked before it is returned: it must load, have the same policy digest as
 //! the input, keep every comment line, and be a fixed point of the formatter. A transformation
@@ -51,7 +53,12 @@ pub fn format_policy(text: &str) -> Result<String, FmtError> {
             && comment_lines(candidate) == comments
     };
     let mut current = text.to_owned();
-    for step in [normalise_whitespace, normalise_enums, sort_rules] {
+    for step in [
+        normalise_whitespace,
+        normalise_enums,
+        sort_rules,
+        sort_flow_rules,
+    ] {
         let Some(next) = step(&current) else {
             continue;
         };
@@ -162,6 +169,51 @@ fn line_end(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |index| offset + index + 1)
 }
 
+/// A rule's place in Gait's evaluation order (before the file-order tie-break).
+fn rule_order(item: &Node) -> (i64, String) {
+    let priority = match item.get("priority").map(|node| &node.value) {
+        Some(parse::Value::Number(number)) => number.as_i64().unwrap_or(0),
+        _ => 0,
+    };
+    let name = item
+        .get("name")
+        .map(|node| match &node.value {
+            parse::Value::String(text) => text.trim().to_owned(),
+            parse::Value::Number(number) => number.to_string(),
+            _ => String::new(),
+        })
+        .unwrap_or_default();
+    (priority, name)
+}
+
+/// Puts the items of a flow-style `rules: [...]` list in `(priority, name)` order: each item's
+/// text moves to the slot of the item it is sorted into; commas, spacing and line breaks stay.
+fn sort_flow_rules(text: &str) -> Option<String> {
+    let root = parse_tree(text)?;
+    let rules = root.get("rules")?;
+    let items = rules.as_seq()?;
+    if items.len() < 2 {
+        return None;
+    }
+    let written = text.get(rules.span.range())?;
+    // `#` may also sit in a quoted value; skipping those lists too is the safe side.
+    if !written.starts_with('[') || written.contains('#') {
+        return None;
+    }
+    let mut order: Vec<((i64, String), usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| (rule_order(item), index))
+        .collect();
+    order.sort();
+    let mut edits = Vec::with_capacity(items.len());
+    for (slot, (_, from)) in items.iter().zip(&order) {
+        let moved = text.get(items.get(*from)?.span.range())?;
+        edits.push((slot.span, moved.to_owned()));
+    }
+    Some(apply(text, edits))
+}
+
 /// Puts block-style rules in `(priority, name)` order, each with its leading comments.
 fn sort_rules(text: &str) -> Option<String> {
     let root = parse_tree(text)?;
@@ -208,18 +260,7 @@ fn sort_rules(text: &str) -> Option<String> {
         if !block.ends_with('\n') {
             block.push('\n');
         }
-        let priority = match item.get("priority").map(|node| &node.value) {
-            Some(parse::Value::Number(number)) => number.as_i64().unwrap_or(0),
-            _ => 0,
-        };
-        let name = item
-            .get("name")
-            .map(|node| match &node.value {
-                parse::Value::String(text) => text.trim().to_owned(),
-                parse::Value::Number(number) => number.to_string(),
-                _ => String::new(),
-            })
-            .unwrap_or_default();
+        let (priority, name) = rule_order(item);
         blocks.push((priority, name, index, block));
     }
     blocks.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
@@ -367,5 +408,27 @@ mod tests {
             "default_verdict: block\nrules:\n  # first\n  - name: a\n    priority: 1\n    effect: block\n  # second\n  - name: b\n    priority: 2\n    effect: allow\n"
         );
         assert_eq!(format_policy(&out).unwrap(), out);
+    }
+
+    #[test]
+    fn sorts_flow_style_rules_in_place() {
+        let input = "rules: [{name: c, priority: 2, effect: allow}, {name: b, effect: Block},\n  {name: a, priority: 2, effect: block}]\n";
+        let out = format_policy(input).unwrap();
+        assert_eq!(
+            out,
+            "rules: [{name: b, effect: block}, {name: a, priority: 2, effect: block},\n  {name: c, priority: 2, effect: allow}]\n"
+        );
+        assert_eq!(format_policy(&out).unwrap(), out);
+        let nested = "rules:\n  [\n    {name: z, effect: allow, match: {tool_names: [b, a]}},\n    {name: y, effect: block},\n  ]\n";
+        assert_eq!(
+            format_policy(nested).unwrap(),
+            "rules:\n  [\n    {name: y, effect: block},\n    {name: z, effect: allow, match: {tool_names: [b, a]}},\n  ]\n"
+        );
+    }
+
+    #[test]
+    fn leaves_flow_rules_with_comments_in_file_order() {
+        let input = "rules: [\n  # the catch-all\n  {name: b, effect: allow},\n  {name: a, effect: block}, # first\n]\n";
+        assert_eq!(format_policy(input).unwrap(), input);
     }
 }

@@ -9,5 +9,7 @@ pub mod intent;
 pub mod killswitch;
 pub mod lint;
 pub mod policy;
+pub mod ratelimit;
 pub mod time;
 pub mod tokens;
+pub mod wrkr;
