@@ -5,6 +5,7 @@
 pub mod json;
 pub mod pointer;
 pub mod yaml;
+pub mod yaml_fast;
 
 use crate::span::Span;
 
@@ -222,7 +223,7 @@ impl ParseIssue {
 }
 
 /// The result of parsing one document.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
     pub root: Option<Node>,
     pub issues: Vec<ParseIssue>,

@@ -12,9 +12,24 @@ use crate::span::Span;
 
 /// Parses `text`, whose first byte sits at `base` in the original file.
 pub fn parse(text: &str, base: usize) -> Document {
+    guarded(text, base, false)
+}
+
+/// [`parse`] with the full YAML parser only, never the fast reader of plain files (the
+/// reference the fast reader is tested against).
+pub fn parse_full(text: &str, base: usize) -> Document {
+    guarded(text, base, true)
+}
+
+fn guarded(text: &str, base: usize, full: bool) -> Document {
     // The event parser is third-party code: a bug in it must become a finding, never a crash.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        Builder::new(text, base).run()
+        let builder = Builder::new(text, base);
+        if full {
+            builder.run_full()
+        } else {
+            builder.run()
+        }
     }))
     .unwrap_or_else(|_| Document {
         root: None,
@@ -103,6 +118,24 @@ impl<'a> Builder<'a> {
     }
 
     fn run(mut self) -> Document {
+        if let Some(events) = super::yaml_fast::events(self.text) {
+            for (event, span) in events {
+                let span = Span::new(span.start + self.base, span.end + self.base);
+
+                if let Flow::Stop = self.on_event(event, span) {
+                    break;
+                }
+            }
+            return Document {
+                root: self.root,
+                issues: self.issues,
+            };
+        }
+        self.run_full()
+    }
+
+    /// Reads the text with the full YAML parser.
+    fn run_full(mut self) -> Document {
         let mut parser = Parser::new_from_str(self.text);
         while let Some(next) = parser.next_event() {
             let (event, raw_span) = match next {
