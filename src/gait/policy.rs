@@ -3,6 +3,8 @@
 //!
 //! Every error carries the byte span of the value (or key) that caused it.
 
+use std::borrow::Cow;
+
 use serde_json::{Value as Json, json};
 
 use super::canonical;
@@ -748,7 +750,13 @@ fn check_shape(node: &Node, shape: Shape, field: &FieldPath<'_>) -> Result<(), P
                 return mismatch("a list of strings");
             };
             for (index, item) in items.iter().enumerate() {
-                check_shape(item, Shape::Str, &FieldPath::Index(field, index))?;
+                // Scalars pass without the call; anything else takes it for its error.
+                if !matches!(
+                    item.value,
+                    Value::Null | Value::String(_) | Value::Number(_) | Value::Bool(_)
+                ) {
+                    check_shape(item, Shape::Str, &FieldPath::Index(field, index))?;
+                }
             }
             Ok(())
         }
@@ -766,7 +774,10 @@ fn check_shape(node: &Node, shape: Shape, field: &FieldPath<'_>) -> Result<(), P
                 return mismatch("a mapping");
             };
             for entry in entries {
-                let Some((_, inner)) = fields.iter().find(|(key, _)| *key == entry.key.text) else {
+                let Some((_, inner)) = fields
+                    .iter()
+                    .find(|(key, _)| same_key(key, &entry.key.text))
+                else {
                     return Err(err(
                         PolicyErrorKind::UnknownField(entry.key.text.clone()),
                         entry.key.span,
@@ -785,30 +796,66 @@ fn check_shape(node: &Node, shape: Shape, field: &FieldPath<'_>) -> Result<(), P
 
 // ---------------------------------------------------------------------------------------------
 // Reading values from a shape-checked tree.
+//
+// Values are borrowed from the tree; a `String` is made only for what the policy keeps.
 
 /// A mapping node already checked against its shape, read leniently (absent = zero value).
 #[derive(Clone, Copy)]
 struct Obj<'a> {
     node: Option<&'a Node>,
+    entries: &'a [Entry],
+    /// A bit per [`key_bit`] of the keys present, gathered in one pass: most lookups are of
+    /// optional keys that are absent, and this answers them without a scan.
+    keys: u64,
     fallback: Span,
+}
+
+/// A cheap hash of a key into one of 64 bits.
+fn key_bit(key: &str) -> u64 {
+    let last = key.as_bytes().last().copied().unwrap_or(0);
+    1 << ((key.len() + 7 * usize::from(last)) % 64)
+}
+
+/// Key equality that looks at the length and the first and last bytes before comparing the
+/// whole text (keys of one mapping often share a length).
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.as_bytes().first() == b.as_bytes().first()
+        && a.as_bytes().last() == b.as_bytes().last()
+        && a == b
 }
 
 impl<'a> Obj<'a> {
     fn new(node: Option<&'a Node>, fallback: Span) -> Self {
-        let node = node.filter(|node| node.as_map().is_some());
-        Obj { node, fallback }
+        match node.and_then(|node| node.as_map().map(|entries| (node, entries))) {
+            Some((node, entries)) => Obj {
+                node: Some(node),
+                entries,
+                keys: entries
+                    .iter()
+                    .fold(0, |keys, entry| keys | key_bit(&entry.key.text)),
+                fallback,
+            },
+            None => Obj {
+                node: None,
+                entries: &[],
+                keys: 0,
+                fallback,
+            },
+        }
     }
 
     fn span(&self) -> Span {
         self.node.map_or(self.fallback, |node| node.span)
     }
 
-    fn entry(&self, key: &str) -> Option<&'a Entry> {
-        self.node?.entry(key)
-    }
-
     fn get(&self, key: &str) -> Option<&'a Node> {
-        self.entry(key)
+        if self.keys & key_bit(key) == 0 {
+            return None;
+        }
+        self.entries
+            .iter()
+            .find(|entry| same_key(&entry.key.text, key))
             .map(|entry| &entry.value)
             .filter(|node| !matches!(node.value, Value::Null))
     }
@@ -821,8 +868,19 @@ impl<'a> Obj<'a> {
         Obj::new(self.get(key), self.span())
     }
 
-    fn string(&self, key: &str) -> String {
-        self.get(key).map(scalar_text).unwrap_or_default()
+    /// The scalar text, borrowed when the tree holds it as a string.
+    fn text(&self, key: &str) -> Cow<'a, str> {
+        self.get(key).map_or(Cow::Borrowed(""), scalar_text)
+    }
+
+    /// The scalar text, trimmed.
+    fn trimmed(&self, key: &str) -> String {
+        self.text(key).trim().to_owned()
+    }
+
+    /// The scalar text, trimmed and lower-cased ([`lower_trim`]).
+    fn lowered(&self, key: &str) -> String {
+        lower_trim_cow(&self.text(key)).into_owned()
     }
 
     fn boolean(&self, key: &str) -> bool {
@@ -848,27 +906,44 @@ impl<'a> Obj<'a> {
         self.get(key).and_then(Node::as_bool)
     }
 
-    /// The list items with their spans.
-    fn list(&self, key: &str) -> Vec<(String, Span)> {
-        self.get(key)
-            .and_then(Node::as_seq)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter(|item| !matches!(item.value, Value::Null))
-                    .map(|item| (scalar_text(item), item.span))
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// The list items (nulls included; see [`present`]).
+    fn items(&self, key: &str) -> &'a [Node] {
+        self.get(key).and_then(Node::as_seq).unwrap_or(&[])
+    }
+
+    /// The texts of the list's items, nulls skipped.
+    fn texts(&self, key: &str) -> impl Iterator<Item = Cow<'a, str>> + use<'a> {
+        present(self.items(key)).map(scalar_text)
+    }
+
+    /// [`uniq_sort`] of the list's texts.
+    fn uniq_sorted(&self, key: &str) -> Vec<String> {
+        uniq_sort(self.texts(key))
+    }
+
+    /// [`lower_uniq_sort`] of the list's texts.
+    fn lower_uniq_sorted(&self, key: &str) -> Vec<String> {
+        lower_uniq_sort(self.texts(key))
     }
 }
 
-fn scalar_text(node: &Node) -> String {
+/// The list items that are not null.
+fn present<'a, I>(items: I) -> impl Iterator<Item = &'a Node> + Clone
+where
+    I: IntoIterator<Item = &'a Node>,
+    I::IntoIter: Clone,
+{
+    items
+        .into_iter()
+        .filter(|item| !matches!(item.value, Value::Null))
+}
+
+fn scalar_text(node: &Node) -> Cow<'_, str> {
     match &node.value {
-        Value::String(text) => text.clone(),
-        Value::Number(number) => number.to_string(),
-        Value::Bool(flag) => flag.to_string(),
-        _ => String::new(),
+        Value::String(text) => Cow::Borrowed(text),
+        Value::Number(number) => Cow::Owned(number.to_string()),
+        Value::Bool(flag) => Cow::Borrowed(if *flag { "true" } else { "false" }),
+        _ => Cow::Borrowed(""),
     }
 }
 
@@ -876,7 +951,34 @@ fn scalar_text(node: &Node) -> String {
 // Normalisation helpers shared with the intent.
 
 pub fn lower_trim(text: &str) -> String {
-    text.trim().to_lowercase()
+    lower_trim_cow(text).into_owned()
+}
+
+/// [`lower_trim`] without a copy when the trimmed text has nothing to lower-case.
+fn lower_trim_cow(text: &str) -> Cow<'_, str> {
+    let trimmed = text.trim();
+    if trimmed
+        .bytes()
+        .any(|byte| byte.is_ascii_uppercase() || !byte.is_ascii())
+    {
+        Cow::Owned(trimmed.to_lowercase())
+    } else {
+        Cow::Borrowed(trimmed)
+    }
+}
+
+/// Sorts by bytes and drops repeats, skipping both when the items already are strictly ordered.
+fn sort_dedup(items: &mut Vec<String>) {
+    if !items.is_sorted_by(|a, b| a < b) {
+        items.sort_unstable();
+        items.dedup();
+    }
+}
+
+/// Room for every item when the iterator knows how many there can be (a filtered slice does).
+fn capacity_for(items: &impl Iterator) -> usize {
+    let (low, high) = items.size_hint();
+    high.unwrap_or(low)
 }
 
 /// Trim, drop empty, de-duplicate, sort by bytes.
@@ -885,13 +987,15 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut out: Vec<String> = items
-        .into_iter()
-        .map(|item| item.as_ref().trim().to_owned())
-        .filter(|item| !item.is_empty())
-        .collect();
-    out.sort();
-    out.dedup();
+    let items = items.into_iter();
+    let mut out: Vec<String> = Vec::with_capacity(capacity_for(&items));
+    for item in items {
+        let trimmed = item.as_ref().trim();
+        if !trimmed.is_empty() {
+            out.push(trimmed.to_owned());
+        }
+    }
+    sort_dedup(&mut out);
     out
 }
 
@@ -900,35 +1004,70 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    uniq_sort(items.into_iter().map(|item| lower_trim(item.as_ref())))
+    let items = items.into_iter();
+    let mut out: Vec<String> = Vec::with_capacity(capacity_for(&items));
+    for item in items {
+        match lower_trim_cow(item.as_ref()) {
+            Cow::Borrowed(text) => {
+                if !text.is_empty() {
+                    out.push(text.to_owned());
+                }
+            }
+            // Lower-casing may (in principle) expose new surrounding white space: trim again, as
+            // `uniq_sort(lower_trim(..))` did.
+            Cow::Owned(text) => {
+                let trimmed = text.trim();
+                if trimmed.len() == text.len() {
+                    if !text.is_empty() {
+                        out.push(text);
+                    }
+                } else if !trimmed.is_empty() {
+                    out.push(trimmed.to_owned());
+                }
+            }
+        }
+    }
+    sort_dedup(&mut out);
+    out
 }
 
-fn texts(items: &[(String, Span)]) -> impl Iterator<Item = &str> {
-    items.iter().map(|(text, _)| text.as_str())
-}
-
-/// Lower-uniq-sort and check every item against `allowed`; the error names the first bad item.
-fn lower_enum_list(
-    items: &[(String, Span)],
+/// Lower-uniq-sort the items' texts and check each against `allowed`; the error names the first
+/// bad value (in sorted order) at the first item that normalises to it.
+fn lower_enum_list<'a, I>(
+    items: I,
     allowed: &[&str],
     on_bad: impl Fn(String) -> PolicyErrorKind,
-) -> Result<Vec<String>, PolicyError> {
-    let normalised = lower_uniq_sort(texts(items));
-    for value in &normalised {
-        if allowed.contains(&value.as_str()) {
-            continue;
-        }
-        let span = items
-            .iter()
-            .find(|(text, _)| lower_trim(text) == *value)
-            .map_or(Span::default(), |(_, span)| *span);
-        return Err(err(on_bad(value.clone()), span));
-    }
-    Ok(normalised)
+) -> Result<Vec<String>, PolicyError>
+where
+    I: Iterator<Item = &'a Node> + Clone,
+{
+    let normalised = lower_uniq_sort(items.clone().map(scalar_text));
+    let Some(bad) = normalised
+        .iter()
+        .find(|value| !allowed.contains(&value.as_str()))
+    else {
+        return Ok(normalised);
+    };
+    let span = first_span_of(items, bad).unwrap_or_default();
+    Err(err(on_bad(bad.clone()), span))
+}
+
+/// The span of the first item whose [`lower_trim`] is `value`.
+fn first_span_of<'a>(mut items: impl Iterator<Item = &'a Node>, value: &str) -> Option<Span> {
+    items
+        .find(|item| lower_trim_cow(&scalar_text(item)) == value)
+        .map(|item| item.span)
 }
 
 /// Go's `path.Clean` for slash-separated paths.
 pub fn clean_path(path: &str) -> String {
+    if is_clean_path(path) {
+        return path.to_owned();
+    }
+    clean_path_slowly(path)
+}
+
+fn clean_path_slowly(path: &str) -> String {
     if path.is_empty() {
         return ".".to_owned();
     }
@@ -955,6 +1094,19 @@ pub fn clean_path(path: &str) -> String {
     }
 }
 
+/// Whether `path.Clean` would return `path` unchanged, judged conservatively: `/`, or segments
+/// that are neither empty, `.` nor `..` (after the leading `/` of a rooted path).
+fn is_clean_path(path: &str) -> bool {
+    if path == "/" {
+        return true;
+    }
+    let relative = path.strip_prefix('/').unwrap_or(path);
+    !relative.is_empty()
+        && relative
+            .split('/')
+            .all(|part| !matches!(part, "" | "." | ".."))
+}
+
 /// Whether `text` looks like `NAME=value` (a raw environment assignment).
 pub fn looks_like_env_assignment(text: &str) -> bool {
     let Some((name, _)) = text.split_once('=') else {
@@ -967,29 +1119,38 @@ pub fn looks_like_env_assignment(text: &str) -> bool {
         && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
 }
 
+/// `text` with backslashes turned into slashes, borrowed when it has none.
+fn slashed(text: &str) -> Cow<'_, str> {
+    if text.contains('\\') {
+        Cow::Owned(text.replace('\\', "/"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Sandbox path lists: trim, clean, slash-convert, drop `.`, reject env assignments, sort.
 /// An empty result is `None` (Go keeps a nil slice).
-pub fn clean_path_list(
-    items: &[(String, Span)],
+fn clean_path_list<'a>(
+    items: impl Iterator<Item = &'a Node>,
     on_env: impl Fn(String) -> PolicyErrorKind,
 ) -> Result<Option<Vec<String>>, PolicyError> {
-    let mut out = Vec::new();
-    for (text, span) in items {
+    let mut out = Vec::with_capacity(capacity_for(&items));
+    for item in items {
+        let text = scalar_text(item);
         let trimmed = text.trim();
         if trimmed.is_empty() {
             continue;
         }
         if looks_like_env_assignment(trimmed) {
-            return Err(err(on_env(trimmed.to_owned()), *span));
+            return Err(err(on_env(trimmed.to_owned()), item.span));
         }
-        let cleaned = clean_path(&trimmed.replace('\\', "/"));
+        let cleaned = clean_path(&slashed(trimmed));
         if cleaned == "." {
             continue;
         }
         out.push(cleaned);
     }
-    out.sort();
-    out.dedup();
+    sort_dedup(&mut out);
     Ok(if out.is_empty() { None } else { Some(out) })
 }
 
@@ -1101,7 +1262,7 @@ struct Header {
 }
 
 fn load_header(top: Obj<'_>) -> Result<Header, PolicyError> {
-    let schema_id = top.string("schema_id").trim().to_owned();
+    let schema_id = top.trimmed("schema_id");
     let schema_id = if schema_id.is_empty() {
         POLICY_SCHEMA_ID.to_owned()
     } else {
@@ -1113,7 +1274,7 @@ fn load_header(top: Obj<'_>) -> Result<Header, PolicyError> {
             top.span_of("schema_id"),
         ));
     }
-    let schema_version = top.string("schema_version").trim().to_owned();
+    let schema_version = top.trimmed("schema_version");
     let schema_version = if schema_version.is_empty() {
         POLICY_SCHEMA_VERSION.to_owned()
     } else {
@@ -1126,9 +1287,10 @@ fn load_header(top: Obj<'_>) -> Result<Header, PolicyError> {
         ));
     }
 
-    let default_action = top.string("default_action");
-    let verdict_text = lower_trim(&top.string("default_verdict"));
-    let action_text = lower_trim(&default_action);
+    let default_action = top.text("default_action");
+    let verdict_raw = top.text("default_verdict");
+    let verdict_text = lower_trim_cow(&verdict_raw);
+    let action_text = lower_trim_cow(&default_action);
     if !verdict_text.is_empty() && !action_text.is_empty() && verdict_text != action_text {
         return Err(err(
             PolicyErrorKind::DefaultActionConflict,
@@ -1140,16 +1302,19 @@ fn load_header(top: Obj<'_>) -> Result<Header, PolicyError> {
     } else if !action_text.is_empty() {
         (action_text, top.span_of("default_action"))
     } else {
-        ("require_approval".to_owned(), top.span())
+        (Cow::Borrowed("require_approval"), top.span())
     };
     let Some(default_verdict) = Verdict::parse(&resolved) else {
-        return Err(err(PolicyErrorKind::InvalidDefaultVerdict(resolved), span));
+        return Err(err(
+            PolicyErrorKind::InvalidDefaultVerdict(resolved.into_owned()),
+            span,
+        ));
     };
     Ok(Header {
         schema_id,
         schema_version,
         default_verdict,
-        default_action,
+        default_action: default_action.into_owned(),
     })
 }
 
@@ -1182,15 +1347,14 @@ fn load_from_root(root: Option<&Node>) -> Result<Policy, Vec<PolicyError>> {
     let fail_closed = keep(load_fail_closed(top.child("fail_closed")), &mut errors);
     let mcp_trust = keep(load_mcp_trust(top.child("mcp_trust")), &mut errors);
 
-    let mut rules = Vec::new();
-    if let Some(items) = top.get("rules").and_then(Node::as_seq) {
-        for item in items {
-            if let Some(rule) = keep(
-                load_rule(Obj::new(Some(item), item.span), item.span),
-                &mut errors,
-            ) {
-                rules.push(rule);
-            }
+    let items = top.items("rules");
+    let mut rules = Vec::with_capacity(items.len());
+    for item in items {
+        if let Some(rule) = keep(
+            load_rule(Obj::new(Some(item), item.span), item.span),
+            &mut errors,
+        ) {
+            rules.push(rule);
         }
     }
     let (Some(header), Some(scripts), Some(fail_closed), Some(mcp_trust), true) =
@@ -1214,12 +1378,12 @@ fn load_from_root(root: Option<&Node>) -> Result<Policy, Vec<PolicyError>> {
 
 fn load_fail_closed(obj: Obj<'_>) -> Result<FailClosed, PolicyError> {
     let enabled = obj.boolean("enabled");
-    let mut risk_classes = lower_uniq_sort(texts(&obj.list("risk_classes")));
+    let mut risk_classes = obj.lower_uniq_sorted("risk_classes");
     if enabled && risk_classes.is_empty() {
         risk_classes = vec!["critical".to_owned(), "high".to_owned()];
     }
     let required_fields = lower_enum_list(
-        &obj.list("required_fields"),
+        present(obj.items("required_fields")),
         FAIL_CLOSED_REQUIRED_FIELDS,
         |value| PolicyErrorKind::UnsupportedFailClosedField {
             field: "required_field",
@@ -1227,7 +1391,7 @@ fn load_fail_closed(obj: Obj<'_>) -> Result<FailClosed, PolicyError> {
         },
     )?;
     let required_high_risk_fields = lower_enum_list(
-        &obj.list("required_high_risk_fields"),
+        present(obj.items("required_high_risk_fields")),
         FAIL_CLOSED_HIGH_RISK_FIELDS,
         |value| PolicyErrorKind::UnsupportedFailClosedField {
             field: "required_high_risk_field",
@@ -1245,12 +1409,12 @@ fn load_fail_closed(obj: Obj<'_>) -> Result<FailClosed, PolicyError> {
 fn load_mcp_trust(obj: Obj<'_>) -> Result<McpTrust, PolicyError> {
     let mut trust = McpTrust {
         enabled: obj.boolean("enabled"),
-        snapshot: obj.string("snapshot").trim().to_owned(),
-        action: lower_trim(&obj.string("action")),
-        required_risk_classes: lower_uniq_sort(texts(&obj.list("required_risk_classes"))),
+        snapshot: obj.trimmed("snapshot"),
+        action: obj.lowered("action"),
+        required_risk_classes: obj.lower_uniq_sorted("required_risk_classes"),
         min_score: obj.float("min_score"),
-        max_age: obj.string("max_age").trim().to_owned(),
-        publisher_allowlist: lower_uniq_sort(texts(&obj.list("publisher_allowlist"))),
+        max_age: obj.trimmed("max_age"),
+        publisher_allowlist: obj.lower_uniq_sorted("publisher_allowlist"),
         require_registry: obj.boolean("require_registry"),
     };
     trust.enabled = trust.enabled
@@ -1300,12 +1464,14 @@ fn load_mcp_trust(obj: Obj<'_>) -> Result<McpTrust, PolicyError> {
 }
 
 fn load_rule(obj: Obj<'_>, span: Span) -> Result<Rule, PolicyError> {
-    let name = obj.string("name").trim().to_owned();
+    let name = obj.trimmed("name");
     if name.is_empty() {
         return Err(err(PolicyErrorKind::RuleNameRequired, obj.span_of("name")));
     }
-    let effect_text = lower_trim(&obj.string("effect"));
-    let action_text = lower_trim(&obj.string("action"));
+    let effect_raw = obj.text("effect");
+    let action_raw = obj.text("action");
+    let effect_text = lower_trim_cow(&effect_raw);
+    let action_text = lower_trim_cow(&action_raw);
     if !effect_text.is_empty() && !action_text.is_empty() && effect_text != action_text {
         return Err(err(
             PolicyErrorKind::RuleActionConflict { rule: name },
@@ -1327,52 +1493,53 @@ fn load_rule(obj: Obj<'_>, span: Span) -> Result<Rule, PolicyError> {
         return Err(err(
             PolicyErrorKind::InvalidRuleEffect {
                 rule: name,
-                value: effect_text,
+                value: effect_text.into_owned(),
             },
             effect_span,
         ));
     };
-    let rule_name = name.clone();
+    let rule_name = name.as_str();
     let unsupported = |field: &'static str| {
-        let rule = rule_name.clone();
         move |value: String| PolicyErrorKind::UnsupportedValue {
             field,
             value,
-            rule: rule.clone(),
+            rule: rule_name.to_owned(),
         }
     };
     let negative = |field: &'static str, key: &str, at: &Obj<'_>| {
         err(
             PolicyErrorKind::NegativeInRule {
                 field,
-                rule: rule_name.clone(),
+                rule: rule_name.to_owned(),
             },
             at.span_of(key),
         )
     };
 
-    let matcher = load_match(obj.child("match"), &rule_name)?;
+    let matcher = load_match(obj.child("match"), rule_name)?;
 
     let min_approvals = obj.int("min_approvals");
     if min_approvals < 0 {
         return Err(negative("min_approvals", "min_approvals", &obj));
     }
-    let required_agent_manifest_digest = lower_trim(&obj.string("required_agent_manifest_digest"));
+    let required_agent_manifest_digest = obj.lowered("required_agent_manifest_digest");
     if !required_agent_manifest_digest.is_empty()
         && !canonical::is_sha256_hex(&required_agent_manifest_digest)
     {
         return Err(err(
-            PolicyErrorKind::ManifestDigest { rule: rule_name },
+            PolicyErrorKind::ManifestDigest {
+                rule: rule_name.to_owned(),
+            },
             obj.span_of("required_agent_manifest_digest"),
         ));
     }
     let allowed_credential_sources = lower_enum_list(
-        &obj.list("allowed_credential_sources"),
+        present(obj.items("allowed_credential_sources")),
         CREDENTIAL_SOURCES,
         unsupported("allowed_credential_source"),
     )?;
     let allowed_credential_access_types = lower_enum_list(
-        &obj.list("allowed_credential_access_types"),
+        present(obj.items("allowed_credential_access_types")),
         CREDENTIAL_ACCESS_TYPES,
         unsupported("allowed_credential_access_type"),
     )?;
@@ -1385,14 +1552,15 @@ fn load_rule(obj: Obj<'_>, span: Span) -> Result<Rule, PolicyError> {
         ));
     }
     let require_context_evidence = obj.boolean("require_context_evidence");
-    let mut required_context_evidence_mode =
-        lower_trim(&obj.string("required_context_evidence_mode"));
+    let mut required_context_evidence_mode = obj.lowered("required_context_evidence_mode");
     if require_context_evidence && required_context_evidence_mode.is_empty() {
         required_context_evidence_mode = "required".to_owned();
     }
     if !required_context_evidence_mode.is_empty() && required_context_evidence_mode != "required" {
         return Err(err(
-            PolicyErrorKind::ContextEvidenceMode { rule: rule_name },
+            PolicyErrorKind::ContextEvidenceMode {
+                rule: rule_name.to_owned(),
+            },
             obj.span_of("required_context_evidence_mode"),
         ));
     }
@@ -1405,45 +1573,40 @@ fn load_rule(obj: Obj<'_>, span: Span) -> Result<Rule, PolicyError> {
         ));
     }
 
-    let freeze_window = load_freeze_window(obj.child("freeze_window"), &rule_name)?;
-    let sandbox = load_sandbox(obj.child("sandbox"), &rule_name)?;
-    let rate_limit = load_rate_limit(obj.child("rate_limit"), &rule_name, "rate_limit", false)?;
+    let freeze_window = load_freeze_window(obj.child("freeze_window"), rule_name)?;
+    let sandbox = load_sandbox(obj.child("sandbox"), rule_name)?;
+    let rate_limit = load_rate_limit(obj.child("rate_limit"), rule_name, "rate_limit", false)?;
     let destructive_budget = load_rate_limit(
         obj.child("destructive_budget"),
-        &rule_name,
+        rule_name,
         "destructive_budget",
         true,
     )?;
-    let dataflow = load_dataflow(obj.child("dataflow"), &rule_name)?;
-    let endpoint = load_endpoint(obj.child("endpoint"), &rule_name)?;
+    let dataflow = load_dataflow(obj.child("dataflow"), rule_name)?;
+    let endpoint = load_endpoint(obj.child("endpoint"), rule_name)?;
 
     Ok(Rule {
         name,
         priority: obj.int("priority"),
         effect,
         matcher,
-        reason_codes: uniq_sort(texts(&obj.list("reason_codes"))),
-        violations: uniq_sort(texts(&obj.list("violations"))),
+        reason_codes: obj.uniq_sorted("reason_codes"),
+        violations: obj.uniq_sorted("violations"),
         min_approvals,
         require_distinct_approvers: obj.boolean("require_distinct_approvers") || min_approvals > 1,
         require_declared_agent: obj.boolean("require_declared_agent"),
-        allowed_agent_ids: uniq_sort(texts(&obj.list("allowed_agent_ids"))),
-        denied_agent_ids: uniq_sort(texts(&obj.list("denied_agent_ids"))),
+        allowed_agent_ids: obj.uniq_sorted("allowed_agent_ids"),
+        denied_agent_ids: obj.uniq_sorted("denied_agent_ids"),
         required_agent_manifest_digest,
-        allowed_agent_manifest_publishers: lower_uniq_sort(texts(
-            &obj.list("allowed_agent_manifest_publishers"),
-        )),
-        allowed_agent_manifest_sources: lower_uniq_sort(texts(
-            &obj.list("allowed_agent_manifest_sources"),
-        )),
-        required_agent_lifecycle_states: lower_uniq_sort(texts(
-            &obj.list("required_agent_lifecycle_states"),
-        )),
+        allowed_agent_manifest_publishers: obj
+            .lower_uniq_sorted("allowed_agent_manifest_publishers"),
+        allowed_agent_manifest_sources: obj.lower_uniq_sorted("allowed_agent_manifest_sources"),
+        required_agent_lifecycle_states: obj.lower_uniq_sorted("required_agent_lifecycle_states"),
         require_agent_owner: obj.boolean("require_agent_owner"),
         require_unexpired_agent: obj.boolean("require_unexpired_agent"),
         block_standing_credentials: obj.boolean("block_standing_credentials"),
         allowed_credential_sources,
-        allowed_credential_issuers: uniq_sort(texts(&obj.list("allowed_credential_issuers"))),
+        allowed_credential_issuers: obj.uniq_sorted("allowed_credential_issuers"),
         allowed_credential_access_types,
         max_credential_ttl_seconds,
         require_jit_credential: obj.boolean("require_jit_credential"),
@@ -1451,8 +1614,8 @@ fn load_rule(obj: Obj<'_>, span: Span) -> Result<Rule, PolicyError> {
         required_context_evidence_mode,
         max_context_age_seconds,
         require_broker_credential: obj.boolean("require_broker_credential"),
-        broker_reference: obj.string("broker_reference").trim().to_owned(),
-        broker_scopes: lower_uniq_sort(texts(&obj.list("broker_scopes"))),
+        broker_reference: obj.trimmed("broker_reference"),
+        broker_scopes: obj.lower_uniq_sorted("broker_scopes"),
         freeze_window,
         sandbox,
         rate_limit,
@@ -1471,20 +1634,21 @@ fn load_match(obj: Obj<'_>, rule: &str) -> Result<Match, PolicyError> {
             rule: rule.to_owned(),
         }
     };
-    let mut tool_names = obj.list("tool_names");
-    let alias = obj.string("tool_name").trim().to_owned();
-    if !alias.is_empty() {
-        tool_names.push((alias, obj.span_of("tool_name")));
-    }
-    let mut classes = obj.list("endpoint_class");
-    classes.extend(obj.list("endpoint_classes"));
+    // The `tool_name` alias joins the list (blank values drop out when normalised).
+    let tool_names = lower_uniq_sort(
+        present(obj.items("tool_names").iter().chain(obj.get("tool_name"))).map(scalar_text),
+    );
+    let classes = obj
+        .items("endpoint_class")
+        .iter()
+        .chain(obj.items("endpoint_classes"));
     let endpoint_classes = lower_enum_list(
-        &classes,
+        present(classes),
         ENDPOINT_CLASSES,
         unsupported("match endpoint_class"),
     )?;
     let discovery_methods = lower_enum_list(
-        &obj.list("discovery_method"),
+        present(obj.items("discovery_method")),
         DISCOVERY_METHODS,
         unsupported("match discovery_method"),
     )?;
@@ -1499,10 +1663,10 @@ fn load_match(obj: Obj<'_>, rule: &str) -> Result<Match, PolicyError> {
             obj.span_of("max_delegation_depth"),
         ));
     }
-    let lus = |key: &str| lower_uniq_sort(texts(&obj.list(key)));
-    let us = |key: &str| uniq_sort(texts(&obj.list(key)));
+    let lus = |key: &str| obj.lower_uniq_sorted(key);
+    let us = |key: &str| obj.uniq_sorted(key);
     Ok(Match {
-        tool_names: lower_uniq_sort(texts(&tool_names)),
+        tool_names,
         risk_classes: lus("risk_classes"),
         target_kinds: lus("target_kinds"),
         target_values: us("target_values"),
@@ -1541,26 +1705,25 @@ fn is_block_or_approval(text: &str) -> bool {
 
 fn load_endpoint(obj: Obj<'_>, rule: &str) -> Result<Endpoint, PolicyError> {
     let paths = |key: &str| {
-        uniq_sort(
-            obj.list(key)
-                .iter()
-                .map(|(text, _)| text.trim().replace('\\', "/")),
-        )
+        uniq_sort(obj.texts(key).map(|text| match slashed(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(replaced) => Cow::Owned(replaced),
+        }))
     };
     let mut endpoint = Endpoint {
         enabled: obj.boolean("enabled"),
         path_allowlist: paths("path_allowlist"),
         path_denylist: paths("path_denylist"),
-        domain_allowlist: lower_uniq_sort(texts(&obj.list("domain_allowlist"))),
-        domain_denylist: lower_uniq_sort(texts(&obj.list("domain_denylist"))),
+        domain_allowlist: obj.lower_uniq_sorted("domain_allowlist"),
+        domain_denylist: obj.lower_uniq_sorted("domain_denylist"),
         egress_classes: Vec::new(),
-        action: lower_trim(&obj.string("action")),
-        destructive_action: lower_trim(&obj.string("destructive_action")),
-        reason_code: obj.string("reason_code").trim().to_owned(),
-        violation: obj.string("violation").trim().to_owned(),
+        action: obj.lowered("action"),
+        destructive_action: obj.lowered("destructive_action"),
+        reason_code: obj.trimmed("reason_code"),
+        violation: obj.trimmed("violation"),
     };
-    let egress = obj.list("egress_classes");
-    endpoint.egress_classes = lower_enum_list(&egress, ENDPOINT_CLASSES, |value| {
+    let egress = obj.items("egress_classes");
+    endpoint.egress_classes = lower_enum_list(present(egress), ENDPOINT_CLASSES, |value| {
         PolicyErrorKind::UnsupportedValue {
             field: "endpoint.egress_class",
             value,
@@ -1572,10 +1735,7 @@ fn load_endpoint(obj: Obj<'_>, rule: &str) -> Result<Endpoint, PolicyError> {
         .iter()
         .find(|class| !class.starts_with("net."))
     {
-        let span = egress
-            .iter()
-            .find(|(text, _)| lower_trim(text) == *class)
-            .map_or(obj.span(), |(_, span)| *span);
+        let span = first_span_of(present(egress), class).unwrap_or(obj.span());
         return Err(err(
             PolicyErrorKind::EgressNotNetwork {
                 rule: rule.to_owned(),
@@ -1630,13 +1790,13 @@ fn load_endpoint(obj: Obj<'_>, rule: &str) -> Result<Endpoint, PolicyError> {
 fn load_dataflow(obj: Obj<'_>, rule: &str) -> Result<Dataflow, PolicyError> {
     let mut dataflow = Dataflow {
         enabled: obj.boolean("enabled"),
-        tainted_sources: lower_uniq_sort(texts(&obj.list("tainted_sources"))),
-        destination_kinds: lower_uniq_sort(texts(&obj.list("destination_kinds"))),
-        destination_values: uniq_sort(texts(&obj.list("destination_values"))),
-        destination_operations: lower_uniq_sort(texts(&obj.list("destination_operations"))),
-        action: lower_trim(&obj.string("action")),
-        reason_code: obj.string("reason_code").trim().to_owned(),
-        violation: obj.string("violation").trim().to_owned(),
+        tainted_sources: obj.lower_uniq_sorted("tainted_sources"),
+        destination_kinds: obj.lower_uniq_sorted("destination_kinds"),
+        destination_values: obj.uniq_sorted("destination_values"),
+        destination_operations: obj.lower_uniq_sorted("destination_operations"),
+        action: obj.lowered("action"),
+        reason_code: obj.trimmed("reason_code"),
+        violation: obj.trimmed("violation"),
     };
     dataflow.enabled = dataflow.enabled
         || !dataflow.tainted_sources.is_empty()
@@ -1676,9 +1836,9 @@ fn load_freeze_window(obj: Obj<'_>, rule: &str) -> Result<FreezeWindow, PolicyEr
     let window_nodes = obj.get("windows").and_then(Node::as_seq).unwrap_or(&[]);
     for (index, node) in window_nodes.iter().enumerate() {
         let window = Obj::new(Some(node), node.span);
-        let name = window.string("name").trim().to_owned();
-        let start = window.string("start").trim().to_owned();
-        let end = window.string("end").trim().to_owned();
+        let name = window.trimmed("name");
+        let start = window.trimmed("start");
+        let end = window.trimmed("end");
         if start.is_empty() || end.is_empty() {
             return Err(err(
                 PolicyErrorKind::FreezeWindowBounds {
@@ -1699,11 +1859,11 @@ fn load_freeze_window(obj: Obj<'_>, rule: &str) -> Result<FreezeWindow, PolicyEr
     }
     let mut freeze = FreezeWindow {
         enabled: obj.boolean("enabled"),
-        timezone: obj.string("timezone").trim().to_owned(),
-        effect: lower_trim(&obj.string("effect")),
-        reason: obj.string("reason").trim().to_owned(),
-        environments: lower_uniq_sort(texts(&obj.list("environments"))),
-        risk_classes: lower_uniq_sort(texts(&obj.list("risk_classes"))),
+        timezone: obj.trimmed("timezone"),
+        effect: obj.lowered("effect"),
+        reason: obj.trimmed("reason"),
+        environments: obj.lower_uniq_sorted("environments"),
+        risk_classes: obj.lower_uniq_sorted("risk_classes"),
         windows,
     };
     // Any field set enables the block, even next to `enabled: false`.
@@ -1767,31 +1927,31 @@ fn load_sandbox(obj: Obj<'_>, rule: &str) -> Result<Sandbox, PolicyError> {
     let sandbox = Sandbox {
         enabled: obj.boolean("enabled"),
         allowed_network_modes: lower_enum_list(
-            &obj.list("allowed_network_modes"),
+            present(obj.items("allowed_network_modes")),
             &["disabled", "egress_allowlist", "full"],
             unsupported("sandbox.allowed_network_mode"),
         )?,
         allowed_writable_path_prefixes: clean_path_list(
-            &obj.list("allowed_writable_path_prefixes"),
+            present(obj.items("allowed_writable_path_prefixes")),
             env("sandbox.allowed_writable_path_prefixes"),
         )?,
         required_read_only_roots: clean_path_list(
-            &obj.list("required_read_only_roots"),
+            present(obj.items("required_read_only_roots")),
             env("sandbox.required_read_only_roots"),
         )?,
         allowed_env_exposure_modes: lower_enum_list(
-            &obj.list("allowed_env_exposure_modes"),
+            present(obj.items("allowed_env_exposure_modes")),
             &["none", "allowlist", "full"],
             unsupported("sandbox.allowed_env_exposure_mode"),
         )?,
         max_timeout_seconds: obj.int("max_timeout_seconds"),
         allowed_filesystem_isolations: lower_enum_list(
-            &obj.list("allowed_filesystem_isolations"),
+            present(obj.items("allowed_filesystem_isolations")),
             &["none", "workspace", "container"],
             unsupported("sandbox.allowed_filesystem_isolation"),
         )?,
         allowed_user_modes: lower_enum_list(
-            &obj.list("allowed_user_modes"),
+            present(obj.items("allowed_user_modes")),
             &["default", "root", "unprivileged"],
             unsupported("sandbox.allowed_user_mode"),
         )?,
@@ -1824,8 +1984,8 @@ fn load_rate_limit(
 ) -> Result<RateLimit, PolicyError> {
     let mut limit = RateLimit {
         requests: obj.int("requests"),
-        window: lower_trim(&obj.string("window")),
-        scope: lower_trim(&obj.string("scope")),
+        window: obj.lowered("window"),
+        scope: obj.lowered("scope"),
     };
     if limit.requests < 0 {
         return Err(err(
@@ -2479,5 +2639,28 @@ mod tests {
         assert_eq!(clean_path("/a/b/../c/./"), "/a/c");
         assert_eq!(clean_path("a/../.."), "..");
         assert_eq!(clean_path("/.."), "/");
+        for path in [
+            "", "/", "//", "a", "/a", "a/", "/a/b", "a//b", "./a", "a/.", "..", "/..", "a/..b",
+            ".a/b.", "...", "/a/b/",
+        ] {
+            let cleaned = clean_path_slowly(path);
+            assert_eq!(clean_path(path), cleaned, "{path}");
+            if is_clean_path(path) {
+                assert_eq!(cleaned, path);
+            }
+        }
+    }
+
+    #[test]
+    fn normalising_borrows_only_what_needs_no_change() {
+        assert_eq!(lower_trim("  MiXed "), "mixed");
+        assert_eq!(lower_trim(" \u{c9}t\u{c9} "), "\u{e9}t\u{e9}");
+        assert_eq!(lower_trim("plain"), "plain");
+        assert_eq!(
+            lower_uniq_sort(["b", " A ", "a", "", "  ", "\u{130}x"]),
+            vec!["a", "b", "i\u{307}x"]
+        );
+        assert_eq!(uniq_sort(["b", " a", "a ", "c", ""]), vec!["a", "b", "c"]);
+        assert_eq!(uniq_sort(["a", "b"]), vec!["a", "b"]);
     }
 }

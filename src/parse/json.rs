@@ -86,12 +86,13 @@ impl JsonParser<'_> {
     }
 
     fn skip_ws(&mut self) -> Parsed<()> {
-        while let Some(byte) = self.peek() {
-            match byte {
-                b' ' | b'\t' | b'\n' | b'\r' => self.at += 1,
-                b'/' => return Err(self.fail("comments are not allowed in JSON")),
-                _ => break,
-            }
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        self.at += rest
+            .iter()
+            .position(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        if self.peek() == Some(b'/') {
+            return Err(self.fail("comments are not allowed in JSON"));
         }
         Ok(())
     }
@@ -272,6 +273,9 @@ impl JsonParser<'_> {
             self.digits();
         }
         let raw = self.text.get(start..self.at).unwrap_or("0");
+        if let Some(number) = small_integer(raw) {
+            return Ok(Node::new(self.span(start, self.at), Value::Number(number)));
+        }
         let number = raw.parse::<serde_json::Number>().ok().or_else(|| {
             raw.parse::<f64>()
                 .ok()
@@ -288,23 +292,35 @@ impl JsonParser<'_> {
     }
 
     fn digits(&mut self) {
-        while self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
-            self.at += 1;
-        }
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        self.at += rest
+            .iter()
+            .position(|byte| !byte.is_ascii_digit())
+            .unwrap_or(rest.len());
+    }
+
+    /// Moves past the characters that stand for themselves in a string (up to a quote, a
+    /// backslash, a control character or the end).
+    fn skip_plain(&mut self) {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        self.at += rest
+            .iter()
+            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+            .unwrap_or(rest.len());
     }
 
     fn string(&mut self) -> Parsed<String> {
         self.at += 1;
-        let mut out = String::new();
+        let run_start = self.at;
+        self.skip_plain();
+        // Most strings have no escape: one copy of the run, sized exactly.
+        if self.peek() == Some(b'"') {
+            let text = self.text.get(run_start..self.at).unwrap_or("").to_owned();
+            self.at += 1;
+            return Ok(text);
+        }
+        let mut out = String::from(self.text.get(run_start..self.at).unwrap_or(""));
         loop {
-            let run_start = self.at;
-            while let Some(byte) = self.peek() {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.at += 1;
-            }
-            out.push_str(self.text.get(run_start..self.at).unwrap_or(""));
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -317,6 +333,9 @@ impl JsonParser<'_> {
                 Some(_) => return Err(self.fail("control character in string (escape it)")),
                 None => return Err(self.fail("unterminated string")),
             }
+            let run_start = self.at;
+            self.skip_plain();
+            out.push_str(self.text.get(run_start..self.at).unwrap_or(""));
         }
     }
 
@@ -373,6 +392,27 @@ impl JsonParser<'_> {
     }
 }
 
+/// The number `raw` stands for when it is a plain integer of at most 18 digits (every such value
+/// fits an `i64`), read without going through `serde_json`'s parser. `-0` is left to that
+/// parser, which reads it as a float.
+fn small_integer(raw: &str) -> Option<serde_json::Number> {
+    let (negative, digits) = match raw.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, raw),
+    };
+    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let value = digits
+        .bytes()
+        .fold(0_i64, |value, digit| value * 10 + i64::from(digit - b'0'));
+    match (negative, value) {
+        (false, value) => Some(serde_json::Number::from(value)),
+        (true, 0) => None,
+        (true, value) => Some(serde_json::Number::from(-value)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,6 +438,58 @@ mod tests {
         let document = parse(text, 0);
         let issue = document.issues.first().map(|issue| issue.span.start);
         assert_eq!(issue, Some(text.find("tru").unwrap_or(0) as u32));
+    }
+
+    #[test]
+    fn small_integers_read_as_serde_json_reads_them() {
+        for raw in [
+            "0",
+            "7",
+            "-7",
+            "-0",
+            "10",
+            "420",
+            "999999999999999999",
+            "-999999999999999999",
+            "1000000000000000000",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1.5",
+            "1e3",
+            "-0.0",
+        ] {
+            let document = parse(raw, 0);
+            let expected = raw.parse::<serde_json::Number>().ok().or_else(|| {
+                raw.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+            });
+            let found = match document.root.map(|root| root.value) {
+                Some(Value::Number(number)) => Some(number),
+                _ => None,
+            };
+            assert_eq!(found, expected, "{raw}");
+            assert_eq!(
+                found.map(|number| (number.is_u64(), number.is_i64(), number.to_string())),
+                expected.map(|number| (number.is_u64(), number.is_i64(), number.to_string())),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn strings_with_and_without_escapes() {
+        let text = r#"["plain", "", "a\"b", "x\u00e9y\n", "tail\\"]"#;
+        let root = parse(text, 0).root.map(|root| root.to_json());
+        assert_eq!(
+            root,
+            Some(serde_json::json!(["plain", "", "a\"b", "xéy\n", "tail\\"]))
+        );
+        for bad in ["\"abc", "\"a\u{1}b\"", "\"a\\", "\"a\\q\"", "  /"] {
+            assert!(parse(bad, 0).root.is_none(), "{bad}");
+        }
     }
 
     #[test]
