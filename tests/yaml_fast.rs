@@ -76,6 +76,18 @@ fn project_files_read_the_same() {
     );
 }
 
+/// Inputs the fuzz target found where the fast reader once disagreed with the full parser.
+#[test]
+fn fuzz_findings_read_the_same() {
+    for text in [
+        "PolicyGates:\n  \0\0\0ExecutionEvidence:\n    MissingEvidenceAction: Block\n",
+        "a: b\u{7f}\n",
+        "a: [x \u{1b}]\n",
+    ] {
+        same_as_full(text, "a fuzz finding");
+    }
+}
+
 /// Builds a configuration-like YAML text from a stream of choices: block mappings and
 /// sequences at varying indentation (indentless ones too), flow collections, plain and quoted
 /// scalars with the characters that change their meaning, comments, blank lines and stray

@@ -1,6 +1,7 @@
 //! YAML 1.2 (core schema) into the spanned tree, built iteratively from parser events so that
 //! nesting depth, alias expansion and node count stay bounded whatever the input.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
@@ -200,10 +201,20 @@ impl<'a> Builder<'a> {
                 self.push(node, None, span)
             }
             Event::Scalar(text, style, anchor, tag) => {
+                if anchor == 0 && self.expects_key() {
+                    // A key keeps only its text: resolving it matters only for the hazards
+                    // resolution reports.
+                    if resolves_plain(style, tag.as_deref()) && is_non_finite(&text) {
+                        self.issue(IssueKind::NonFiniteNumber, span);
+                    }
+                    self.nodes = self.nodes.saturating_add(1);
+                    let key = Node::new(span, Value::Null);
+                    return self.push(key, Some(text), span);
+                }
                 let value = self.resolve(&text, style, tag.as_deref(), span);
                 let node = Node::new(span, value);
                 self.count(anchor, &node, 1);
-                self.push(node, Some(text.into_owned()), span)
+                self.push(node, Some(text), span)
             }
             Event::SequenceStart(anchor, _) => self.open(
                 Frame::Seq {
@@ -262,7 +273,13 @@ impl<'a> Builder<'a> {
                 (Node::new(span, Value::Map(entries)), anchor)
             }
         };
-        let size = count_nodes(&node);
+        // Only an anchored collection needs its size (what each alias of it expands to); an
+        // empty one counts as a node like a scalar, the others were counted by their content.
+        let size = if anchor != 0 {
+            count_nodes(&node)
+        } else {
+            usize::from(is_empty_collection(&node.value))
+        };
         self.count(anchor, &node, size);
         let span = node.span;
         self.push(node, None, span)
@@ -278,7 +295,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push(&mut self, node: Node, raw_scalar: Option<String>, span: Span) -> Flow {
+    /// Whether the next node is a mapping key.
+    fn expects_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame::Map {
+                pending_key: None,
+                ..
+            })
+        )
+    }
+
+    fn push(&mut self, node: Node, raw_scalar: Option<Cow<'_, str>>, span: Span) -> Flow {
         if self.nodes > MAX_NODES {
             self.issue(IssueKind::AliasLimit, span);
             self.root = None;
@@ -299,7 +327,7 @@ impl<'a> Builder<'a> {
             }) => match pending_key.take() {
                 None => {
                     let text = match (raw_scalar, &node.value) {
-                        (Some(raw), _) => raw,
+                        (Some(raw), _) => raw.into_owned(),
                         (None, _) => {
                             self.issues.push(ParseIssue {
                                 kind: IssueKind::NonScalarKey,
@@ -341,15 +369,11 @@ impl<'a> Builder<'a> {
     }
 
     fn resolve(&mut self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Value {
-        if let Some(tag) = tag.filter(|tag| tag.is_yaml_core_schema()) {
-            return match tag.suffix.as_str() {
-                "str" => Value::String(text.to_owned()),
-                "null" => Value::Null,
-                _ => self.resolve_plain(text, span),
+        if !resolves_plain(style, tag) {
+            return match tag {
+                Some(tag) if tag.is_yaml_core_schema() && tag.suffix == "null" => Value::Null,
+                _ => Value::String(text.to_owned()),
             };
-        }
-        if style != ScalarStyle::Plain || tag.is_some() {
-            return Value::String(text.to_owned());
         }
         self.resolve_plain(text, span)
     }
@@ -360,8 +384,7 @@ impl<'a> Builder<'a> {
             "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
             "true" | "True" | "TRUE" => return Value::Bool(true),
             "false" | "False" | "FALSE" => return Value::Bool(false),
-            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf"
-            | "-.INF" | ".nan" | ".NaN" | ".NAN" => {
+            _ if is_non_finite(text) => {
                 self.issue(IssueKind::NonFiniteNumber, span);
                 return Value::String(text.to_owned());
             }
@@ -389,6 +412,43 @@ fn closing(end: Span, last: Span) -> Span {
         end
     } else {
         last
+    }
+}
+
+/// Whether a scalar of this style and tag resolves as a plain scalar of the core schema (an
+/// untagged plain scalar, or one tagged with a core type other than `str` and `null`).
+fn resolves_plain(style: ScalarStyle, tag: Option<&Tag>) -> bool {
+    match tag {
+        Some(tag) if tag.is_yaml_core_schema() => !matches!(tag.suffix.as_str(), "str" | "null"),
+        Some(_) => false,
+        None => style == ScalarStyle::Plain,
+    }
+}
+
+/// The core schema's infinities and not-a-number (which JSON cannot hold).
+fn is_non_finite(text: &str) -> bool {
+    matches!(
+        text,
+        ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
+    )
+}
+
+fn is_empty_collection(value: &Value) -> bool {
+    match value {
+        Value::Seq(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        _ => false,
     }
 }
 

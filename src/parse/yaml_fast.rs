@@ -13,7 +13,12 @@ use saphyr_parser::{Event, ScalarStyle};
 /// The events of `text` (spans relative to its start), or `None` when `text` is not of the
 /// plain shape this reader handles.
 pub fn events(text: &str) -> Option<Vec<(Event<'_>, Range<usize>)>> {
-    if !text.is_ascii() || text.bytes().any(|byte| byte == b'\t' || byte == b'\r') {
+    // Printable ASCII and line feeds only: tabs, CR, control characters (which YAML rejects)
+    // and non-ASCII text are the full parser's.
+    if text
+        .bytes()
+        .any(|byte| byte != b'\n' && !(b' '..=b'~').contains(&byte))
+    {
         return None;
     }
     let mut reader = Reader {

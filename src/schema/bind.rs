@@ -310,7 +310,7 @@ impl<'a> Binder<'a> {
         let mut out: Vec<BoundEntry<'_, '_>> = Vec::with_capacity(entries.len());
         // Canonical (or, for dictionaries, folded) key → index in `out`, for large mappings.
         let mut seen: Option<BTreeMap<Cow<'_, str>, usize>> =
-            (entries.len() > LINEAR_LIMIT).then(BTreeMap::new);
+            (self.case_insensitive && entries.len() > LINEAR_LIMIT).then(BTreeMap::new);
         for entry in entries {
             let property = plan.property(&entry.key.text, self.case_insensitive);
             let (name, value_schema): (&str, Option<usize>) = match property {
@@ -365,7 +365,10 @@ impl<'a> Binder<'a> {
                 } else {
                     Cow::Borrowed(name)
                 };
+            // Keys are unique as written (the parser keeps the last of exact duplicates), so
+            // two entries share a name only where binding ignores case.
             let earlier = match &seen {
+                _ if !self.case_insensitive => None,
                 Some(seen) => seen.get(&fold).copied(),
                 None => out.iter().position(|(_, folded, _, _)| *folded == fold),
             };
