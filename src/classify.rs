@@ -15,6 +15,8 @@ pub enum FileKind {
     GaitIntent,
     /// A `.jsonl` file of Gait intents, one per line.
     GaitIntents,
+    /// A Gait approved-script registry (`{"entries":[…]}` or a bare array of entries).
+    GaitScriptRegistry,
     FixtureSuite,
     Config,
 }
@@ -27,6 +29,7 @@ impl FileKind {
             FileKind::GaitPolicy => "gait-policy",
             FileKind::GaitIntent => "gait-intent",
             FileKind::GaitIntents => "gait-intents",
+            FileKind::GaitScriptRegistry => "gait-script-registry",
             FileKind::FixtureSuite => "fixture-suite",
             FileKind::Config => "gatelint-config",
         }
@@ -139,6 +142,13 @@ pub fn by_content(display: &str, root: &Node) -> Option<Classified> {
     if is_scenario_bookkeeping(display) {
         return None;
     }
+    if is_script_registry(root) {
+        // No schema section: the registry rule reads the tree as Gait's loader does.
+        return Some(Classified {
+            kind: FileKind::GaitScriptRegistry,
+            sections: Vec::new(),
+        });
+    }
     root.as_map()?;
     if let Some(kind) = root.get("kind").and_then(Node::as_str)
         && kind.starts_with("gatelint.fixtures/")
@@ -180,6 +190,27 @@ pub fn by_content(display: &str, root: &Node) -> Option<Classified> {
         return Some(single(FileKind::GaitIntent, Target::GaitIntent));
     }
     None
+}
+
+/// The schema id of a Gait approved-script registry entry.
+pub const SCRIPT_ENTRY_SCHEMA_ID: &str = "gait.gate.approved_script_entry";
+
+/// A bare array, or an object with an `entries` array, holding at least one object with the
+/// approved-script entry schema id (Gait itself reads any such file as a registry).
+pub fn is_script_registry(root: &Node) -> bool {
+    let items = match root.as_seq() {
+        Some(items) => items,
+        None if root.get("schema_id").is_none() => root
+            .get("entries")
+            .and_then(Node::as_seq)
+            .unwrap_or_default(),
+        None => return false,
+    };
+    items.iter().any(|item| {
+        item.get("schema_id")
+            .and_then(Node::as_str)
+            .is_some_and(|id| id.trim() == SCRIPT_ENTRY_SCHEMA_ID)
+    })
 }
 
 fn single(kind: FileKind, target: Target) -> Classified {

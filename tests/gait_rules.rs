@@ -68,7 +68,11 @@ fn rule_fixtures() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+            // JSON fixtures are approved-script registries (Gait reads them only as JSON).
+            .filter(|path| {
+                path.extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "json")
+            })
             .collect();
         files.sort();
         for file in files {
@@ -78,7 +82,10 @@ fn rule_fixtures() {
                 continue;
             }
             let text = std::fs::read_to_string(&file).unwrap();
-            let stem = name.strip_suffix(".yaml").unwrap_or(&name);
+            let stem = name
+                .strip_suffix(".yaml")
+                .or_else(|| name.strip_suffix(".json"))
+                .unwrap_or(&name);
             let baseline = std::fs::read_to_string(dir.join(format!("{stem}.baseline.yaml"))).ok();
             let outcome = analyze_pair(&name, &text, baseline.as_deref());
             let fired = outcome.findings.iter().any(|f| f.rule.as_str() == id);

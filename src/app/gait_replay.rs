@@ -1,16 +1,49 @@
 //! Fixture-suite cases with a Gait `input`, handed to the Gait evaluator.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde_json::Value as Json;
 
+use crate::discover;
 use crate::gait::command::{self, EvalOptions, StateSource};
+use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
 use crate::replay::runner::{Actual, GaitEvaluator};
 
 /// Evaluates Gait fixture cases: `input.intent` is a path (relative to the suite) or an inline
 /// intent; `input.options` mirrors `gate eval` flags, file paths relative to the suite.
-pub struct GaitCases;
+/// Remembers every approved-script registry a case reads, with the policy and time it is
+/// read under, for the registry rule.
+#[derive(Debug, Default)]
+pub struct GaitCases {
+    registries: Mutex<BTreeSet<(PathBuf, RegistryUse)>>,
+}
+
+impl GaitCases {
+    /// The registries the evaluated cases read, by path, each with its distinct uses.
+    pub fn registry_uses(&self) -> BTreeMap<PathBuf, Vec<RegistryUse>> {
+        let mut out: BTreeMap<PathBuf, Vec<RegistryUse>> = BTreeMap::new();
+        let registries = match self.registries.lock() {
+            Ok(guard) => guard,
+            // A poisoned set is still a set: a panicking case cannot have left it half-written.
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for (path, usage) in registries.iter() {
+            out.entry(path.clone()).or_default().push(usage.clone());
+        }
+        out
+    }
+
+    fn remember(&self, registry: &Path, usage: RegistryUse) {
+        let mut registries = match self.registries.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        registries.insert((registry.to_path_buf(), usage));
+    }
+}
 
 impl GaitEvaluator for GaitCases {
     fn evaluate(
@@ -38,6 +71,15 @@ impl GaitEvaluator for GaitCases {
             _ => return Err("a Gait case needs `input.intent` (a path or an object)".to_owned()),
         };
         let options = options(suite_dir, input.get("options"), input.get("now"))?;
+        if let Some(registry) = &options.approved_script_registry {
+            self.remember(
+                registry,
+                RegistryUse {
+                    policy: Some((discover::normalize_display(policy_path), policy.digest())),
+                    now: options.evaluation_time,
+                },
+            );
+        }
         let (output, exit) = command::eval_loaded(&policy, intent, &options);
         if let Some(error) = output.get("error").and_then(Json::as_str)
             && exit == 6

@@ -3,6 +3,7 @@
 mod diff_run;
 mod gait_replay;
 mod replay;
+mod script_registry;
 mod verdict_diff;
 
 pub use diff_run::{DiffOptions, run_diff};
@@ -382,6 +383,7 @@ pub fn analyze_unsuppressed(
         schema_issues: &schema_issues,
         classified: Some(&classified),
         sections: &sections,
+        tree: raw_root,
         gait_policy: gait_loaded.as_ref().and_then(|loaded| loaded.as_ref().ok()),
         gait_errors: match &gait_loaded {
             Some(Err(errors)) => errors,
@@ -973,6 +975,8 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     let mut cases = Vec::new();
     let mut passed_omitted = 0;
     let mut exit = Exit::Success;
+    let mut files = BTreeMap::new();
+    let mut findings = Vec::new();
     if let Some(policy) = &options.policy {
         let suite: Arc<str> = Arc::from(discover::display_path(policy));
         for intent in &paths {
@@ -1006,16 +1010,34 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             }
         }
         let (config, _) = load_config(options.config.as_deref())?;
+        let gait = gait_replay::GaitCases::default();
         let (suites_exit, omitted) = replay_suites(
             &paths,
             options.shard,
             &config,
             options.keep_passed,
+            &gait,
             &mut cases,
         );
         passed_omitted = omitted;
         exit = exit.max(suites_exit);
-        exit = exit.max(replay_scenarios(&paths, &mut cases));
+        let mut registries = gait.registry_uses();
+        exit = exit.max(replay_scenarios(&paths, &mut cases, &mut registries));
+        // The registries the replays read are reported beside the cases; as advice they leave
+        // the exit code to the cases.
+        let mut outcomes = Vec::new();
+        script_registry::add_findings(&registries, &mut outcomes);
+        let run = ProjectRun {
+            validate_only: true,
+            require_reason: config.require_suppression_reason,
+            ..ProjectRun::default()
+        };
+        for outcome in finish(outcomes, &run).0 {
+            if let Some(scanned) = outcome.scanned {
+                files.insert(scanned.source.path.clone(), scanned);
+            }
+            findings.extend(outcome.findings);
+        }
     }
     if cases.is_empty() && passed_omitted == 0 {
         let names: Vec<String> = paths
@@ -1024,11 +1046,17 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             .collect();
         return Err(UsageError::NothingToTest(names.join("`, `")));
     }
+    sort_findings(&mut findings);
+    let rules = findings
+        .iter()
+        .filter_map(|finding| registry::find(finding.rule.as_str()))
+        .map(|meta| (meta.id, meta))
+        .collect();
     Ok(Report {
         command: "test",
-        files: BTreeMap::new(),
-        findings: Vec::new(),
-        rules: BTreeMap::new(),
+        files,
+        findings,
+        rules,
         skipped: Vec::new(),
         cases,
         passed_omitted,
@@ -1054,6 +1082,7 @@ fn replay_suites(
     shard: Option<crate::replay::runner::Shard>,
     config: &Config,
     keep_passed: bool,
+    gait: &gait_replay::GaitCases,
     cases: &mut Vec<crate::report::CaseOutcome>,
 ) -> (Exit, usize) {
     use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
@@ -1062,7 +1091,7 @@ fn replay_suites(
         shard,
         semantics: semantics(config),
         keep_passed,
-        gait: Some(&gait_replay::GaitCases),
+        gait: Some(gait),
         ..ReplayOptions::default()
     };
     let outcome = runner::test_command(paths, &options);
@@ -1113,13 +1142,23 @@ fn replay_suites(
     (exit, omitted)
 }
 
-/// Runs the Gait scenario directories under `paths` into `cases`.
-fn replay_scenarios(paths: &[PathBuf], cases: &mut Vec<crate::report::CaseOutcome>) -> Exit {
+/// Runs the Gait scenario directories under `paths` into `cases`, noting the approved-script
+/// registries they read in `registries`.
+fn replay_scenarios(
+    paths: &[PathBuf],
+    cases: &mut Vec<crate::report::CaseOutcome>,
+    registries: &mut BTreeMap<PathBuf, Vec<crate::gait::registry::RegistryUse>>,
+) -> Exit {
     use crate::gait::command::{self, ScenarioStatus};
     use crate::report::{CaseOutcome, CaseStatus};
     let mut dirs = Vec::new();
     for path in paths.iter().filter(|path| path.is_dir()) {
         dirs.extend(scenario_dirs(path));
+    }
+    for dir in &dirs {
+        if let Some((path, usage)) = command::scenario_registry_use(dir) {
+            registries.entry(path).or_default().push(usage);
+        }
     }
     let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
         .par_iter()

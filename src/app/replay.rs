@@ -2,13 +2,15 @@
 //! case whose decision differs from its expectation becomes a finding on the case's line, and
 //! the suites' coverage becomes advice on the policy files.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{FileOutcome, gait_replay, semantics};
+use super::{FileOutcome, gait_replay, script_registry, semantics};
 use crate::config::Config;
 use crate::discover::{self, Candidate};
 use crate::finding::{Finding, Location};
+use crate::gait::registry::RegistryUse;
 use crate::parse::{Node, Value};
 use crate::replay::runner::{self, CaseStatus, TestOptions};
 use crate::report::{self, CaseOutcome};
@@ -29,7 +31,7 @@ const POLICY_KINDS: [&str; 3] = [
 /// case outcome per replayed case to `cases`.
 pub fn check_fixtures(
     candidates: &[Candidate],
-    outcomes: &mut [FileOutcome],
+    outcomes: &mut Vec<FileOutcome>,
     config: &Config,
     shard: Option<runner::Shard>,
     cases: &mut Vec<CaseOutcome>,
@@ -49,17 +51,23 @@ pub fn check_fixtures(
         })
         .map(|(candidate, _)| candidate.path.clone())
         .collect();
+    let mut registries = scenario_registries(candidates, outcomes);
     if suites.is_empty() {
+        script_registry::add_findings(&registries, outcomes);
         return;
     }
+    let gait = gait_replay::GaitCases::default();
     let options = TestOptions {
         shard,
         semantics: semantics(config),
         keep_passed: true,
-        gait: Some(&gait_replay::GaitCases),
+        gait: Some(&gait),
         ..TestOptions::default()
     };
     let outcome = runner::test_command(&suites, &options);
+    for (path, uses) in gait.registry_uses() {
+        registries.entry(path).or_default().extend(uses);
+    }
     let index: std::collections::BTreeMap<String, usize> = outcomes
         .iter()
         .enumerate()
@@ -138,6 +146,37 @@ pub fn check_fixtures(
         }
     }
     coverage_findings(&outcome, outcomes);
+    script_registry::add_findings(&registries, outcomes);
+}
+
+/// The registries of the Gait scenario directories among the checked files: a scanned
+/// `policy.yaml` beside a `flags.yaml` that names `approved_script_registry`.
+fn scenario_registries(
+    candidates: &[Candidate],
+    outcomes: &[FileOutcome],
+) -> BTreeMap<PathBuf, Vec<RegistryUse>> {
+    let mut out: BTreeMap<PathBuf, Vec<RegistryUse>> = BTreeMap::new();
+    for (candidate, outcome) in candidates.iter().zip(outcomes) {
+        let is_policy = outcome
+            .scanned
+            .as_ref()
+            .is_some_and(|scanned| scanned.kind == "gait-policy");
+        if !is_policy
+            || candidate
+                .path
+                .file_name()
+                .is_none_or(|name| name != "policy.yaml")
+        {
+            continue;
+        }
+        let Some(dir) = candidate.path.parent() else {
+            continue;
+        };
+        if let Some((path, usage)) = crate::gait::command::scenario_registry_use(dir) {
+            out.entry(path).or_default().push(usage);
+        }
+    }
+    out
 }
 
 /// Coverage advice: unexercised policies, gates, environments and tenants.

@@ -206,7 +206,7 @@ impl GaitEvaluator for BaselineGait<'_> {
         policies: &[PathBuf],
         input: &Json,
     ) -> Result<Actual, String> {
-        GaitCases.evaluate(&self.temp.unmirror(suite_dir), policies, input)
+        GaitCases::default().evaluate(&self.temp.unmirror(suite_dir), policies, input)
     }
 }
 
@@ -366,10 +366,11 @@ pub fn replay_suites(
         let suite_bytes = std::fs::read(&input.path)
             .map_err(|error| format!("cannot read `{}`: {error}", input.display))?;
         let mirrored_suite = temp.write(&absolute_suite, &suite_bytes)?;
+        let candidate_gait = GaitCases::default();
         let candidate_options = TestOptions {
             semantics: semantics.clone(),
             keep_passed: true,
-            gait: Some(&GaitCases),
+            gait: Some(&candidate_gait),
             ..TestOptions::default()
         };
         let baseline_options = TestOptions {

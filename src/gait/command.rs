@@ -11,6 +11,7 @@ use super::intent::{self, Intent};
 use super::killswitch::KillSwitchState;
 use super::policy::{self, Policy, Verdict, uniq_sort};
 use super::ratelimit::{self, LimitDecision, RateLimitState};
+use super::registry::RegistryUse;
 use super::tokens::{self, ApprovalContext, PublicKey};
 use super::wrkr::WrkrInventory;
 
@@ -544,6 +545,24 @@ fn yaml_json(path: &Path) -> Option<Json> {
     let text = std::fs::read_to_string(path).ok()?;
     let document = crate::parse::parse(&text, crate::parse::Format::Yaml);
     document.root.map(|root| root.to_json())
+}
+
+/// The approved-script registry a scenario directory replays (`approved_script_registry` in
+/// `flags.yaml`), with its `policy.yaml` (`None` when that does not load). Scenarios run on the
+/// wall clock, so the use has no fixed time.
+pub fn scenario_registry_use(dir: &Path) -> Option<(PathBuf, RegistryUse)> {
+    let flags = yaml_json(&dir.join("flags.yaml"))?;
+    let relative = flags.get("approved_script_registry")?.as_str()?;
+    let policy_path = dir.join("policy.yaml");
+    let policy = policy::load_policy_file(&policy_path)
+        .ok()
+        .map(|(policy, _)| {
+            (
+                crate::discover::normalize_display(&policy_path),
+                policy.digest(),
+            )
+        });
+    Some((dir.join(relative), RegistryUse { policy, now: None }))
 }
 
 /// Runs one Gait scenario directory and compares the outputs with its expectations.

@@ -10,6 +10,7 @@ pub mod killswitch;
 pub mod lint;
 pub mod policy;
 pub mod ratelimit;
+pub mod registry;
 pub mod time;
 pub mod tokens;
 pub mod wrkr;

@@ -25,6 +25,7 @@ pub mod execution_evidence_production_not_required;
 pub mod execution_evidence_vacuous_minimums;
 pub mod fixture_error;
 pub mod fixture_mismatch;
+pub mod gait_approved_script_never_matches;
 pub mod gait_default_allow;
 pub mod gait_default_verdict_relaxed;
 pub mod gait_destructive_allow;
@@ -274,6 +275,9 @@ pub struct FileContext<'a> {
     pub classified: Option<&'a Classified>,
     /// The bound tree of each section (canonical key spelling), in section order.
     pub sections: &'a [BoundSection<'a>],
+    /// The parsed tree as written, for kinds read without a schema section (approved-script
+    /// registries); `None` for JSONL and unparseable files.
+    pub tree: Option<&'a Node>,
     /// The Gait policy as Gait's loader reads it, when the file is a usable Gait policy.
     pub gait_policy: Option<&'a crate::gait::policy::Policy>,
     /// What Gait's loader rejected, in file order (the first is what Gait reports).

@@ -37,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &gait_fail_closed_disabled::GaitFailClosedDisabled,
     &gait_endpoint_destructive_noop::GaitEndpointDestructiveNoop,
     &gait_pattern_never_matches::GaitPatternNeverMatches,
+    &gait_approved_script_never_matches::GaitApprovedScriptNeverMatches,
     &gait_unknown_selector_value::GaitUnknownSelectorValue,
     &unused_suppression::UnusedSuppression,
     &require_suppression_reason::RequireSuppressionReason,
