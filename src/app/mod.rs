@@ -142,7 +142,12 @@ fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome 
 fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|error| format!("cannot read: {error}"))?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata, so reading does not grow (and copy) the buffer step by step.
+    let expected = file
+        .metadata()
+        .map_or(0, |metadata| metadata.len())
+        .min(parse::MAX_INPUT_BYTES as u64 + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
     file.take(parse::MAX_INPUT_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|error| format!("cannot read: {error}"))?;

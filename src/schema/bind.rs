@@ -306,11 +306,14 @@ impl<'a> Binder<'a> {
         issues: &mut Vec<SchemaIssue>,
         depth: usize,
     ) -> Option<Vec<Entry>> {
+        if !self.case_insensitive {
+            return self.map_exact(entries, plan, at, issues, depth);
+        }
         let mut changed = false;
         let mut out: Vec<BoundEntry<'_, '_>> = Vec::with_capacity(entries.len());
         // Canonical (or, for dictionaries, folded) key → index in `out`, for large mappings.
         let mut seen: Option<BTreeMap<Cow<'_, str>, usize>> =
-            (self.case_insensitive && entries.len() > LINEAR_LIMIT).then(BTreeMap::new);
+            (entries.len() > LINEAR_LIMIT).then(BTreeMap::new);
         for entry in entries {
             let property = plan.property(&entry.key.text, self.case_insensitive);
             let (name, value_schema): (&str, Option<usize>) = match property {
@@ -318,25 +321,7 @@ impl<'a> Binder<'a> {
                 None => match plan.additional {
                     Additional::Schema(extra) => (entry.key.text.as_str(), Some(extra)),
                     Additional::Closed => {
-                        let suggestion = suggest(
-                            &entry.key.text,
-                            plan.properties.iter().map(|(name, _)| &**name),
-                        );
-                        let pointer = at.pointer();
-                        let mut message = format!(
-                            "unknown key `{}` in `{}`",
-                            entry.key.text,
-                            display_path(&pointer)
-                        );
-                        if self.case_insensitive {
-                            message.push_str(" (it is silently ignored and the default applies)");
-                        }
-                        issues.push(SchemaIssue {
-                            kind: IssueKind::UnknownKey { suggestion },
-                            span: entry.key.span,
-                            pointer: pointer::push(&pointer, &entry.key.text),
-                            message,
-                        });
+                        self.unknown_key(entry, plan, at, issues);
                         changed = true;
                         continue;
                     }
@@ -365,10 +350,7 @@ impl<'a> Binder<'a> {
                 } else {
                     Cow::Borrowed(name)
                 };
-            // Keys are unique as written (the parser keeps the last of exact duplicates), so
-            // two entries share a name only where binding ignores case.
             let earlier = match &seen {
-                _ if !self.case_insensitive => None,
                 Some(seen) => seen.get(&fold).copied(),
                 None => out.iter().position(|(_, folded, _, _)| *folded == fold),
             };
@@ -411,6 +393,90 @@ impl<'a> Binder<'a> {
                 })
                 .collect()
         })
+    }
+
+    /// [`Binder::map`] where keys bind as written: every key keeps its name and no two collide
+    /// (the parsers keep one entry per key), so the entries are copied only from the first one
+    /// binding changes.
+    fn map_exact(
+        &self,
+        entries: &[Entry],
+        plan: &'a PlanNode,
+        at: &At<'_>,
+        issues: &mut Vec<SchemaIssue>,
+        depth: usize,
+    ) -> Option<Vec<Entry>> {
+        let mut bound: Option<Vec<Entry>> = None;
+        for (index, entry) in entries.iter().enumerate() {
+            let value_schema = match plan.property(&entry.key.text, false) {
+                Some((_, value_schema)) => Some(*value_schema),
+                None => match plan.additional {
+                    Additional::Schema(extra) => Some(extra),
+                    Additional::Closed => {
+                        self.unknown_key(entry, plan, at, issues);
+                        bound.get_or_insert_with(|| entries.iter().take(index).cloned().collect());
+                        continue;
+                    }
+                    Additional::Open => None,
+                },
+            };
+            let value = match value_schema {
+                Some(value_schema) => self.node(
+                    &entry.value,
+                    value_schema,
+                    &At::Key(at, &entry.key.text),
+                    issues,
+                    depth + 1,
+                ),
+                None => Cow::Borrowed(&entry.value),
+            };
+            match (&mut bound, value) {
+                (None, Cow::Borrowed(_)) => {}
+                (Some(done), value) => done.push(Entry {
+                    key: entry.key.clone(),
+                    value: value.into_owned(),
+                }),
+                (None, Cow::Owned(value)) => {
+                    let mut done = Vec::with_capacity(entries.len());
+                    done.extend(entries.iter().take(index).cloned());
+                    done.push(Entry {
+                        key: entry.key.clone(),
+                        value,
+                    });
+                    bound = Some(done);
+                }
+            }
+        }
+        bound
+    }
+
+    /// Reports a key an object closed by `additionalProperties: false` does not know.
+    fn unknown_key(
+        &self,
+        entry: &Entry,
+        plan: &PlanNode,
+        at: &At<'_>,
+        issues: &mut Vec<SchemaIssue>,
+    ) {
+        let suggestion = suggest(
+            &entry.key.text,
+            plan.properties.iter().map(|(name, _)| &**name),
+        );
+        let pointer = at.pointer();
+        let mut message = format!(
+            "unknown key `{}` in `{}`",
+            entry.key.text,
+            display_path(&pointer)
+        );
+        if self.case_insensitive {
+            message.push_str(" (it is silently ignored and the default applies)");
+        }
+        issues.push(SchemaIssue {
+            kind: IssueKind::UnknownKey { suggestion },
+            span: entry.key.span,
+            pointer: pointer::push(&pointer, &entry.key.text),
+            message,
+        });
     }
 
     /// The bound value of a scalar, or `None` when it binds as written.
