@@ -444,14 +444,13 @@ fn discovery_honours_gitignore_and_never_follows_symlinks() {
     assert_eq!(paths, vec!["svc/appsettings.yaml"]);
 }
 
+/// A Gait policy allowing two `tool.write` calls a minute per tool and identity.
+const RATE_LIMITED_POLICY: &str = "default_verdict: allow\nrules:\n  - name: limited\n    effect: allow\n    match: {tool_names: [tool.write]}\n    rate_limit: {requests: 2, window: minute, scope: tool_identity}\n";
+
 #[test]
 fn gait_eval_reads_rate_limit_state_and_never_writes_it() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "policy.yaml",
-        "default_verdict: allow\nrules:\n  - name: limited\n    effect: allow\n    match: {tool_names: [tool.write]}\n    rate_limit: {requests: 2, window: minute, scope: tool_identity}\n",
-    );
+    write(dir.path(), "policy.yaml", RATE_LIMITED_POLICY);
     write(
         dir.path(),
         "intent.json",
@@ -599,11 +598,7 @@ fn gait_eval_enriches_the_intent_from_a_wrkr_inventory() {
 #[test]
 fn gait_suites_take_rate_limit_state_from_options() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "policy.yaml",
-        "default_verdict: allow\nrules:\n  - name: limited\n    effect: allow\n    match: {tool_names: [tool.write]}\n    rate_limit: {requests: 2, window: minute, scope: tool_identity}\n",
-    );
+    write(dir.path(), "policy.yaml", RATE_LIMITED_POLICY);
     write(
         dir.path(),
         "state.json",
