@@ -45,7 +45,7 @@ pub struct Plan {
 struct PlanNode {
     /// Property names and their subschemas, in schema order.
     properties: Vec<(Box<str>, usize)>,
-    /// Positions in `properties`, ordered by name (for binary search).
+    /// Positions in `properties`, ordered by [`by_length`] (for binary search).
     by_name: Vec<usize>,
     additional: Additional,
     items: Option<usize>,
@@ -109,6 +109,12 @@ impl Plan {
     }
 }
 
+/// The lookup order of property names: by length, then bytes (most comparisons are decided
+/// by the length alone).
+fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
 impl PlanNode {
     /// The property named exactly `key`, else (case-insensitively bound schemas) the first one
     /// named like it ignoring ASCII case.
@@ -118,7 +124,7 @@ impl PlanNode {
             .binary_search_by(|&position| {
                 self.properties
                     .get(position)
-                    .map_or(std::cmp::Ordering::Less, |(name, _)| (**name).cmp(key))
+                    .map_or(std::cmp::Ordering::Less, |(name, _)| by_length(name, key))
             })
             .ok()
             .and_then(|found| self.by_name.get(found))
@@ -181,8 +187,8 @@ impl<'d> PlanBuilder<'d> {
         }
         let mut by_name: Vec<usize> = (0..node.properties.len()).collect();
         by_name.sort_by(|&a, &b| {
-            let name = |position: usize| node.properties.get(position).map(|(name, _)| name);
-            name(a).cmp(&name(b))
+            let name = |position: usize| node.properties.get(position).map_or("", |(name, _)| name);
+            by_length(name(a), name(b))
         });
         node.by_name = by_name;
         node.additional = match schema.get("additionalProperties") {
