@@ -293,6 +293,9 @@ pub fn parse(text: &str, format: Format) -> Document {
 
 /// The first line ending that differs from the file's first one.
 fn mixed_line_endings(text: &str) -> Option<Span> {
+    if !text.contains('\r') {
+        return None;
+    }
     let bytes = text.as_bytes();
     let mut first_crlf: Option<bool> = None;
     for (index, byte) in bytes.iter().enumerate() {
