@@ -813,6 +813,31 @@ pub fn describe(output: &Json) -> String {
     if output.get("simulate_mode").and_then(Json::as_bool) == Some(true) {
         out.push_str("simulate mode: not enforced\n");
     }
+    for (label, prefix) in [
+        ("rate limit", "rate_limit"),
+        ("destructive budget", "destructive_budget"),
+    ] {
+        let Some(key) = text(&format!("{prefix}_key")) else {
+            continue;
+        };
+        let count = |field: &str| {
+            output
+                .get(format!("{prefix}_{field}"))
+                .and_then(Json::as_u64)
+                .unwrap_or(0)
+        };
+        out.push_str(&format!(
+            "{label}: {} used, {} remaining (counter `{key}`)\n",
+            count("used"),
+            count("remaining")
+        ));
+    }
+    if let Some(source) = text("context_source").filter(|source| !source.is_empty()) {
+        out.push_str(&format!("context source: {source}\n"));
+    }
+    for warning in list("warnings") {
+        out.push_str(&format!("warning: {warning}\n"));
+    }
     for key in ["policy_digest", "intent_digest"] {
         if let Some(digest) = text(key) {
             out.push_str(&format!("{}: {digest}\n", key.replace('_', " ")));
@@ -859,5 +884,46 @@ pub fn decided(output: &Json) -> Decided {
             .map(str::to_owned),
         reason_codes: strings("reason_codes"),
         violations: strings("violations"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_shows_counters_context_and_warnings() {
+        let output = json!({
+            "verdict": "block",
+            "matched_rule": "limited",
+            "reason_codes": ["rate_limit_exceeded"],
+            "violations": ["rate_limit_exceeded"],
+            "rate_limit_scope": "tool_identity",
+            "rate_limit_key": "minute|tool_identity|2026-01-01T10:17:00Z|tool.write|alice",
+            "rate_limit_used": 3,
+            "context_source": "inventory.json",
+            "warnings": ["wrkr inventory unavailable; continuing without context enrichment"],
+            "policy_digest": "ab",
+        });
+        assert_eq!(
+            describe(&output),
+            "verdict: block\n\
+             matched rule: limited\n\
+             reason codes: rate_limit_exceeded\n\
+             violations: rate_limit_exceeded\n\
+             rate limit: 3 used, 0 remaining (counter `minute|tool_identity|2026-01-01T10:17:00Z|tool.write|alice`)\n\
+             context source: inventory.json\n\
+             warning: wrkr inventory unavailable; continuing without context enrichment\n\
+             policy digest: ab\n"
+        );
+    }
+
+    #[test]
+    fn describe_leaves_out_what_the_output_lacks() {
+        let output = json!({"verdict": "allow", "reason_codes": []});
+        assert_eq!(
+            describe(&output),
+            "verdict: allow\nmatched rule: none (default verdict)\n"
+        );
     }
 }
