@@ -1,8 +1,6 @@
 use crate::declare_rule;
-use crate::diff;
 use crate::diff::strictness::Direction;
-use crate::rules::{ProjectContext, Rule, Sink};
-use crate::stellaops::model::lookup;
+use crate::rules::{ProjectContext, Rule, Sink, determinization_threshold_weaker};
 
 declare_rule! {
     /// ## What it does
@@ -45,28 +43,13 @@ declare_rule! {
 
 impl Rule for DeterminizationProductionEpssWeaker {
     fn check_project(&self, cx: &ProjectContext<'_>, out: &mut Sink) {
-        for (file, model) in cx.stella() {
-            let det = &model.determinization;
-            if !det.configured {
-                continue;
-            }
-            let Some(weaker) = diff::production_weaker(
-                |env| {
-                    lookup(&det.environment_thresholds, env)
-                        .map(|t| (t.epss_threshold.value, t.epss_threshold.loc))
-                },
-                Direction::LowerIsStricter,
-            ) else {
-                continue;
-            };
-            out.push(diff::weaker_finding(
-                Self::META.id,
-                Self::META.severity,
-                file,
-                &weaker,
-                "Determinization",
-                "EpssThreshold",
-            ));
-        }
+        determinization_threshold_weaker(
+            &Self::META,
+            cx,
+            out,
+            "EpssThreshold",
+            Direction::LowerIsStricter,
+            |t| (t.epss_threshold.value, t.epss_threshold.loc),
+        );
     }
 }

@@ -308,3 +308,38 @@ impl FileContext<'_> {
         Location::new(self.source.path.clone(), span, pointer)
     }
 }
+
+/// The determinization rules that compare one `EnvironmentThresholds` value of production with
+/// staging's and development's: reports every configured file whose production value is
+/// weaker in `direction`.
+pub(crate) fn determinization_threshold_weaker(
+    meta: &RuleMeta,
+    cx: &ProjectContext<'_>,
+    out: &mut Sink,
+    key: &str,
+    direction: crate::diff::strictness::Direction,
+    value: impl Fn(
+        &crate::stellaops::model::EnvironmentThresholds,
+    ) -> (f64, Option<crate::stellaops::config::Loc>),
+) {
+    for (file, model) in cx.stella() {
+        let det = &model.determinization;
+        if !det.configured {
+            continue;
+        }
+        let Some(weaker) = crate::diff::production_weaker(
+            |env| crate::stellaops::model::lookup(&det.environment_thresholds, env).map(&value),
+            direction,
+        ) else {
+            continue;
+        };
+        out.push(crate::diff::weaker_finding(
+            meta.id,
+            meta.severity,
+            file,
+            &weaker,
+            "Determinization",
+            key,
+        ));
+    }
+}
