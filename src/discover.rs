@@ -134,21 +134,7 @@ fn walk(root: &Path, excludes: &Excludes, out: &mut Vec<Candidate>) {
 /// A `/`-separated display form of `path`, relative to the working directory when it lies
 /// below it (reports never carry an absolute path they can avoid).
 pub fn display_path(path: &Path) -> String {
-    let relative = if path.is_absolute() {
-        std::env::current_dir()
-            .ok()
-            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-            .unwrap_or_else(|| path.to_path_buf())
-    } else {
-        path.to_path_buf()
-    };
-    let text = relative.to_string_lossy().replace('\\', "/");
-    let trimmed = text.trim_start_matches("./");
-    if trimmed.is_empty() {
-        ".".to_owned()
-    } else {
-        trimmed.to_owned()
-    }
+    crate::source::display(path)
 }
 
 /// The display form of a path a file refers to (`suite_dir/../policy.yaml`), with `.` and `..`

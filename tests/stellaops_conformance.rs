@@ -32,7 +32,7 @@ fn conformance_suites_pass() {
     }
     assert!(report.is_empty(), "conformance failures:\n{report}");
     assert!(outcome.total >= 150, "only {} cases", outcome.total);
-    assert_eq!(outcome.exit_code(), 0);
+    assert_eq!(outcome.exit(), gatelint::exit::Exit::Success);
 }
 
 fn strictness(verdict: PolicyVerdictStatus) -> u8 {

@@ -1139,12 +1139,7 @@ fn replay_suites(
             });
         }
     }
-    let exit = match outcome.exit_code() {
-        0 => Exit::Success,
-        5 => Exit::Regression,
-        _ => Exit::InvalidInput,
-    };
-    (exit, omitted)
+    (outcome.exit(), omitted)
 }
 
 /// Runs the Gait scenario directories under `paths` into `cases`, noting the approved-script

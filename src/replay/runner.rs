@@ -218,14 +218,15 @@ pub struct TestOutcome {
 }
 
 impl TestOutcome {
-    /// 6 when a suite could not be read, 5 when an expectation failed, else 0.
-    pub fn exit_code(&self) -> i32 {
+    /// Invalid input when a suite could not be read, a regression when an expectation failed.
+    pub fn exit(&self) -> crate::exit::Exit {
+        use crate::exit::Exit;
         if self.suites.iter().any(|s| s.error.is_some()) || self.errors > 0 {
-            6
+            Exit::InvalidInput
         } else if self.failed > 0 {
-            5
+            Exit::Regression
         } else {
-            0
+            Exit::Success
         }
     }
 }

@@ -1,6 +1,12 @@
-//! A scanned file's text, shared by every stage that needs to quote or locate it.
+//! A scanned file's text, shared by every stage that needs to quote or locate it, and the one
+//! [`Reader`] every file is read through.
 
+pub mod reader;
+
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
+
+pub use reader::{Files, Overlay, ReadError, Reader};
 
 use crate::span::{ColumnUnit, LineIndex, Region, Span};
 
@@ -50,5 +56,25 @@ impl SourceFile {
     /// The source text of `span` (empty when it is out of range).
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// A `/`-separated display form of `path`, relative to the working directory when it lies
+/// below it (reports never carry an absolute path they can avoid).
+pub fn display(path: &Path) -> String {
+    let relative = if path.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    };
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let trimmed = text.trim_start_matches("./");
+    if trimmed.is_empty() {
+        ".".to_owned()
+    } else {
+        trimmed.to_owned()
     }
 }
