@@ -60,7 +60,7 @@ fn case(name: &str) -> (StellaConfig, CaseInput) {
     let (_, policies, input) = CASES.iter().find(|(n, _, _)| *n == name).unwrap();
     let paths: Vec<PathBuf> = policies.iter().map(|p| data().join(p)).collect();
     (
-        load_stellaops(&paths).unwrap(),
+        load_stellaops(&gatelint::source::Reader::new(&paths), &paths).unwrap(),
         serde_json::from_str(input).unwrap(),
     )
 }

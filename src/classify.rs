@@ -34,6 +34,22 @@ impl FileKind {
             FileKind::Config => "gatelint-config",
         }
     }
+
+    /// What a file of the kind named `name` is, for a message ("a Gait policy").
+    pub fn describe(name: &str) -> String {
+        match name {
+            "stellaops-gates" => "a Stella Ops gate configuration",
+            "stellaops-determinization" => "a Stella Ops determinization configuration",
+            "gait-policy" => "a Gait policy",
+            "gait-intent" => "a Gait intent",
+            "gait-intents" => "a file of Gait intents",
+            "gait-script-registry" => "a Gait approved-script registry",
+            "fixture-suite" => "a fixture suite",
+            "gatelint-config" => "a gatelint configuration",
+            _ => "not a policy-gate file",
+        }
+        .to_owned()
+    }
 }
 
 /// A part of a file validated against one schema target.

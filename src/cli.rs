@@ -625,7 +625,7 @@ fn eval(args: &EvalArgs) -> Exit {
                 }
                 Exit::from_code(i64::from(outcome.exit_code))
             }
-            Err(message) => usage_error(&message),
+            Err(error) => usage_error(&error.to_string()),
         };
     }
     let gait = match args.gait.options() {

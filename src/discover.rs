@@ -92,14 +92,17 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Result<Vec<Candidate>
             }
             continue;
         }
-        walk(path, excludes, &mut out);
+        walk(path, excludes, &interesting_name, &mut out);
     }
     out.sort();
     out.dedup_by(|a, b| a.display == b.display);
     Ok(out)
 }
 
-fn walk(root: &Path, excludes: &Excludes, out: &mut Vec<Candidate>) {
+/// Every file under `root` whose name `keep` accepts: the one directory walker. It honours
+/// `.gitignore`, skips `.git` and `node_modules`, and never follows a symbolic link, so nothing
+/// outside the root is reached.
+fn walk(root: &Path, excludes: &Excludes, keep: &dyn Fn(&str) -> bool, out: &mut Vec<Candidate>) {
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(false)
         .hidden(false)
@@ -111,12 +114,11 @@ fn walk(root: &Path, excludes: &Excludes, out: &mut Vec<Candidate>) {
         .filter_entry(|entry| entry.file_name() != ".git" && entry.file_name() != "node_modules")
         .build();
     for entry in walker.flatten() {
-        // Symlinks are never followed, so nothing outside the root is read.
         if !entry.file_type().is_some_and(|kind| kind.is_file()) {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if !interesting_name(&name) {
+        if !keep(&name) {
             continue;
         }
         let display = display_path(entry.path());
@@ -129,6 +131,80 @@ fn walk(root: &Path, excludes: &Excludes, out: &mut Vec<Candidate>) {
             explicit: false,
         });
     }
+}
+
+/// A fixture suite's file name: `*.fixtures.{yaml,yml,json,jsonl}`.
+pub fn is_suite_name(name: &str) -> bool {
+    [
+        ".fixtures.yaml",
+        ".fixtures.yml",
+        ".fixtures.json",
+        ".fixtures.jsonl",
+    ]
+    .iter()
+    .any(|suffix| name.ends_with(suffix))
+}
+
+/// The files of `paths` whose names `keep` accepts: named files as they are (whatever their
+/// name), directories walked. Sorted, without duplicates.
+pub fn files_named(
+    paths: &[PathBuf],
+    excludes: &Excludes,
+    keep: &dyn Fn(&str) -> bool,
+) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir()) {
+            walk(path, excludes, keep, &mut out);
+        } else {
+            out.push(Candidate {
+                display: display_path(path),
+                path: path.clone(),
+                explicit: true,
+            });
+        }
+    }
+    let mut found: Vec<PathBuf> = out.into_iter().map(|candidate| candidate.path).collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The fixture suites under `paths` (named files kept as they are).
+pub fn suites(paths: &[PathBuf]) -> Vec<PathBuf> {
+    files_named(paths, &Excludes::default(), &is_suite_name)
+}
+
+/// `*.json` files under `dir` (extension ignoring case): Gait's fixture discovery for
+/// `policy simulate`.
+pub fn json_files(dir: &Path) -> Vec<PathBuf> {
+    files_named(
+        std::slice::from_ref(&dir.to_path_buf()),
+        &Excludes::default(),
+        &|name| {
+            Path::new(name)
+                .extension()
+                .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+        },
+    )
+}
+
+/// Gait scenario directories under `root`: the directories holding `expected.yaml` or
+/// `expected-verdicts.jsonl`. `root` itself when it is one.
+pub fn scenario_dirs(root: &Path) -> Vec<PathBuf> {
+    let is_expectation = |name: &str| name == "expected.yaml" || name == "expected-verdicts.jsonl";
+    let mut out = Vec::new();
+    walk(root, &Excludes::default(), &is_expectation, &mut out);
+    let mut dirs: Vec<PathBuf> = out
+        .into_iter()
+        .filter_map(|candidate| candidate.path.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    if dirs.iter().any(|dir| dir == root) {
+        return vec![root.to_path_buf()];
+    }
+    dirs
 }
 
 /// A `/`-separated display form of `path`, relative to the working directory when it lies

@@ -50,6 +50,7 @@ fn eval_explains_one_decision() {
     )
     .unwrap();
     let outcome = eval_command(
+        &gatelint::source::Reader::new(&[input.clone(), data()]),
         &[data().join("policies/sample.yaml")],
         &input,
         &[],

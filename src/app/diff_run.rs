@@ -19,7 +19,7 @@ use crate::report::{Report, ScannedFile};
 use crate::rules::{
     registry, verdict_loosened::VerdictLoosened, verdict_tightened::VerdictTightened,
 };
-use crate::source::SourceFile;
+use crate::source::{Reader, SourceFile};
 use crate::span::Span;
 
 /// What `diff` is asked to do.
@@ -80,8 +80,14 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             return Err(crate::discover::DiscoverError::Missing(path.display().to_string()).into());
         }
     }
-    let baseline = verdict_diff::absolute(&options.baseline).map_err(invalid)?;
-    let candidate = verdict_diff::absolute(&options.candidate).map_err(invalid)?;
+    let named: Vec<PathBuf> = [&options.baseline, &options.candidate]
+        .into_iter()
+        .chain(&options.fixtures)
+        .cloned()
+        .collect();
+    let reader = Reader::new(&named);
+    let baseline = reader.absolute(&options.baseline);
+    let candidate = reader.absolute(&options.candidate);
     let trees = match (baseline.is_dir(), candidate.is_dir()) {
         (true, true) => true,
         (false, false) => false,
@@ -108,10 +114,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         options.fixtures.clone()
     };
     let display = |path: &Path| -> String {
-        if trees
-            && let Ok(absolute) = verdict_diff::absolute(path)
-            && let Ok(relative) = absolute.strip_prefix(&candidate)
-        {
+        if trees && let Ok(relative) = reader.absolute(path).strip_prefix(&candidate) {
             return relative.to_string_lossy().replace('\\', "/");
         }
         crate::discover::display_path(path)
@@ -125,7 +128,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         if path.is_dir() {
             let found = crate::replay::runner::discover_suites(std::slice::from_ref(path));
             if found.is_empty() && !trees {
-                intents.extend(verdict_diff::json_files(path));
+                intents.extend(crate::discover::json_files(path));
             }
             suites.extend(found);
         } else if crate::replay::suite::is_suite_path(path) {
@@ -159,7 +162,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         })
         .collect();
     let mut replayed =
-        verdict_diff::replay_suites(&inputs, &source, &semantics).map_err(invalid)?;
+        verdict_diff::replay_suites(&reader, &inputs, &source, &semantics).map_err(invalid)?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
         let pairs = verdict_diff::replay_intents(&baseline, &candidate, &intents, &label_candidate)
@@ -179,9 +182,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         let excludes = crate::discover::Excludes::new(&config.exclude)?;
         let found = crate::discover::discover(std::slice::from_ref(&candidate), &excludes)?;
         for file in found {
-            let Ok(absolute) = verdict_diff::absolute(&file.path) else {
-                continue;
-            };
+            let absolute = reader.absolute(&file.path);
             let Ok(relative) = absolute.strip_prefix(&candidate) else {
                 continue;
             };
@@ -201,11 +202,51 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             baseline.clone(),
         ));
     }
+    // Both sides must be valid input: a policy that does not parse or bind decides nothing,
+    // and comparing it would report a change (or none) that is not there.
+    let mut sides: Vec<PathBuf> = policy_pairs
+        .iter()
+        .flat_map(|(_, new, old)| [new.clone(), old.clone()])
+        .collect();
+    if trees {
+        let excludes = crate::discover::Excludes::new(&config.exclude)?;
+        for root in [&baseline, &candidate] {
+            for file in crate::discover::discover(std::slice::from_ref(root), &excludes)? {
+                sides.push(reader.absolute(&file.path));
+            }
+        }
+    }
+    sides.sort();
+    sides.dedup();
+    let mut files = BTreeMap::new();
+    let mut invalid_findings = Vec::new();
+    for path in &sides {
+        let display = crate::discover::display_path(path);
+        let outcome = match reader.read(path) {
+            Ok(bytes) => {
+                let (text, utf8) = crate::parse::decode(&bytes);
+                analyze_unsuppressed(&display, &text, utf8, true, true)
+            }
+            Err(error) => return Err(invalid(error.to_string())),
+        };
+        let broken: Vec<Finding> = outcome
+            .findings
+            .into_iter()
+            .filter(|finding| {
+                finding.severity == Severity::Error
+                    && registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input)
+            })
+            .collect();
+        if let (false, Some(scanned)) = (broken.is_empty(), outcome.scanned) {
+            files.insert(scanned.source.path.clone(), scanned);
+            invalid_findings.extend(broken);
+        }
+    }
+
     let exhaustive = options.exhaustive || config.diff.exhaustive;
     let mut regions = Vec::new();
     for (name, new, old) in policy_pairs {
-        let (Ok(new_text), Ok(old_text)) =
-            (std::fs::read_to_string(&new), std::fs::read_to_string(&old))
+        let (Ok(new_text), Ok(old_text)) = (reader.read_string(&new), reader.read_string(&old))
         else {
             continue;
         };
@@ -225,9 +266,8 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
     }
     summary.add_regions(regions, &policy.order);
 
-    let mut files = BTreeMap::new();
     for input in &inputs {
-        if let Ok(text) = std::fs::read_to_string(&input.path) {
+        if let Ok(text) = reader.read_string(&input.path) {
             files.insert(
                 Arc::from(input.display.as_str()),
                 ScannedFile {
@@ -239,7 +279,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
     }
     for intent in &intents {
         let name = crate::discover::display_path(intent);
-        if let Ok(text) = std::fs::read_to_string(intent) {
+        if let Ok(text) = reader.read_string(intent) {
             files.insert(
                 Arc::from(name.as_str()),
                 ScannedFile {
@@ -250,12 +290,16 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         }
     }
     let mut findings = case_findings(&summary.changed, &policy);
-    sort_findings(&mut findings);
     let mut exit = if summary.disallowed() > 0 {
         Exit::Regression
     } else {
         Exit::Success
     };
+    if !invalid_findings.is_empty() {
+        exit = exit.max(Exit::InvalidInput);
+        findings.extend(invalid_findings);
+    }
+    sort_findings(&mut findings);
     if options.exit_zero {
         exit = Exit::Success;
     }
@@ -388,6 +432,7 @@ pub fn case_findings(changed: &[ChangedCase], policy: &DiffPolicy) -> Vec<Findin
 /// The verdict diff of `check --baseline-ref`: the discovered suites replayed against the
 /// policies at `reference` too.
 pub fn check_diff(
+    reader: &Reader,
     reference: &str,
     suites: &[SuiteInput],
     config: &Config,
@@ -400,7 +445,7 @@ pub fn check_diff(
         reference: reference.to_owned(),
     };
     let mut replayed: Replayed =
-        verdict_diff::replay_suites(suites, &source, &semantics).map_err(invalid)?;
+        verdict_diff::replay_suites(reader, suites, &source, &semantics).map_err(invalid)?;
     let mut summary = DiffSummary::build(
         source.label(),
         "working tree".to_owned(),
@@ -414,7 +459,7 @@ pub fn check_diff(
         let Some(baseline) = baseline_files.get(path) else {
             continue;
         };
-        let absolute = verdict_diff::absolute(Path::new(path.as_ref())).map_err(invalid)?;
+        let absolute = reader.absolute(Path::new(path.as_ref()));
         regions.extend(boundary_regions(
             baseline,
             candidate,

@@ -11,6 +11,7 @@ use crate::gait::command::{self, EvalOptions, StateSource};
 use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
 use crate::replay::runner::{Actual, GaitEvaluator};
+use crate::source::Files;
 
 /// Evaluates Gait fixture cases: `input.intent` is a path (relative to the suite) or an inline
 /// intent; `input.options` mirrors `gate eval` flags, file paths relative to the suite.
@@ -48,6 +49,7 @@ impl GaitCases {
 impl GaitEvaluator for GaitCases {
     fn evaluate(
         &self,
+        files: &dyn Files,
         suite_dir: &Path,
         policies: &[PathBuf],
         input: &Json,
@@ -58,12 +60,13 @@ impl GaitEvaluator for GaitCases {
                 policies.len()
             ));
         };
-        let (policy, _) = policy::load_policy_file(policy_path)
+        let text = read_text(files, policy_path)?;
+        let policy = policy::load_policy(&text)
             .map_err(|error| format!("policy `{}`: {error}", policy_path.display()))?;
         let intent = match input.get("intent") {
             Some(Json::String(relative)) => {
                 let path = suite_dir.join(relative);
-                intent::load_intent_file(&path)
+                intent::load_intent(&read_text(files, &path)?)
                     .map_err(|error| format!("intent `{}`: {error}", path.display()))?
             }
             Some(inline @ Json::Object(_)) => intent::load_intent(&inline.to_string())
@@ -99,6 +102,15 @@ impl GaitEvaluator for GaitCases {
             exit_code: i32::from(exit),
             equivalent: Vec::new(),
         })
+    }
+}
+
+/// A file a case names, read as this side of the run sees it.
+fn read_text(files: &dyn Files, path: &Path) -> Result<String, String> {
+    let bytes = files.read(path).map_err(|error| error.to_string())?;
+    match crate::parse::decode(&bytes) {
+        (text, None) => Ok(text),
+        (_, Some(_)) => Err(format!("`{}` is not valid UTF-8", path.display())),
     }
 }
 

@@ -25,7 +25,7 @@ use crate::parse::{self, Document, Format, ParseIssue};
 use crate::report::{Report, ScannedFile, Skipped};
 use crate::rules::{BoundSection, FileContext, ProjectContext, RuleMeta, registry, suppress};
 use crate::schema::{self, SchemaIssue, Target};
-use crate::source::SourceFile;
+use crate::source::{ReadError, Reader, SourceFile, reader};
 use crate::span::Span;
 
 /// What `check` and `validate` are asked to do.
@@ -99,6 +99,8 @@ pub struct FileOutcome {
     pub sections: Vec<BoundSection<'static>>,
     /// For a fixture suite: the display paths of the policy files it replays against.
     pub references: Vec<String>,
+    /// The same references as written in the suite, located.
+    pub reference_spans: Vec<Reference>,
     /// The file's models for the project-level rules (taken by [`finish`]).
     pub project: Option<ProjectFile>,
 }
@@ -116,42 +118,80 @@ fn format_of(display: &str) -> Option<Format> {
 }
 
 /// Reads and analyses one candidate file.
-fn analyze_candidate(candidate: &Candidate, validate_only: bool) -> FileOutcome {
-    let bytes = match read_bounded(&candidate.path) {
+fn analyze_candidate(candidate: &Candidate, reader: &Reader, validate_only: bool) -> FileOutcome {
+    let bytes = match read_candidate(reader, &candidate.path, &candidate.display) {
         Ok(bytes) => bytes,
-        Err(message) => {
+        Err(error) => {
             return FileOutcome {
                 skipped: Some(Skipped {
                     path: candidate.display.clone(),
-                    reason: message,
+                    reason: error.to_string(),
                 }),
                 ..FileOutcome::default()
             };
         }
     };
     let (text, utf8_issue) = parse::decode(&bytes);
-    analyze_unsuppressed(
+    let mut outcome = analyze_unsuppressed(
         &candidate.display,
         &text,
         utf8_issue,
         candidate.explicit,
         validate_only,
-    )
+    );
+    check_references(&mut outcome, &candidate.path, reader);
+    outcome
 }
 
-fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|error| format!("cannot read: {error}"))?;
-    // Sized from the metadata, so reading does not grow (and copy) the buffer step by step.
-    let expected = file
-        .metadata()
-        .map_or(0, |metadata| metadata.len())
-        .min(parse::MAX_INPUT_BYTES as u64 + 1);
-    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
-    file.take(parse::MAX_INPUT_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| format!("cannot read: {error}"))?;
-    Ok(bytes)
+/// A candidate's bytes: a document whole up to the document limit (a larger one is read up
+/// to one byte past it, so the parser reports it as too large), a JSONL file up to the JSONL
+/// limit.
+fn read_candidate(reader: &Reader, path: &Path, display: &str) -> Result<Vec<u8>, ReadError> {
+    let jsonl = display.to_ascii_lowercase().ends_with(".jsonl");
+    let limit = if jsonl {
+        reader::MAX_JSONL_BYTES
+    } else {
+        reader::MAX_DOCUMENT_BYTES
+    };
+    match reader.read_capped(path, limit) {
+        Err(ReadError::TooLarge { .. }) if !jsonl => {
+            reader.read_prefix(path, limit + 1).map(|(bytes, _)| bytes)
+        }
+        other => other,
+    }
+}
+
+/// Reads a file the user named (a config) through `reader`.
+pub(crate) fn read_bounded(reader: &Reader, path: &Path) -> Result<Vec<u8>, ReadError> {
+    reader.read(path)
+}
+
+/// Checks every file a suite refers to through the reader: a reference that leaves the
+/// workspace, is a link, or is not a regular file is a `fixture-error` at the reference, and
+/// the suite is not replayed (the file is never opened).
+fn check_references(outcome: &mut FileOutcome, suite: &Path, reader: &Reader) {
+    let dir = suite.parent().unwrap_or_else(|| Path::new(""));
+    let Some(scanned) = &outcome.scanned else {
+        return;
+    };
+    let path = scanned.source.path.clone();
+    for reference in &outcome.reference_spans {
+        let target = dir.join(&reference.text);
+        let problem = match reader.check(&target) {
+            Ok(_) | Err(ReadError::Missing { .. }) => continue,
+            Err(ReadError::Outside { .. }) => format!(
+                "`{}` resolves outside the scanned roots (the working directory and the paths given)",
+                reference.text
+            ),
+            Err(other) => format!("`{}`: {other}", reference.text),
+        };
+        outcome
+            .findings
+            .push(crate::rules::fixture_error::FixtureError::META.finding(
+                Location::new(path.clone(), reference.span, reference.pointer.clone()),
+                format!("suite reference {problem}; it is not read"),
+            ));
+    }
 }
 
 /// Analyses one file's text: parse, classify, bind and validate each section, run the file
@@ -277,6 +317,7 @@ pub fn analyze_unsuppressed(
     let mut schema_issues: Vec<SchemaIssue> = Vec::new();
     let mut sections: Vec<BoundSection> = Vec::new();
     let mut references: Vec<String> = Vec::new();
+    let mut reference_spans: Vec<Reference> = Vec::new();
     let classified: Option<Classified>;
     // The Gait model stage: a Gait policy is loaded once, from the tree parsed above.
     let mut gait_loaded: Option<Result<Policy, Vec<PolicyError>>> = None;
@@ -305,7 +346,7 @@ pub fn analyze_unsuppressed(
                 && kind == FileKind::FixtureSuite
                 && let Some(header) = &document.root
             {
-                references = suite_references(display, header);
+                (references, reference_spans) = suite_references(display, header);
             }
             if kind == FileKind::GaitIntents
                 && let Some(root) = document.root
@@ -347,7 +388,7 @@ pub fn analyze_unsuppressed(
         };
         let usable = !parse_issues.iter().any(ParseIssue::is_fatal);
         if let (Some(root), FileKind::FixtureSuite) = (&root, found.kind) {
-            references = suite_references(display, root);
+            (references, reference_spans) = suite_references(display, root);
         }
         if usable {
             for section in &found.sections {
@@ -419,6 +460,7 @@ pub fn analyze_unsuppressed(
         skipped: None,
         sections: sections.into_iter().map(BoundSection::into_owned).collect(),
         references,
+        reference_spans,
         project,
     }
 }
@@ -494,25 +536,45 @@ fn section_root(sections: &[BoundSection<'_>]) -> Option<parse::Node> {
     Some(Node::new(Span::at(0), Value::Map(entries)))
 }
 
-/// The policy and determinization files a suite's header names, as display paths.
-fn suite_references(display: &str, header: &parse::Node) -> Vec<String> {
+/// A file a suite's header names, as written, with where it is written.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub text: String,
+    pub span: Span,
+    pub pointer: String,
+}
+
+/// The policy and determinization files a suite's header names: as display paths, and as
+/// written with their locations.
+fn suite_references(display: &str, header: &parse::Node) -> (Vec<String>, Vec<Reference>) {
     let dir = Path::new(display).parent().unwrap_or_else(|| Path::new(""));
     let mut out = Vec::new();
+    let mut written = Vec::new();
     for key in ["policy", "determinization"] {
-        let items: Vec<&str> = match header.get(key) {
+        let items: Vec<(String, &parse::Node)> = match header.get(key) {
             Some(node) => match node.as_seq() {
-                Some(items) => items.iter().filter_map(parse::Node::as_str).collect(),
-                None => node.as_str().into_iter().collect(),
+                Some(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(at, item)| (format!("/{key}/{at}"), item))
+                    .collect(),
+                None => vec![(format!("/{key}"), node)],
             },
             None => Vec::new(),
         };
-        out.extend(
-            items
-                .into_iter()
-                .map(|item| discover::normalize_display(&dir.join(item))),
-        );
+        for (pointer, item) in items {
+            let Some(text) = item.as_str() else {
+                continue;
+            };
+            out.push(discover::normalize_display(&dir.join(text)));
+            written.push(Reference {
+                text: text.to_owned(),
+                span: item.span,
+                pointer,
+            });
+        }
     }
-    out
+    (out, written)
 }
 
 fn check_section<'n>(
@@ -571,9 +633,10 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
         return Ok((Config::default(), None));
     };
     let display = discover::display_path(path);
-    let bytes = read_bounded(path).map_err(|message| UsageError::Config {
+    let reader = Reader::new(std::slice::from_ref(&path.to_path_buf()));
+    let bytes = read_bounded(&reader, path).map_err(|error| UsageError::Config {
         path: display.clone(),
-        message,
+        message: error.to_string(),
     })?;
     let (text, utf8) = parse::decode(&bytes);
     let mut outcome = analyze_text(&display, &text, utf8, true, true);
@@ -661,6 +724,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     };
     let excludes = Excludes::new(&config.exclude)?;
     let candidates = discover::discover(&paths, &excludes)?;
+    let reader = Reader::new(&paths);
     let validate_run = ProjectRun {
         validate_only: true,
         require_reason: config.require_suppression_reason,
@@ -669,7 +733,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let mut outcomes: Vec<FileOutcome> = candidates
         .par_iter()
         .map(|candidate| {
-            let outcome = analyze_candidate(candidate, options.validate_only);
+            let outcome = analyze_candidate(candidate, &reader, options.validate_only);
             if !options.validate_only {
                 return outcome;
             }
@@ -685,6 +749,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let mut replay_cases = Vec::new();
     if !options.validate_only {
         replay::check_fixtures(
+            &reader,
             &candidates,
             &mut outcomes,
             &config,
@@ -711,8 +776,14 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             .iter()
             .filter_map(|outcome| outcome.project.as_ref())
             .collect();
-        let (summary, found) =
-            diff_run::check_diff(reference, &suites, &config, &candidate_files, baseline)?;
+        let (summary, found) = diff_run::check_diff(
+            &reader,
+            reference,
+            &suites,
+            &config,
+            &candidate_files,
+            baseline,
+        )?;
         for finding in found {
             if let Some(outcome) = outcomes.iter_mut().find(|outcome| {
                 outcome
@@ -942,32 +1013,6 @@ pub struct TestOptions {
     pub keep_passed: bool,
 }
 
-/// Gait scenario directories under `root`: expectations beside a `policy.yaml`.
-fn scenario_dirs(root: &Path) -> Vec<PathBuf> {
-    // A directory with expectations is a scenario; one without a policy is reported skipped.
-    let is_scenario = |dir: &Path| {
-        dir.join("expected.yaml").is_file() || dir.join("expected-verdicts.jsonl").is_file()
-    };
-    let mut out = Vec::new();
-    if is_scenario(root) {
-        out.push(root.to_path_buf());
-        return out;
-    }
-    let walker = ignore::WalkBuilder::new(root)
-        .follow_links(false)
-        .hidden(false)
-        .require_git(false)
-        .filter_entry(|entry| entry.file_name() != ".git")
-        .build();
-    for entry in walker.flatten() {
-        if entry.file_type().is_some_and(|kind| kind.is_dir()) && is_scenario(entry.path()) {
-            out.push(entry.path().to_path_buf());
-        }
-    }
-    out.sort();
-    out
-}
-
 /// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
 pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     use crate::gait::command;
@@ -1015,8 +1060,10 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             }
         }
         let (config, _) = load_config(options.config.as_deref())?;
+        let reader = Reader::new(&paths);
         let gait = gait_replay::GaitCases::default();
         let (suites_exit, omitted) = replay_suites(
+            &reader,
             &paths,
             options.shard,
             &config,
@@ -1031,7 +1078,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         // The registries the replays read are reported beside the cases; as advice they leave
         // the exit code to the cases.
         let mut outcomes = Vec::new();
-        script_registry::add_findings(&registries, &mut outcomes);
+        script_registry::add_findings(&reader, &registries, &mut outcomes);
         let run = ProjectRun {
             validate_only: true,
             require_reason: config.require_suppression_reason,
@@ -1083,6 +1130,7 @@ pub(crate) fn semantics(config: &Config) -> crate::stellaops::semantics::Semanti
 /// Replays the fixture suites under `paths` into `cases` (passing cases only when
 /// `keep_passed`); returns the exit and how many passing cases were not kept.
 fn replay_suites(
+    reader: &Reader,
     paths: &[PathBuf],
     shard: Option<crate::replay::runner::Shard>,
     config: &Config,
@@ -1097,6 +1145,7 @@ fn replay_suites(
         semantics: semantics(config),
         keep_passed,
         gait: Some(gait),
+        files: Some(reader),
         ..ReplayOptions::default()
     };
     let outcome = runner::test_command(paths, &options);
@@ -1153,7 +1202,7 @@ fn replay_scenarios(
     use crate::report::{CaseOutcome, CaseStatus};
     let mut dirs = Vec::new();
     for path in paths.iter().filter(|path| path.is_dir()) {
-        dirs.extend(scenario_dirs(path));
+        dirs.extend(discover::scenario_dirs(path));
     }
     for dir in &dirs {
         if let Some((path, usage)) = command::scenario_registry_use(dir) {
@@ -1192,14 +1241,108 @@ fn replay_scenarios(
     exit
 }
 
-/// `eval --input`: one Stella Ops decision, explained.
+/// Why `eval --input` gave no decision (exit 6).
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("`{path}` is {found}, not a Stella Ops configuration; {hint}")]
+    NotStellaOps {
+        path: String,
+        found: String,
+        hint: &'static str,
+    },
+    #[error("{location}: {message} ({rule})")]
+    Invalid {
+        location: String,
+        message: String,
+        rule: String,
+    },
+    #[error(transparent)]
+    Replay(#[from] crate::replay::runner::ReplayError),
+}
+
+/// `eval --input`: one Stella Ops decision, explained. Every policy file must be a valid Stella
+/// Ops gate or determinization configuration: anything else would evaluate the built-in
+/// defaults without a word.
 pub fn run_stellaops_eval(
     policies: &[PathBuf],
     input: &Path,
     determinization: &[PathBuf],
     config: Option<&Path>,
-) -> Result<crate::replay::runner::EvalOutcome, String> {
-    let (config, _) = load_config(config).map_err(|error| error.to_string())?;
-    crate::replay::runner::eval_command(policies, input, determinization, &semantics(&config))
-        .map_err(|error| error.to_string())
+) -> Result<crate::replay::runner::EvalOutcome, EvalError> {
+    let (config, _) = load_config(config)?;
+    let named: Vec<PathBuf> = policies
+        .iter()
+        .chain(determinization)
+        .cloned()
+        .chain(std::iter::once(input.to_path_buf()))
+        .collect();
+    let reader = Reader::new(&named);
+    for path in policies.iter().chain(determinization) {
+        let display = discover::display_path(path);
+        let candidate = Candidate {
+            display: display.clone(),
+            path: path.clone(),
+            explicit: true,
+        };
+        reader.check(path)?;
+        let outcome = analyze_candidate(&candidate, &reader, true);
+        let kind = outcome.scanned.as_ref().map(|scanned| scanned.kind);
+        let stella = [FileKind::StellaOps.name(), FileKind::Determinization.name()];
+        match kind {
+            Some(kind) if stella.contains(&kind) => {}
+            Some(kind) => {
+                return Err(EvalError::NotStellaOps {
+                    path: display,
+                    found: FileKind::describe(kind),
+                    hint: if kind == FileKind::GaitPolicy.name() {
+                        "evaluate a Gait intent with `--intent`"
+                    } else {
+                        "`--policy` names Stella Ops gate configurations (`policy-gates.yaml`, appsettings)"
+                    },
+                });
+            }
+            None => {
+                let reason = outcome
+                    .skipped
+                    .map(|skipped| skipped.reason)
+                    .unwrap_or_else(|| "not a policy-gate file".to_owned());
+                return Err(EvalError::NotStellaOps {
+                    path: display,
+                    found: format!(
+                        "not a policy-gate file ({reason}: no Stella Ops gate, determinization or `Policy:Gates` settings)"
+                    ),
+                    hint: "`--policy` names Stella Ops gate configurations (`policy-gates.yaml`, appsettings)",
+                });
+            }
+        }
+        if let (Some(scanned), Some(finding)) = (
+            &outcome.scanned,
+            outcome.findings.iter().find(|finding| {
+                finding.severity == Severity::Error
+                    && registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input)
+            }),
+        ) {
+            let start = scanned
+                .source
+                .region(finding.primary.span, crate::span::ColumnUnit::Chars)
+                .start;
+            return Err(EvalError::Invalid {
+                location: format!("{display}:{}:{}", start.line, start.column),
+                message: finding.message.clone(),
+                rule: finding.rule.to_string(),
+            });
+        }
+    }
+    crate::replay::runner::eval_command(
+        &reader,
+        policies,
+        input,
+        determinization,
+        &semantics(&config),
+    )
+    .map_err(EvalError::from)
 }

@@ -19,6 +19,7 @@ use crate::rules::{
     fixture_mismatch::FixtureMismatch, gate_not_exercised::GateNotExercised,
     policy_not_exercised::PolicyNotExercised, tenant_not_exercised::TenantNotExercised,
 };
+use crate::source::Reader;
 use crate::span::Span;
 
 const POLICY_KINDS: [&str; 3] = [
@@ -30,6 +31,7 @@ const POLICY_KINDS: [&str; 3] = [
 /// Replays the suites among `outcomes`, adding findings to the suite and policy files and one
 /// case outcome per replayed case to `cases`.
 pub fn check_fixtures(
+    reader: &Reader,
     candidates: &[Candidate],
     outcomes: &mut Vec<FileOutcome>,
     config: &Config,
@@ -53,7 +55,7 @@ pub fn check_fixtures(
         .collect();
     let mut registries = scenario_registries(candidates, outcomes);
     if suites.is_empty() {
-        script_registry::add_findings(&registries, outcomes);
+        script_registry::add_findings(reader, &registries, outcomes);
         return;
     }
     let gait = gait_replay::GaitCases::default();
@@ -62,6 +64,7 @@ pub fn check_fixtures(
         semantics: semantics(config),
         keep_passed: true,
         gait: Some(&gait),
+        files: Some(reader),
         ..TestOptions::default()
     };
     let outcome = runner::test_command(&suites, &options);
@@ -146,7 +149,7 @@ pub fn check_fixtures(
         }
     }
     coverage_findings(&outcome, outcomes);
-    script_registry::add_findings(&registries, outcomes);
+    script_registry::add_findings(reader, &registries, outcomes);
 }
 
 /// The registries of the Gait scenario directories among the checked files: a scanned

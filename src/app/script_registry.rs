@@ -14,10 +14,14 @@ use crate::gait::registry::{self, RegistryUse};
 use crate::parse::{self, Format};
 use crate::report::ScannedFile;
 use crate::rules::gait_approved_script_never_matches::finding;
-use crate::source::SourceFile;
+use crate::source::{Reader, SourceFile};
 
 /// Adds the findings of every registry in `uses` to `outcomes`.
-pub fn add_findings(uses: &BTreeMap<PathBuf, Vec<RegistryUse>>, outcomes: &mut Vec<FileOutcome>) {
+pub fn add_findings(
+    reader: &Reader,
+    uses: &BTreeMap<PathBuf, Vec<RegistryUse>>,
+    outcomes: &mut Vec<FileOutcome>,
+) {
     for (path, uses) in uses {
         let display = discover::normalize_display(path);
         let scanned = outcomes.iter().position(|outcome| {
@@ -45,7 +49,7 @@ pub fn add_findings(uses: &BTreeMap<PathBuf, Vec<RegistryUse>>, outcomes: &mut V
             );
             continue;
         }
-        let Some(outcome) = referenced_registry(path, &display, uses) else {
+        let Some(outcome) = referenced_registry(reader, path, &display, uses) else {
             continue;
         };
         // An explicitly given file first reported as "not a policy-gate file" is now one.
@@ -61,8 +65,13 @@ pub fn add_findings(uses: &BTreeMap<PathBuf, Vec<RegistryUse>>, outcomes: &mut V
 
 /// A registry no discovery scanned: read it as Gait does (a missing or unreadable file is the
 /// replay's business, not a finding here) and report every problem.
-fn referenced_registry(path: &Path, display: &str, uses: &[RegistryUse]) -> Option<FileOutcome> {
-    let bytes = read_bounded(path).ok()?;
+fn referenced_registry(
+    reader: &Reader,
+    path: &Path,
+    display: &str,
+    uses: &[RegistryUse],
+) -> Option<FileOutcome> {
+    let bytes = read_bounded(reader, path).ok()?;
     let (text, utf8_issue) = parse::decode(&bytes);
     if utf8_issue.is_some() {
         return None;

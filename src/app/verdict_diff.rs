@@ -1,19 +1,20 @@
 //! Replays fixture suites (and bare Gait intents) on both sides of a change and pairs the
-//! decisions case by case. The candidate side runs in place; the baseline side runs a copy of
-//! the same suite in a temporary directory that mirrors the absolute layout of the files, with
-//! the baseline versions of the policies the suite names written at their mirrored paths. The
-//! user's tree is never written to.
+//! decisions case by case. Both sides replay the same suite from the working tree; each reads
+//! the policies the suite names through its own view of the files: the baseline side sees the
+//! baseline versions (held in memory), the candidate side the candidate ones. Nothing is
+//! written anywhere.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
 use super::gait_replay::GaitCases;
 use crate::diff::verdicts::{CasePair, Decided};
-use crate::replay::runner::{self, Actual, CaseResult, GaitEvaluator, TestOptions};
+use crate::replay::runner::{self, CaseResult, TestOptions};
 use crate::replay::suite::{self, SuiteHeader};
+use crate::source::{Overlay, Reader};
 use crate::stellaops::semantics::SemanticsOptions;
 
 /// Where the baseline version of a candidate-side file comes from.
@@ -49,12 +50,13 @@ impl BaselineSource {
     /// file does not exist at the baseline.
     pub fn read(
         &self,
+        reader: &Reader,
         paths: &BTreeSet<PathBuf>,
     ) -> Result<BTreeMap<PathBuf, Option<Vec<u8>>>, String> {
         let mut out = BTreeMap::new();
         match self {
             BaselineSource::Git { reference } => {
-                let cwd = current_dir()?;
+                let cwd = reader.absolute(Path::new("."));
                 let mut relative = Vec::new();
                 for path in paths {
                     let rel = path.strip_prefix(&cwd).map_err(|_| {
@@ -85,7 +87,7 @@ impl BaselineSource {
                             candidate.display()
                         )
                     })?;
-                    out.insert(path.clone(), read_optional(&baseline.join(rel))?);
+                    out.insert(path.clone(), read_optional(reader, &baseline.join(rel))?);
                 }
             }
             BaselineSource::Files {
@@ -94,7 +96,7 @@ impl BaselineSource {
             } => {
                 for path in paths {
                     let from = if path == candidate { baseline } else { path };
-                    out.insert(path.clone(), read_optional(from)?);
+                    out.insert(path.clone(), read_optional(reader, from)?);
                 }
             }
         }
@@ -102,112 +104,16 @@ impl BaselineSource {
     }
 }
 
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, String> {
-    match std::fs::read(path) {
+fn read_optional(reader: &Reader, path: &Path) -> Result<Option<Vec<u8>>, String> {
+    match reader.read(path) {
         Ok(bytes) => Ok(Some(bytes)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(format!("cannot read `{}`: {error}", path.display())),
+        Err(error) if error.is_missing() => Ok(None),
+        Err(error) => Err(error.to_string()),
     }
-}
-
-fn current_dir() -> Result<PathBuf, String> {
-    std::env::current_dir()
-        .map(|dir| normalize(&dir))
-        .map_err(|error| format!("cannot read the working directory: {error}"))
 }
 
 fn slash(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
-}
-
-/// `path` made absolute against the working directory, `.` and `..` resolved lexically.
-pub fn absolute(path: &Path) -> Result<PathBuf, String> {
-    if path.is_absolute() {
-        Ok(normalize(path))
-    } else {
-        Ok(normalize(&current_dir()?.join(path)))
-    }
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-/// A temporary directory removed when dropped.
-struct TempTree {
-    root: PathBuf,
-}
-
-impl TempTree {
-    fn new() -> Result<TempTree, String> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let root =
-            std::env::temp_dir().join(format!("gatelint-baseline-{}-{unique}", std::process::id()));
-        std::fs::create_dir_all(&root)
-            .map_err(|error| format!("cannot create `{}`: {error}", root.display()))?;
-        Ok(TempTree { root })
-    }
-
-    /// Where an absolute path sits in the mirror.
-    fn mirror(&self, path: &Path) -> PathBuf {
-        let relative: PathBuf = path
-            .components()
-            .filter(|component| matches!(component, Component::Normal(_)))
-            .collect();
-        self.root.join(relative)
-    }
-
-    fn unmirror(&self, path: &Path) -> PathBuf {
-        match path.strip_prefix(&self.root) {
-            Ok(relative) => Path::new("/").join(relative),
-            Err(_) => path.to_path_buf(),
-        }
-    }
-
-    fn write(&self, path: &Path, bytes: &[u8]) -> Result<PathBuf, String> {
-        let target = self.mirror(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| format!("cannot create `{}`: {error}", parent.display()))?;
-        }
-        std::fs::write(&target, bytes)
-            .map_err(|error| format!("cannot write `{}`: {error}", target.display()))?;
-        Ok(target)
-    }
-}
-
-impl Drop for TempTree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
-
-/// Gait cases of a baseline suite copy: intents and option files stay those of the candidate
-/// tree (fixture data), the policy is the mirrored baseline one.
-struct BaselineGait<'a> {
-    temp: &'a TempTree,
-}
-
-impl GaitEvaluator for BaselineGait<'_> {
-    fn evaluate(
-        &self,
-        suite_dir: &Path,
-        policies: &[PathBuf],
-        input: &Json,
-    ) -> Result<Actual, String> {
-        GaitCases::default().evaluate(&self.temp.unmirror(suite_dir), policies, input)
-    }
 }
 
 /// One suite to replay: its path as given and its display name.
@@ -226,14 +132,15 @@ pub struct Replayed {
     pub covered: BTreeMap<PathBuf, BTreeSet<String>>,
 }
 
-fn header_of(path: &Path, display: &str) -> Result<SuiteHeader, String> {
+fn header_of(reader: &Reader, path: &Path, display: &str) -> Result<SuiteHeader, String> {
     if suite::is_jsonl(path) {
-        return suite::JsonlSuite::open(path)
+        return suite::JsonlSuite::open(reader, path)
             .map(|stream| stream.header)
             .map_err(|error| error.to_string());
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read `{display}`: {error}"))?;
+    let text = reader
+        .read_string(path)
+        .map_err(|error| error.to_string())?;
     suite::parse_document(display, &text)
         .map(|document| document.header)
         .map_err(|error| error.to_string())
@@ -241,10 +148,10 @@ fn header_of(path: &Path, display: &str) -> Result<SuiteHeader, String> {
 
 /// Each case's environment by index: Stella Ops `input.environment`, Gait the intent's
 /// `context.environment` (a path relative to the suite or inline), else `-`.
-fn case_environments(path: &Path, display: &str) -> BTreeMap<usize, String> {
+fn case_environments(reader: &Reader, path: &Path, display: &str) -> BTreeMap<usize, String> {
     let mut cases = Vec::new();
     if suite::is_jsonl(path) {
-        if let Ok(mut stream) = suite::JsonlSuite::open(path) {
+        if let Ok(mut stream) = suite::JsonlSuite::open(reader, path) {
             let defaults = stream.header.defaults.clone();
             while let Ok(batch) = stream.next_batch(1024) {
                 if batch.is_empty() {
@@ -253,7 +160,7 @@ fn case_environments(path: &Path, display: &str) -> BTreeMap<usize, String> {
                 cases.extend(batch.into_iter().map(|raw| raw.into_case(&defaults)));
             }
         }
-    } else if let Ok(text) = std::fs::read_to_string(path)
+    } else if let Ok(text) = reader.read_string(path)
         && let Ok(document) = suite::parse_document(display, &text)
     {
         cases = document.cases;
@@ -261,16 +168,17 @@ fn case_environments(path: &Path, display: &str) -> BTreeMap<usize, String> {
     let dir = path.parent().unwrap_or_else(|| Path::new(""));
     cases
         .into_iter()
-        .map(|case| (case.index, input_environment(dir, &case.input)))
+        .map(|case| (case.index, input_environment(reader, dir, &case.input)))
         .collect()
 }
 
-fn input_environment(dir: &Path, input: &Json) -> String {
+fn input_environment(reader: &Reader, dir: &Path, input: &Json) -> String {
     if let Some(environment) = input.get("environment").and_then(Json::as_str) {
         return environment.to_ascii_lowercase();
     }
     let intent = match input.get("intent") {
-        Some(Json::String(relative)) => std::fs::read_to_string(dir.join(relative))
+        Some(Json::String(relative)) => reader
+            .read_string(&dir.join(relative))
             .ok()
             .and_then(|text| serde_json::from_str::<Json>(&text).ok()),
         Some(inline @ Json::Object(_)) => Some(inline.clone()),
@@ -310,6 +218,7 @@ fn decided(case: &CaseResult) -> Decided {
 
 /// Replays every suite on both sides and pairs the cases.
 pub fn replay_suites(
+    reader: &Reader,
     suites: &[SuiteInput],
     source: &BaselineSource,
     semantics: &SemanticsOptions,
@@ -319,8 +228,8 @@ pub fn replay_suites(
     let mut plans = Vec::new();
     let mut wanted = BTreeSet::new();
     for input in suites {
-        let absolute_suite = absolute(&input.path)?;
-        let header = match header_of(&input.path, &input.display) {
+        let absolute_suite = reader.absolute(&input.path);
+        let header = match header_of(reader, &input.path, &input.display) {
             Ok(header) => header,
             Err(error) => {
                 replayed
@@ -337,24 +246,34 @@ pub fn replay_suites(
             .collect();
         let files: Vec<PathBuf> = suite::resolve(&absolute_suite, &references)
             .iter()
-            .map(|path| normalize(path))
+            .map(|path| reader.absolute(path))
             .collect();
         wanted.extend(files.iter().cloned());
         plans.push((input, absolute_suite, files));
     }
-    let baseline_files = source.read(&wanted)?;
-    let temp = TempTree::new()?;
-    let baseline_gait = BaselineGait { temp: &temp };
+    let baseline_files = source.read(reader, &wanted)?;
+    // Each side's view of the files: the baseline versions in memory; on the candidate side of
+    // a file pair, the candidate file also answers for the baseline file's name, so a suite
+    // that names either file replays the candidate there.
+    let mut baseline_side = Overlay::new(reader);
+    for (path, bytes) in &baseline_files {
+        baseline_side.set(path, bytes.as_deref().map(Arc::from));
+    }
+    let mut candidate_side = Overlay::new(reader);
+    if let BaselineSource::Files {
+        baseline,
+        candidate,
+    } = source
+    {
+        let bytes = reader.read(candidate).map_err(|error| error.to_string())?;
+        candidate_side.set(baseline, Some(Arc::from(bytes)));
+    }
     for (input, absolute_suite, files) in plans {
-        let mut missing = Vec::new();
-        for file in &files {
-            match baseline_files.get(file) {
-                Some(Some(bytes)) => {
-                    temp.write(file, bytes)?;
-                }
-                _ => missing.push(crate::discover::display_path(file)),
-            }
-        }
+        let missing: Vec<String> = files
+            .iter()
+            .filter(|file| !matches!(baseline_files.get(*file), Some(Some(_))))
+            .map(|file| crate::discover::display_path(file))
+            .collect();
         if !missing.is_empty() {
             replayed.notes.push(format!(
                 "`{}` not compared: the baseline has no `{}`",
@@ -363,25 +282,25 @@ pub fn replay_suites(
             ));
             continue;
         }
-        let suite_bytes = std::fs::read(&input.path)
-            .map_err(|error| format!("cannot read `{}`: {error}", input.display))?;
-        let mirrored_suite = temp.write(&absolute_suite, &suite_bytes)?;
         let candidate_gait = GaitCases::default();
+        let baseline_gait = GaitCases::default();
         let candidate_options = TestOptions {
             semantics: semantics.clone(),
             keep_passed: true,
             gait: Some(&candidate_gait),
+            files: Some(&candidate_side),
             ..TestOptions::default()
         };
         let baseline_options = TestOptions {
             semantics: semantics.clone(),
             keep_passed: true,
             gait: Some(&baseline_gait),
+            files: Some(&baseline_side),
             ..TestOptions::default()
         };
-        let candidate =
-            runner::test_command(std::slice::from_ref(&absolute_suite), &candidate_options);
-        let baseline = runner::test_command(&[mirrored_suite], &baseline_options);
+        let suite_paths = std::slice::from_ref(&absolute_suite);
+        let candidate = runner::test_command(suite_paths, &candidate_options);
+        let baseline = runner::test_command(suite_paths, &baseline_options);
         let (Some(candidate_suite), Some(baseline_suite)) =
             (candidate.suites.first(), baseline.suites.first())
         else {
@@ -400,14 +319,14 @@ pub fn replay_suites(
         for coverage in &candidate.coverage {
             replayed
                 .covered
-                .entry(normalize(Path::new(&coverage.policy)))
+                .entry(reader.absolute(Path::new(&coverage.policy)))
                 .or_default()
                 .extend(coverage.gates.iter().cloned());
         }
         for file in &files {
             replayed.covered.entry(file.clone()).or_default();
         }
-        let environments = case_environments(&input.path, &input.display);
+        let environments = case_environments(reader, &input.path, &input.display);
         let by_index: BTreeMap<usize, &CaseResult> = baseline_suite
             .cases
             .iter()
@@ -491,33 +410,4 @@ fn gait_decided(output: &Json) -> Decided {
         violations: decided.violations,
         error: None,
     }
-}
-
-/// `*.json` files under `dir` (recursively, extension ignoring case), sorted: Gait's fixture
-/// discovery for `policy simulate`.
-pub fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&next) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file()
-                && path
-                    .extension()
-                    .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
-            {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::suite::{self, Case, Expect, SuiteError, SuiteHeader};
 use crate::parse::{Format, parse};
+use crate::source::{Files, ReadError, Reader};
 use crate::span::Span;
 use crate::stellaops::chain::{self, Decision, GateOutcome, PolicyVerdictStatus};
 use crate::stellaops::input::CaseInput;
@@ -41,6 +42,7 @@ pub trait GaitEvaluator: Sync {
     /// case input (`intent` path or inline intent, `options`).
     fn evaluate(
         &self,
+        files: &dyn Files,
         suite_dir: &Path,
         policy: &[PathBuf],
         input: &serde_json::Value,
@@ -89,6 +91,8 @@ pub struct TestOptions<'a> {
     /// Cases per parallel batch of a JSONL suite.
     pub batch_size: usize,
     pub gait: Option<&'a dyn GaitEvaluator>,
+    /// Where the files suites name are read (`None`: the working directory's reader).
+    pub files: Option<&'a dyn Files>,
 }
 
 impl Default for TestOptions<'_> {
@@ -99,6 +103,7 @@ impl Default for TestOptions<'_> {
             keep_passed: false,
             batch_size: 4096,
             gait: None,
+            files: None,
         }
     }
 }
@@ -233,8 +238,8 @@ impl TestOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReplayError {
-    #[error("cannot read `{path}`: {message}")]
-    Read { path: String, message: String },
+    #[error(transparent)]
+    Read(#[from] ReadError),
     #[error("`{path}` does not parse")]
     Parse { path: String },
     #[error("invalid input `{path}`: {message}")]
@@ -244,14 +249,11 @@ pub enum ReplayError {
 }
 
 /// Reads and layers Stella Ops configuration files (later wins).
-pub fn load_stellaops(paths: &[PathBuf]) -> Result<StellaConfig, ReplayError> {
+pub fn load_stellaops(files: &dyn Files, paths: &[PathBuf]) -> Result<StellaConfig, ReplayError> {
     let mut documents = Vec::with_capacity(paths.len());
     for path in paths {
         let display = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|error| ReplayError::Read {
-            path: display.clone(),
-            message: error.to_string(),
-        })?;
+        let bytes = files.read(path)?;
         let (text, bad_utf8) = crate::parse::decode(&bytes);
         let format = if display.ends_with(".json") {
             Format::Json
@@ -454,6 +456,7 @@ enum Engine<'a> {
     Stella(Arc<StellaConfig>),
     Gait {
         evaluator: &'a dyn GaitEvaluator,
+        files: &'a dyn Files,
         dir: PathBuf,
         policy: Vec<PathBuf>,
     },
@@ -477,9 +480,10 @@ fn run_case(engine: &Engine<'_>, case: Case, semantics: &SemanticsOptions) -> Ev
         },
         Engine::Gait {
             evaluator,
+            files,
             dir,
             policy,
-        } => match evaluator.evaluate(dir, policy, &case.input) {
+        } => match evaluator.evaluate(*files, dir, policy, &case.input) {
             Ok(actual) => Evaluated::judged(head, expect, actual),
             Err(error) => Evaluated::error(head, Some(expect), error),
         },
@@ -565,6 +569,7 @@ fn run_line(
 /// Per-run state: loaded policies (by their layered path list) and coverage per policy file.
 struct Run<'a> {
     options: &'a TestOptions<'a>,
+    files: &'a dyn Files,
     configs: BTreeMap<Vec<PathBuf>, Arc<StellaConfig>>,
     coverage: BTreeMap<String, Coverage>,
 }
@@ -591,7 +596,8 @@ impl<'a> Run<'a> {
             let config = match self.configs.get(&layered) {
                 Some(config) => Arc::clone(config),
                 None => {
-                    let config = Arc::new(load_stellaops(&layered).map_err(|e| e.to_string())?);
+                    let config =
+                        Arc::new(load_stellaops(self.files, &layered).map_err(|e| e.to_string())?);
                     self.configs.insert(layered, Arc::clone(&config));
                     config
                 }
@@ -621,6 +627,7 @@ impl<'a> Run<'a> {
         Ok((
             Engine::Gait {
                 evaluator,
+                files: self.files,
                 dir,
                 policy,
             },
@@ -681,7 +688,8 @@ impl<'a> Run<'a> {
         let shard = self.options.shard;
         let owned = |name: &str| shard.is_none_or(|s| s.owns(display, name));
         if suite::is_jsonl(path) {
-            let mut stream = suite::JsonlSuite::open(path).map_err(|e| e.to_string())?;
+            let mut stream =
+                suite::JsonlSuite::open(self.files.reader(), path).map_err(|e| e.to_string())?;
             let (engine, policies) = self.engine(path, &stream.header)?;
             result.ecosystem = ecosystem_name(&engine);
             let defaults = suite::Defaults::new(&stream.header.defaults);
@@ -705,8 +713,9 @@ impl<'a> Run<'a> {
             }
             return Ok(());
         }
+        let bytes = self.files.reader().read(path).map_err(|e| e.to_string())?;
         let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read `{display}`: {e}"))?;
+            String::from_utf8(bytes).map_err(|_| format!("`{display}` is not valid UTF-8"))?;
         let document = suite::parse_document(display, &text).map_err(|e| e.to_string())?;
         let (engine, policies) = self.engine(path, &document.header)?;
         result.ecosystem = ecosystem_name(&engine);
@@ -794,38 +803,7 @@ fn describe_policy(config: &StellaConfig, coverage: &mut Coverage) {
 
 /// Expands directories into the suites under them (sorted), keeps explicit files.
 pub fn discover_suites(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut stack = vec![path.clone()];
-            while let Some(dir) = stack.pop() {
-                let Ok(entries) = std::fs::read_dir(&dir) else {
-                    continue;
-                };
-                let mut entries: Vec<PathBuf> =
-                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                entries.sort();
-                for entry in entries {
-                    let is_link = entry
-                        .symlink_metadata()
-                        .is_ok_and(|m| m.file_type().is_symlink());
-                    if is_link {
-                        continue;
-                    }
-                    if entry.is_dir() {
-                        stack.push(entry);
-                    } else if suite::is_suite_path(&entry) {
-                        found.push(entry);
-                    }
-                }
-            }
-        } else {
-            found.push(path.clone());
-        }
-    }
-    found.sort();
-    found.dedup();
-    found
+    crate::discover::suites(paths)
 }
 
 /// `gatelint test`: replays every suite under `paths`.
@@ -840,8 +818,19 @@ pub fn test_command_with_sink(
     options: &TestOptions<'_>,
     sink: &mut dyn FnMut(&str, &CaseResult),
 ) -> TestOutcome {
+    // Without a view of the files, the suites are read from the working tree, confined to the
+    // working directory and the paths given.
+    let own_reader;
+    let files: &dyn Files = match options.files {
+        Some(files) => files,
+        None => {
+            own_reader = Reader::new(paths);
+            &own_reader
+        }
+    };
     let mut run = Run {
         options,
+        files,
         configs: BTreeMap::new(),
         coverage: BTreeMap::new(),
     };
@@ -1003,6 +992,7 @@ impl EvalOutcome {
 /// Evaluates one Stella Ops input file (a case input, or a case with `input`) against layered
 /// policy files and optional determinization files.
 pub fn eval_command(
+    reader: &Reader,
     policy_paths: &[PathBuf],
     input_path: &Path,
     determinization: &[PathBuf],
@@ -1013,12 +1003,13 @@ pub fn eval_command(
         .chain(determinization)
         .cloned()
         .collect();
-    let config = load_stellaops(&layered)?;
+    let config = load_stellaops(reader, &layered)?;
     let display = input_path.display().to_string();
-    let text = std::fs::read_to_string(input_path).map_err(|error| ReplayError::Read {
-        path: display.clone(),
-        message: error.to_string(),
-    })?;
+    let bytes = reader.read(input_path)?;
+    let (text, bad_utf8) = crate::parse::decode(&bytes);
+    if bad_utf8.is_some() {
+        return Err(ReplayError::Parse { path: display });
+    }
     let format = if display.ends_with(".json") {
         Format::Json
     } else {

@@ -78,6 +78,8 @@ pub struct Case {
 pub enum SuiteError {
     #[error("cannot read `{path}`: {message}")]
     Read { path: String, message: String },
+    #[error(transparent)]
+    Refused(#[from] crate::source::ReadError),
     #[error("`{path}` is not a valid fixture suite: {message}")]
     Invalid { path: String, message: String },
 }
@@ -88,14 +90,7 @@ pub fn is_suite_path(path: &Path) -> bool {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    [
-        ".fixtures.yaml",
-        ".fixtures.yml",
-        ".fixtures.json",
-        ".fixtures.jsonl",
-    ]
-    .iter()
-    .any(|suffix| name.ends_with(suffix))
+    crate::discover::is_suite_name(name)
 }
 
 pub fn is_jsonl(path: &Path) -> bool {
@@ -232,12 +227,10 @@ pub struct JsonlSuite<R> {
 }
 
 impl JsonlSuite<std::io::BufReader<std::fs::File>> {
-    pub fn open(path: &Path) -> Result<Self, SuiteError> {
+    /// Opens a suite through `reader` (confined, no link, a regular file) to stream it.
+    pub fn open(reader: &crate::source::Reader, path: &Path) -> Result<Self, SuiteError> {
         let display = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|error| SuiteError::Read {
-            path: display.clone(),
-            message: error.to_string(),
-        })?;
+        let (file, _) = reader.open(path)?;
         JsonlSuite::from_reader(&display, std::io::BufReader::with_capacity(1 << 16, file))
     }
 }

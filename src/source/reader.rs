@@ -2,8 +2,9 @@
 //! line, or a file a suite, scenario, flag or token option refers to — goes through a
 //! [`Reader`], which:
 //!
-//! - confines reads to the workspace: the working directory and the paths the user passed; a
-//!   path that leaves them is refused before anything is opened;
+//! - confines reads to the workspace: the working directory, the paths the user passed and the
+//!   git repositories they lie in (a file outside any repository brings its directory); a path
+//!   that leaves them is refused before anything is opened;
 //! - follows no symbolic link: every component below the root it lies in is `lstat`ed, and the
 //!   file itself is opened with `O_NOFOLLOW`;
 //! - opens only regular files, with `O_NONBLOCK`, so a FIFO or a device can neither block nor
@@ -19,6 +20,11 @@ use std::path::{Component, Path, PathBuf};
 /// The most bytes read for a document that must be held whole.
 pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The most bytes of a JSONL file `check` holds for its report. JSONL is parsed line by line
+/// (each line is a document of its own, held to [`MAX_DOCUMENT_BYTES`]), and replay streams it
+/// whatever its size; only the text kept to locate findings is bounded by this.
+pub const MAX_JSONL_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// Why a path was not read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
@@ -31,7 +37,11 @@ pub enum ReadError {
     #[error("`{path}` does not exist")]
     Missing { path: String },
     #[error("`{path}` is {} bytes, over the {} limit for a file read whole", .bytes, human_size(*.limit))]
-    TooLarge { path: String, bytes: u64, limit: u64 },
+    TooLarge {
+        path: String,
+        bytes: u64,
+        limit: u64,
+    },
     #[error("cannot read `{path}`: {message}")]
     Io { path: String, message: String },
 }
@@ -56,7 +66,7 @@ impl ReadError {
 }
 
 fn human_size(bytes: u64) -> String {
-    if bytes % (1024 * 1024) == 0 {
+    if bytes.is_multiple_of(1024 * 1024) {
         format!("{} MiB", bytes / (1024 * 1024))
     } else {
         format!("{bytes}-byte")
@@ -97,16 +107,32 @@ impl Reader {
         reader
     }
 
-    /// Adds `path` (a file or a directory the user named) to the roots.
+    /// Adds `path` (a file or a directory the user named) to the roots, with the git
+    /// repository it lies in: a suite named on the command line may refer to the policies of
+    /// its repository. A file outside any repository brings its own directory.
     pub fn allow(&mut self, path: &Path) {
         let absolute = self.absolute(path);
         let directory = std::fs::symlink_metadata(&absolute).is_ok_and(|meta| meta.is_dir());
-        let root = Root {
+        let repository = absolute
+            .ancestors()
+            .find(|dir| std::fs::symlink_metadata(dir.join(".git")).is_ok())
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                (!directory)
+                    .then(|| absolute.parent().map(Path::to_path_buf))
+                    .flatten()
+            });
+        for root in std::iter::once(Root {
             path: absolute,
             directory,
-        };
-        if !self.roots.contains(&root) {
-            self.roots.push(root);
+        })
+        .chain(repository.map(|path| Root {
+            path,
+            directory: true,
+        })) {
+            if !self.roots.contains(&root) {
+                self.roots.push(root);
+            }
         }
     }
 
@@ -155,7 +181,8 @@ impl Reader {
                 return Err(ReadError::Missing { path: shown });
             }
         }
-        let meta = std::fs::symlink_metadata(&absolute).map_err(|error| io_error(&shown, &error))?;
+        let meta =
+            std::fs::symlink_metadata(&absolute).map_err(|error| io_error(&shown, &error))?;
         if meta.file_type().is_symlink() {
             return Err(ReadError::Symlink { path: shown });
         }
@@ -227,23 +254,33 @@ impl Reader {
         Ok(bytes)
     }
 
-    /// Reads `path` as text (see [`crate::parse::decode`] for what happens to bad UTF-8: this
-    /// is for files a caller parses itself).
+    /// Reads at most the first `limit` bytes of `path`, and the file's real size: for a file too
+    /// large to hold whole that is still classified and reported.
+    pub fn read_prefix(&self, path: &Path, limit: u64) -> Result<(Vec<u8>, u64), ReadError> {
+        let shown = crate::source::display(path);
+        let (file, len) = self.open(path)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(len.min(limit)).unwrap_or(0));
+        file.take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(|error| io_error(&shown, &error))?;
+        Ok((bytes, len))
+    }
+
+    /// Reads `path` as UTF-8 text, for files a caller parses itself (bad UTF-8 is an error).
     pub fn read_string(&self, path: &Path) -> Result<String, ReadError> {
         let bytes = self.read(path)?;
         String::from_utf8(bytes).map_err(|error| ReadError::Io {
             path: crate::source::display(path),
-            message: format!(
-                "invalid UTF-8 at byte {}",
-                error.utf8_error().valid_up_to()
-            ),
+            message: format!("invalid UTF-8 at byte {}", error.utf8_error().valid_up_to()),
         })
     }
 
     /// True when `path` is a directory inside the workspace reached without a link.
     pub fn is_dir(&self, path: &Path) -> bool {
         let absolute = self.absolute(path);
-        self.roots.iter().any(|root| root.directory && absolute.starts_with(&root.path))
+        self.roots
+            .iter()
+            .any(|root| root.directory && absolute.starts_with(&root.path))
             && std::fs::symlink_metadata(&absolute).is_ok_and(|meta| meta.is_dir())
     }
 }
@@ -406,7 +443,10 @@ mod tests {
         ));
         assert!(matches!(
             reader.read(Path::new("dir.yaml")),
-            Err(ReadError::NotRegular { kind: "a directory", .. })
+            Err(ReadError::NotRegular {
+                kind: "a directory",
+                ..
+            })
         ));
         if fifo {
             assert!(matches!(
@@ -419,6 +459,11 @@ mod tests {
             large.to_string(),
             "`big.json` is 100 bytes, over the 10-byte limit for a file read whole"
         );
-        assert!(reader.read(Path::new("none.yaml")).unwrap_err().is_missing());
+        assert!(
+            reader
+                .read(Path::new("none.yaml"))
+                .unwrap_err()
+                .is_missing()
+        );
     }
 }
