@@ -16,8 +16,9 @@ use crate::diff::verdicts::{
 use crate::exit::Exit;
 use crate::finding::{Finding, Location, Severity, sort_findings};
 use crate::report::{Report, ScannedFile};
-use crate::rules::{
-    registry, verdict_loosened::VerdictLoosened, verdict_tightened::VerdictTightened,
+use crate::rules::registry;
+use crate::rules::replay::{
+    verdict_loosened::VerdictLoosened, verdict_tightened::VerdictTightened,
 };
 use crate::source::SourceFile;
 use crate::span::Span;

@@ -14,8 +14,9 @@ use crate::gait::registry::RegistryUse;
 use crate::parse::{Node, Value};
 use crate::replay::runner::{self, CaseStatus, TestOptions};
 use crate::report::{self, CaseOutcome};
-use crate::rules::{
-    BoundSection, environment_not_exercised::EnvironmentNotExercised, fixture_error::FixtureError,
+use crate::rules::BoundSection;
+use crate::rules::replay::{
+    environment_not_exercised::EnvironmentNotExercised, fixture_error::FixtureError,
     fixture_mismatch::FixtureMismatch, gate_not_exercised::GateNotExercised,
     policy_not_exercised::PolicyNotExercised, tenant_not_exercised::TenantNotExercised,
 };

@@ -1,94 +1,26 @@
 //! Rules turn what the earlier stages found into findings. One rule per file; the rule's doc
 //! comment is its documentation (sections *What it does*, *Why is this bad?*, *Example*, *Use
 //! instead*), rendered to `rules/<id>.md` and shown by `gatelint rule <id>`.
+//!
+//! Rule files are grouped by what they read, one folder per group:
+//! - [`input`]: the reader, parser and schema of one file (syntax, encoding, keys, values);
+//! - [`stellaops`]: one Stella Ops configuration;
+//! - [`gait`]: one Gait policy;
+//! - [`transition`]: a file against its baseline version;
+//! - [`replay`]: the fixture replay (mismatches, errors, coverage) and the verdict diff;
+//! - [`suppression`]: the inline suppression comments.
+//!
+//! [`registry`] lists every rule in documentation order; [`suppress`] parses and applies the
+//! suppression comments.
 
-pub mod alias_limit;
-pub mod beacon_rate_production_not_required;
-pub mod beacon_rate_vacuous_minimums;
-pub mod bypass_override_added;
-pub mod byte_order_mark;
-pub mod case_duplicate_key;
-pub mod confidence_production_weaker;
-pub mod cve_gate_production_disabled;
-pub mod cve_gate_production_weaker;
-pub mod determinization_conflict_auto_resolve;
-pub mod determinization_epss_delta_too_large;
-pub mod determinization_production_confidence_weaker;
-pub mod determinization_production_entropy_weaker;
-pub mod determinization_production_epss_weaker;
-pub mod determinization_production_reachability_off;
-pub mod determinization_vex_trigger_disabled;
-pub mod duplicate_key;
-pub mod environment_not_exercised;
-pub mod epss_mode_all_production;
-pub mod execution_evidence_production_not_required;
-pub mod execution_evidence_vacuous_minimums;
-pub mod fixture_error;
-pub mod fixture_mismatch;
-pub mod gait_approved_script_never_matches;
-pub mod gait_default_allow;
-pub mod gait_default_verdict_relaxed;
-pub mod gait_destructive_allow;
-pub mod gait_destructive_tool_relaxed;
-pub mod gait_duplicate_rule_name;
-pub mod gait_endpoint_destructive_noop;
-pub mod gait_enforce_without_dry_run;
-pub mod gait_equal_priority_conflict;
-pub mod gait_fail_closed_disabled;
-pub mod gait_no_blocking_rule;
-pub mod gait_pattern_never_matches;
-pub mod gait_policy_invalid;
-pub mod gait_rule_order_undefined;
-pub mod gait_schema_drift;
-pub mod gait_shadowed_rule;
-pub mod gait_unknown_selector_value;
-pub mod gate_disabled;
-pub mod gate_enabled_blocking;
-pub mod gate_missing_production_thresholds;
-pub mod gate_multiple_roots;
-pub mod gate_not_exercised;
-pub mod gate_order_differs;
-pub mod gate_undocumented_root;
-pub mod input_too_large;
-pub mod invalid_type;
-pub mod invalid_utf8;
-pub mod invalid_value;
-pub mod kev_grace_period_production;
-pub mod missing_required_key;
-pub mod mixed_line_endings;
-pub mod multiple_documents;
-pub mod nesting_too_deep;
-pub mod non_finite_number;
-pub mod non_scalar_key;
-pub mod out_of_range;
-pub mod policy_not_exercised;
-pub mod production_action_relaxed;
-pub mod production_threshold_loosened;
-pub mod reachability_bypass_reasons_widened;
+pub mod gait;
+pub mod input;
 pub mod registry;
-pub mod require_suppression_reason;
-pub mod schema_violation;
-pub mod shadow_phase_skipped;
+pub mod replay;
+pub mod stellaops;
 pub mod suppress;
-pub mod syntax_error;
-pub mod tenant_not_exercised;
-pub mod trust_lattice_weights_sum;
-pub mod unknown_key;
-pub mod unused_suppression;
-pub mod verdict_loosened;
-pub mod verdict_tightened;
-pub mod vex_trust_default_weaker;
-pub mod vex_trust_missing_trust_allow;
-pub mod vex_trust_production_accuracy_weaker;
-pub mod vex_trust_production_action_weaker;
-pub mod vex_trust_production_freshness_beyond_fresh;
-pub mod vex_trust_production_freshness_wider;
-pub mod vex_trust_production_issuer_unverified;
-pub mod vex_trust_production_score_weaker;
-pub mod vex_trust_production_warn_only;
-pub mod vex_trust_statuses_incomplete;
-pub mod vex_trust_tenant_bypass;
-pub mod vex_trust_tenant_override_weaker;
+pub mod suppression;
+pub mod transition;
 
 use crate::classify::{Classified, Section};
 use crate::diff::{ProjectFile, ProjectFiles};

@@ -3,8 +3,8 @@
 //! finding is covered when any line it spans is.
 
 use crate::finding::{Finding, RuleId};
-use crate::rules::require_suppression_reason::RequireSuppressionReason;
-use crate::rules::unused_suppression::UnusedSuppression;
+use crate::rules::suppression::require_suppression_reason::RequireSuppressionReason;
+use crate::rules::suppression::unused_suppression::UnusedSuppression;
 use crate::source::SourceFile;
 use crate::span::Span;
 
