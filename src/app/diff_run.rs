@@ -9,12 +9,12 @@ use std::sync::Arc;
 use super::verdict_diff::{self, BaselineSource, Replayed, SuiteInput};
 use super::{UsageError, analyze_unsuppressed, load_config, semantics};
 use crate::config::Config;
-use crate::diff::ProjectFile;
 use crate::diff::verdicts::{
     BoundaryRegion, ChangedCase, DiffPolicy, DiffSummary, Direction, FailOnChange, VerdictOrder,
 };
 use crate::exit::Exit;
 use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::project::ProjectFile;
 use crate::report::{Report, ScannedFile};
 use crate::rules::registry;
 use crate::rules::replay::{
@@ -393,7 +393,7 @@ pub fn check_diff(
     suites: &[SuiteInput],
     config: &Config,
     candidate_files: &[&ProjectFile],
-    baseline_files: &crate::diff::ProjectFiles,
+    baseline_files: &crate::project::ProjectFiles,
 ) -> Result<(DiffSummary, Vec<Finding>), UsageError> {
     let policy = diff_policy(config).map_err(invalid)?;
     let semantics = semantics(config);

@@ -16,12 +16,12 @@ use rayon::prelude::*;
 
 use crate::classify::{self, Classified, FileKind};
 use crate::config::{self, Config};
-use crate::diff::{ProjectFile, ProjectFiles};
 use crate::discover::{self, Candidate, Excludes};
 use crate::exit::Exit;
 use crate::finding::{Finding, Location, Severity, sort_findings};
 use crate::gait::policy::{self, Policy, PolicyError};
 use crate::parse::{self, Document, Format, ParseIssue};
+use crate::project::{ProjectFile, ProjectFiles};
 use crate::report::{Report, ScannedFile, Skipped};
 use crate::rules::{BoundSection, FileContext, ProjectContext, RuleMeta, registry, suppress};
 use crate::schema::{self, SchemaIssue, Target};

@@ -23,9 +23,9 @@ pub mod suppression;
 pub mod transition;
 
 use crate::classify::{Classified, Section};
-use crate::diff::{ProjectFile, ProjectFiles};
 use crate::finding::{Finding, Location, RuleId, Severity};
 use crate::parse::{Node, ParseIssue};
+use crate::project::{ProjectFile, ProjectFiles};
 use crate::schema::SchemaIssue;
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -238,40 +238,5 @@ impl FileContext<'_> {
     /// A location in this file.
     pub fn at(&self, span: Span, pointer: impl Into<String>) -> Location {
         Location::new(self.source.path.clone(), span, pointer)
-    }
-}
-
-/// The determinization rules that compare one `EnvironmentThresholds` value of production with
-/// staging's and development's: reports every configured file whose production value is
-/// weaker in `direction`.
-pub(crate) fn determinization_threshold_weaker(
-    meta: &RuleMeta,
-    cx: &ProjectContext<'_>,
-    out: &mut Sink,
-    key: &str,
-    direction: crate::diff::strictness::Direction,
-    value: impl Fn(
-        &crate::stellaops::model::EnvironmentThresholds,
-    ) -> (f64, Option<crate::stellaops::config::Loc>),
-) {
-    for (file, model) in cx.stella() {
-        let det = &model.determinization;
-        if !det.configured {
-            continue;
-        }
-        let Some(weaker) = crate::diff::production_weaker(
-            |env| crate::stellaops::model::lookup(&det.environment_thresholds, env).map(&value),
-            direction,
-        ) else {
-            continue;
-        };
-        out.push(crate::diff::weaker_finding(
-            meta.id,
-            meta.severity,
-            file,
-            &weaker,
-            "Determinization",
-            key,
-        ));
     }
 }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::diff;
-use crate::diff::strictness::Direction;
+use crate::project::files;
+use crate::project::strictness::Direction;
 use crate::rules::{ProjectContext, Rule, Sink};
 use crate::stellaops::model::{GateId, lookup};
 
@@ -46,17 +46,17 @@ declare_rule! {
 impl Rule for ConfidenceProductionWeaker {
     fn check_project(&self, cx: &ProjectContext<'_>, out: &mut Sink) {
         for (file, model) in cx.stella() {
-            if !diff::configured(model, GateId::Confidence) {
+            if !files::configured(model, GateId::Confidence) {
                 continue;
             }
             let gate = &model.confidence;
-            let Some(weaker) = diff::production_weaker(
+            let Some(weaker) = files::production_weaker(
                 |env| lookup(&gate.thresholds, env).map(|t| (t.value, t.loc)),
                 Direction::HigherIsStricter,
             ) else {
                 continue;
             };
-            out.push(diff::weaker_finding(
+            out.push(files::weaker_finding(
                 Self::META.id,
                 Self::META.severity,
                 file,

@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::diff;
-use crate::diff::strictness::Direction;
+use crate::project::files;
+use crate::project::strictness::Direction;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
@@ -53,11 +53,11 @@ impl Rule for CveGateProductionWeaker {
         for (file, model) in cx.stella() {
             let lower = Direction::LowerIsStricter;
             let limit = |value: Option<i64>| value.map_or(f64::INFINITY, |v| v as f64);
-            let checks: Vec<(&str, &str, Option<diff::Weaker>)> = vec![
+            let checks: Vec<(&str, &str, Option<files::Weaker>)> = vec![
                 (
                     "EpssThreshold",
                     "Threshold",
-                    diff::production_weaker(
+                    files::production_weaker(
                         |env| {
                             let (o, _) = model.epss_threshold.for_environment(env);
                             Some((o.threshold.value, o.threshold.loc))
@@ -68,7 +68,7 @@ impl Rule for CveGateProductionWeaker {
                 (
                     "ReachableCve",
                     "SeverityThreshold",
-                    diff::production_weaker(
+                    files::production_weaker(
                         |env| {
                             let (o, _) = model.reachable_cve.for_environment(env);
                             Some((o.severity_threshold.value, o.severity_threshold.loc))
@@ -79,7 +79,7 @@ impl Rule for CveGateProductionWeaker {
                 (
                     "CveDelta",
                     "NewCveSeverityThreshold",
-                    diff::production_weaker(
+                    files::production_weaker(
                         |env| {
                             let (o, _) = model.cve_delta.for_environment(env);
                             Some((
@@ -93,7 +93,7 @@ impl Rule for CveGateProductionWeaker {
                 (
                     "ReleaseAggregateCve",
                     "MaxCritical",
-                    diff::production_weaker(
+                    files::production_weaker(
                         |env| {
                             let (o, _) = model.release_aggregate_cve.for_environment(env);
                             Some((limit(o.max_critical.value), o.max_critical.loc))
@@ -104,7 +104,7 @@ impl Rule for CveGateProductionWeaker {
                 (
                     "ReleaseAggregateCve",
                     "MaxHigh",
-                    diff::production_weaker(
+                    files::production_weaker(
                         |env| {
                             let (o, _) = model.release_aggregate_cve.for_environment(env);
                             Some((limit(o.max_high.value), o.max_high.loc))
@@ -115,7 +115,7 @@ impl Rule for CveGateProductionWeaker {
                 (
                     "ReleaseAggregateCve",
                     "MaxMedium",
-                    diff::production_weaker(
+                    files::production_weaker(
                         |env| {
                             let (o, _) = model.release_aggregate_cve.for_environment(env);
                             Some((limit(o.max_medium.value), o.max_medium.loc))
@@ -128,7 +128,7 @@ impl Rule for CveGateProductionWeaker {
                 let Some(weaker) = weaker else {
                     continue;
                 };
-                out.push(diff::weaker_finding(
+                out.push(files::weaker_finding(
                     Self::META.id,
                     Self::META.severity,
                     file,

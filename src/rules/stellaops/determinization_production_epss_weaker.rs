@@ -1,6 +1,7 @@
+use super::determinization_threshold_weaker;
 use crate::declare_rule;
-use crate::diff::strictness::Direction;
-use crate::rules::{ProjectContext, Rule, Sink, determinization_threshold_weaker};
+use crate::project::strictness::Direction;
+use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does

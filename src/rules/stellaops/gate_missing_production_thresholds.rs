@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::diff::{self, ProjectFile};
+use crate::project::{ProjectFile, files};
 use crate::rules::{ProjectContext, Rule, Sink};
 use crate::stellaops::model::{GateId, lookup};
 
@@ -49,7 +49,7 @@ impl Rule for GateMissingProductionThresholds {
     fn check_project(&self, cx: &ProjectContext<'_>, out: &mut Sink) {
         for (file, model) in cx.stella() {
             let gate = &model.vex_trust;
-            if diff::configured(model, GateId::VexTrust) && gate.enabled.value {
+            if files::configured(model, GateId::VexTrust) && gate.enabled.value {
                 let written = |env: &str| {
                     lookup(&gate.thresholds, env).is_some_and(|t| {
                         [
@@ -69,7 +69,7 @@ impl Rule for GateMissingProductionThresholds {
                     .collect();
                 if !others.is_empty() && !written("production") {
                     out.push(Self::META.finding(
-                        file.location(&[diff::gate_loc(model, GateId::VexTrust)], "/VexTrust/Thresholds"),
+                        file.location(&[files::gate_loc(model, GateId::VexTrust)], "/VexTrust/Thresholds"),
                         format!("VexTrust `Thresholds` configures `{}` but not `production`; production runs on the built-in thresholds", others.join("`, `")),
                     ));
                 }

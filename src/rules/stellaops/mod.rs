@@ -35,3 +35,42 @@ pub mod vex_trust_production_warn_only;
 pub mod vex_trust_statuses_incomplete;
 pub mod vex_trust_tenant_bypass;
 pub mod vex_trust_tenant_override_weaker;
+
+use crate::project::files;
+use crate::project::strictness::Direction;
+use crate::rules::{ProjectContext, RuleMeta, Sink};
+use crate::stellaops::config::Loc;
+use crate::stellaops::model::{EnvironmentThresholds, lookup};
+
+/// The determinization rules that compare one `EnvironmentThresholds` value of production with
+/// staging's and development's: reports every configured file whose production value is
+/// weaker in `direction`.
+pub(crate) fn determinization_threshold_weaker(
+    meta: &RuleMeta,
+    cx: &ProjectContext<'_>,
+    out: &mut Sink,
+    key: &str,
+    direction: Direction,
+    value: impl Fn(&EnvironmentThresholds) -> (f64, Option<Loc>),
+) {
+    for (file, model) in cx.stella() {
+        let det = &model.determinization;
+        if !det.configured {
+            continue;
+        }
+        let Some(weaker) = files::production_weaker(
+            |env| lookup(&det.environment_thresholds, env).map(&value),
+            direction,
+        ) else {
+            continue;
+        };
+        out.push(files::weaker_finding(
+            meta.id,
+            meta.severity,
+            file,
+            &weaker,
+            "Determinization",
+            key,
+        ));
+    }
+}

@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::diff::ProjectFile;
-use crate::diff::strictness::num;
+use crate::project::ProjectFile;
+use crate::project::strictness::num;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::diff;
-use crate::diff::strictness::Direction;
+use crate::project::files;
+use crate::project::strictness::Direction;
 use crate::rules::{ProjectContext, Rule, Sink};
 use crate::stellaops::model::{GateId, lookup};
 
@@ -46,11 +46,11 @@ declare_rule! {
 impl Rule for VexTrustProductionAccuracyWeaker {
     fn check_project(&self, cx: &ProjectContext<'_>, out: &mut Sink) {
         for (file, model) in cx.stella() {
-            if !diff::configured(model, GateId::VexTrust) {
+            if !files::configured(model, GateId::VexTrust) {
                 continue;
             }
             let gate = &model.vex_trust;
-            let Some(weaker) = diff::production_weaker(
+            let Some(weaker) = files::production_weaker(
                 |env| {
                     lookup(&gate.thresholds, env).map(|t| {
                         (
@@ -63,7 +63,7 @@ impl Rule for VexTrustProductionAccuracyWeaker {
             ) else {
                 continue;
             };
-            out.push(diff::weaker_finding(
+            out.push(files::weaker_finding(
                 Self::META.id,
                 Self::META.severity,
                 file,

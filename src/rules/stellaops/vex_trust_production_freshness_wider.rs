@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::diff::strictness::extra_freshness;
-use crate::diff::{self, ProjectFile};
+use crate::project::strictness::extra_freshness;
+use crate::project::{ProjectFile, files};
 use crate::rules::{ProjectContext, Rule, Sink};
 use crate::stellaops::model::{GateId, lookup};
 
@@ -45,7 +45,7 @@ declare_rule! {
 impl Rule for VexTrustProductionFreshnessWider {
     fn check_project(&self, cx: &ProjectContext<'_>, out: &mut Sink) {
         for (file, model) in cx.stella() {
-            if !diff::configured(model, GateId::VexTrust) {
+            if !files::configured(model, GateId::VexTrust) {
                 continue;
             }
             let gate = &model.vex_trust;

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::diff::ProjectFile;
+use crate::project::ProjectFile;
 use crate::rules::{ProjectContext, Rule, Sink};
 use crate::stellaops::model::lookup;
 

@@ -1,7 +1,7 @@
 use crate::declare_rule;
-use crate::diff::ProjectFile;
-use crate::diff::strictness::{action_rank, extra_freshness, num};
-use crate::diff::transitions::BYPASS_SCORE;
+use crate::project::ProjectFile;
+use crate::project::files::BYPASS_SCORE;
+use crate::project::strictness::{action_rank, extra_freshness, num};
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 
-use crate::diff::transitions;
+use crate::project::files;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
@@ -64,8 +64,8 @@ impl Rule for BypassOverrideAdded {
             else {
                 continue;
             };
-            let before = transitions::bypasses(old);
-            for bypass in transitions::bypasses(model) {
+            let before = files::bypasses(old);
+            for bypass in files::bypasses(model) {
                 if before.iter().any(|b| {
                     b.tenant.eq_ignore_ascii_case(&bypass.tenant)
                         && b.environment.eq_ignore_ascii_case(&bypass.environment)

@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::diff;
-use crate::diff::strictness::verdict_rank;
+use crate::project::files;
+use crate::project::strictness::verdict_rank;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
@@ -83,7 +83,7 @@ impl Rule for GaitDefaultVerdictRelaxed {
                 continue;
             }
             out.push(Self::META.finding(
-                diff::gait_key(file, "default_verdict"),
+                files::gait_key(file, "default_verdict"),
                 format!(
                     "`default_verdict` relaxed to `{}` (baseline: `{}`)",
                     policy.default_verdict.as_str(),

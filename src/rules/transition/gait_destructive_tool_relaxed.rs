@@ -1,6 +1,5 @@
 use crate::declare_rule;
-use crate::diff;
-use crate::diff::strictness::verdict_rank;
+use crate::project::strictness::verdict_rank;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
@@ -82,7 +81,7 @@ impl Rule for GaitDestructiveToolRelaxed {
                 continue;
             };
             for rule in &policy.rules {
-                if !diff::destructive(rule) {
+                if !destructive(rule) {
                     continue;
                 }
                 let Some(before) = old.rules.iter().find(|r| r.name == rule.name) else {
@@ -107,4 +106,22 @@ impl Rule for GaitDestructiveToolRelaxed {
             }
         }
     }
+}
+
+/// Whether a Gait rule covers destructive tool calls.
+fn destructive(rule: &crate::gait::policy::Rule) -> bool {
+    const WORDS: [&str; 7] = ["delete", "exec", "drop", "destroy", "rm", "shell", "remove"];
+    let matcher = &rule.matcher;
+    matcher.tool_names.iter().any(|name| {
+        let lower = name.to_ascii_lowercase();
+        lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|part| WORDS.contains(&part))
+    }) || matcher
+        .endpoint_classes
+        .iter()
+        .any(|class| class == "fs.delete" || class == "proc.exec")
+        || matcher.risk_classes.iter().any(|class| {
+            class.eq_ignore_ascii_case("high") || class.eq_ignore_ascii_case("critical")
+        })
 }

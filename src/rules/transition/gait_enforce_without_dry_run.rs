@@ -1,7 +1,7 @@
 use crate::declare_rule;
-use crate::diff;
-use crate::diff::strictness::verdict_rank;
 use crate::gait::policy::Verdict;
+use crate::project::files;
+use crate::project::strictness::verdict_rank;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
@@ -104,7 +104,7 @@ impl Rule for GaitEnforceWithoutDryRun {
                 && verdict_rank(policy.default_verdict) >= verdict_rank(Verdict::RequireApproval)
             {
                 out.push(Self::META.finding(
-                    diff::gait_key(file, "default_verdict"),
+                    files::gait_key(file, "default_verdict"),
                     format!(
                         "`default_verdict` goes from `allow` to `{}` without a `dry_run` stage (baseline: `allow`)",
                         policy.default_verdict.as_str()

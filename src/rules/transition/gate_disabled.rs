@@ -1,6 +1,6 @@
+use super::changes;
 use crate::declare_rule;
-use crate::diff::ProjectFile;
-use crate::diff::transitions;
+use crate::project::ProjectFile;
 use crate::rules::{ProjectContext, Rule, Sink};
 use crate::stellaops::model::GateId;
 
@@ -60,8 +60,8 @@ impl Rule for GateDisabled {
                 continue;
             };
             for gate in GateId::ALL {
-                let loc = transitions::production_enabled(model, gate);
-                let before = transitions::production_enabled(old, gate);
+                let loc = changes::production_enabled(model, gate);
+                let before = changes::production_enabled(old, gate);
                 if !before.value || loc.value || !ProjectFile::here(loc.loc) {
                     continue;
                 }

@@ -1,6 +1,6 @@
+use super::changes;
 use crate::declare_rule;
-use crate::diff;
-use crate::diff::transitions;
+use crate::project::files;
 use crate::rules::{ProjectContext, Rule, Sink};
 use crate::stellaops::model::GateId;
 
@@ -68,11 +68,11 @@ impl Rule for GateEnabledBlocking {
                 if old.gate_enabled(gate) || !model.gate_enabled(gate) {
                     continue;
                 }
-                let Some(environment) = transitions::blocking_environment(model, gate) else {
+                let Some(environment) = changes::blocking_environment(model, gate) else {
                     continue;
                 };
                 out.push(Self::META.finding(
-                    file.location(&[transitions::enabled_loc(model, gate), diff::gate_loc(model, gate)], &format!("/{}/Enabled", gate.name())),
+                    file.location(&[changes::enabled_loc(model, gate), files::gate_loc(model, gate)], &format!("/{}/Enabled", gate.name())),
                     format!(
                         "{} is enabled for the first time and blocks in {environment} at once (baseline: disabled); enable it in warn mode first",
                         gate.name()

@@ -2,6 +2,7 @@
 //! one baseline lookup.
 
 pub mod bypass_override_added;
+pub mod changes;
 pub mod gait_default_verdict_relaxed;
 pub mod gait_destructive_tool_relaxed;
 pub mod gait_enforce_without_dry_run;

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 
-use crate::diff::transitions;
+use super::changes;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
@@ -67,7 +67,7 @@ impl Rule for ProductionActionRelaxed {
             else {
                 continue;
             };
-            for change in transitions::actions_relaxed(old, model) {
+            for change in changes::actions_relaxed(old, model) {
                 out.push(Self::META.finding(
                     file.location(&[change.loc, change.fallback], &change.pointer),
                     format!(

@@ -1,6 +1,6 @@
+use super::changes;
 use crate::declare_rule;
-use crate::diff::ProjectFile;
-use crate::diff::transitions;
+use crate::project::ProjectFile;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
@@ -68,7 +68,7 @@ impl Rule for ProductionThresholdLoosened {
             else {
                 continue;
             };
-            for change in transitions::loosened(old, model) {
+            for change in changes::loosened(old, model) {
                 if !ProjectFile::here(change.loc) {
                     continue;
                 }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 
-use crate::diff::transitions;
+use super::changes;
 use crate::rules::{ProjectContext, Rule, Sink};
 
 declare_rule! {
@@ -72,7 +72,7 @@ impl Rule for ShadowPhaseSkipped {
             else {
                 continue;
             };
-            for change in transitions::to_block(old, model) {
+            for change in changes::to_block(old, model) {
                 out.push(Self::META.finding(
                     file.location(&[change.loc, change.fallback], &change.pointer),
                     format!(

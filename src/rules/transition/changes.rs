@@ -1,9 +1,10 @@
 //! What changed between the baseline and the candidate model of one file, in the terms the
 //! transition rules report: gates going to `Block`, production thresholds loosened, actions
-//! relaxed, bypass overrides.
+//! relaxed.
 
-use super::strictness::{Direction, action_rank, extra_freshness, num};
-use super::{ProjectFile, gate_loc};
+use crate::project::ProjectFile;
+use crate::project::files::gate_loc;
+use crate::project::strictness::{Direction, action_rank, extra_freshness, num};
 use crate::stellaops::config::Loc;
 use crate::stellaops::model::{Action, GateId, Spanned, StellaConfig, lookup};
 
@@ -459,52 +460,6 @@ pub fn actions_relaxed(old: &StellaConfig, new: &StellaConfig) -> Vec<Relaxed> {
             fallback: None,
             pointer: format!("/{gate}/{key}"),
         });
-    }
-    out
-}
-
-/// A tenant override that bypasses VexTrust.
-#[derive(Clone, Debug)]
-pub struct Bypass {
-    pub tenant: String,
-    pub environment: String,
-    pub what: String,
-    pub loc: Option<Loc>,
-}
-
-/// A composite-score minimum at or below this accepts practically every statement.
-pub const BYPASS_SCORE: f64 = 0.05;
-
-/// Every bypassing tenant override of a model.
-pub fn bypasses(model: &StellaConfig) -> Vec<Bypass> {
-    let mut out = Vec::new();
-    for tenant in &model.vex_trust.tenant_overrides {
-        for (env, patch) in &tenant.environments {
-            if let Some(score) = &patch.min_composite_score
-                && score.value <= BYPASS_SCORE
-            {
-                out.push(Bypass {
-                    tenant: tenant.tenant.clone(),
-                    environment: env.clone(),
-                    what: format!("`MinCompositeScore: {}`", num(score.value)),
-                    loc: score.loc,
-                });
-                continue;
-            }
-            let critical =
-                env.eq_ignore_ascii_case("production") || env.eq_ignore_ascii_case("default");
-            if let Some(verified) = &patch.require_issuer_verified
-                && !verified.value
-                && critical
-            {
-                out.push(Bypass {
-                    tenant: tenant.tenant.clone(),
-                    environment: env.clone(),
-                    what: "`RequireIssuerVerified: false`".to_owned(),
-                    loc: verified.loc,
-                });
-            }
-        }
     }
     out
 }
