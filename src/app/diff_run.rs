@@ -9,19 +9,13 @@ use std::sync::Arc;
 use super::verdict_diff::{self, BaselineSource, Replayed, SuiteInput};
 use super::{UsageError, analyze_unsuppressed, load_config, semantics};
 use crate::config::Config;
-use crate::diff::verdicts::{
-    BoundaryRegion, ChangedCase, DiffPolicy, DiffSummary, Direction, FailOnChange, VerdictOrder,
-};
+use crate::diff::verdicts::{BoundaryRegion, DiffPolicy, DiffSummary, FailOnChange, VerdictOrder};
 use crate::exit::Exit;
-use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::finding::{Finding, Severity, sort_findings};
 use crate::project::ProjectFile;
 use crate::report::{Report, ScannedFile};
-use crate::rules::registry;
-use crate::rules::replay::{
-    verdict_loosened::VerdictLoosened, verdict_tightened::VerdictTightened,
-};
+use crate::rules::{self, DiffContext, registry};
 use crate::source::SourceFile;
-use crate::span::Span;
 
 /// What `diff` is asked to do.
 #[derive(Clone, Debug, Default)]
@@ -250,7 +244,10 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             );
         }
     }
-    let mut findings = case_findings(&summary.changed, &policy);
+    let mut findings = rules::check_diff(&DiffContext {
+        changed: &summary.changed,
+        policy: &policy,
+    });
     sort_findings(&mut findings);
     let mut exit = if summary.disallowed() > 0 {
         Exit::Regression
@@ -336,56 +333,6 @@ pub fn boundary_regions(
     out
 }
 
-/// One finding per changed case with a line: `verdict-loosened` for a loosening,
-/// `verdict-tightened` otherwise; an error when the change is disallowed.
-pub fn case_findings(changed: &[ChangedCase], policy: &DiffPolicy) -> Vec<Finding> {
-    let _ = policy;
-    let mut out = Vec::new();
-    for case in changed {
-        // A bare Gait intent has no case line: the finding sits on the intent file.
-        let path = if case.span.is_some() {
-            &case.suite
-        } else {
-            &case.case
-        };
-        let location = Location::new(
-            Arc::from(path.as_str()),
-            case.span.unwrap_or_else(|| Span::at(0)),
-            if case.span.is_some() {
-                format!("/cases/{}", case.index)
-            } else {
-                String::new()
-            },
-        );
-        let meta = if case.direction == Direction::Loosening {
-            &VerdictLoosened::META
-        } else {
-            &VerdictTightened::META
-        };
-        let mut finding = meta.finding(
-            location,
-            format!(
-                "case `{}` ({}): {} → {} ({})",
-                case.case,
-                case.environment,
-                case.baseline.verdict,
-                case.candidate.verdict,
-                case.direction.as_str()
-            ),
-        );
-        finding = finding.with_help(format!(
-            "baseline decided {}; candidate decides {}",
-            case.baseline.explain(),
-            case.candidate.explain()
-        ));
-        if case.disallowed {
-            finding.severity = Severity::Error;
-        }
-        out.push(finding);
-    }
-    out
-}
-
 /// The verdict diff of `check --baseline-ref`: the discovered suites replayed against the
 /// policies at `reference` too.
 pub fn check_diff(
@@ -426,6 +373,9 @@ pub fn check_diff(
         ));
     }
     summary.add_regions(regions, &policy.order);
-    let findings = case_findings(&summary.changed, &policy);
+    let findings = rules::check_diff(&DiffContext {
+        changed: &summary.changed,
+        policy: &policy,
+    });
     Ok((summary, findings))
 }

@@ -22,6 +22,8 @@ pub mod suppress;
 pub mod suppression;
 pub mod transition;
 
+use std::sync::Arc;
+
 use crate::classify::{Classified, Section};
 use crate::finding::{Finding, Location, RuleId, Severity};
 use crate::parse::{Node, ParseIssue};
@@ -171,6 +173,111 @@ pub trait Rule: Declared + Sync {
     /// Checks the whole run: every analysed file with its models, the replay results, and the
     /// baseline side when there is one. Runs after the file rules.
     fn check_project(&self, _cx: &ProjectContext<'_>, _out: &mut Sink) {}
+
+    /// Checks the fixture replay of `check`: each suite and case result, and the coverage of
+    /// each replayed policy. Runs after the replay, before suppressions apply.
+    fn check_replay(&self, _cx: &ReplayContext<'_>, _out: &mut Sink) {}
+
+    /// Checks the verdict changes of `diff` and `check --baseline-ref`.
+    fn check_diff(&self, _cx: &DiffContext<'_>, _out: &mut Sink) {}
+
+    /// Checks the inline suppression comments of one file, once every other finding of the
+    /// file is known.
+    fn check_suppressions(&self, _cx: &SuppressionContext<'_>, _out: &mut Sink) {}
+}
+
+/// Runs every rule's [`Rule::check_replay`] hook, in registry order.
+pub fn check_replay(cx: &ReplayContext<'_>) -> Vec<Finding> {
+    let mut out = Sink::new();
+    for rule in registry::RULES {
+        rule.check_replay(cx, &mut out);
+    }
+    out
+}
+
+/// Runs every rule's [`Rule::check_diff`] hook, in registry order.
+pub fn check_diff(cx: &DiffContext<'_>) -> Vec<Finding> {
+    let mut out = Sink::new();
+    for rule in registry::RULES {
+        rule.check_diff(cx, &mut out);
+    }
+    out
+}
+
+/// Runs every rule's [`Rule::check_suppressions`] hook, in registry order.
+pub fn check_suppressions(cx: &SuppressionContext<'_>) -> Vec<Finding> {
+    let mut out = Sink::new();
+    for rule in registry::RULES {
+        rule.check_suppressions(cx, &mut out);
+    }
+    out
+}
+
+/// What the replay rules see of the fixture replay of `check`.
+#[derive(Clone, Copy, Debug)]
+pub struct ReplayContext<'a> {
+    /// The replay of every discovered suite.
+    pub outcome: &'a crate::replay::runner::TestOutcome,
+    /// The checked files, in discovery order.
+    pub files: &'a [ReplayFile<'a>],
+}
+
+/// One checked file as the replay rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct ReplayFile<'a> {
+    pub source: &'a SourceFile,
+    /// The file kind's stable name (`fixture-suite`, `gait-policy`, …).
+    pub kind: &'static str,
+    /// The bound sections, to point at the keys coverage names.
+    pub sections: &'a [BoundSection<'static>],
+    /// For a fixture suite: the display paths of the policy files it replays against.
+    pub references: &'a [String],
+}
+
+impl<'a> ReplayContext<'a> {
+    /// The checked file at a path the replay names (normalised like a discovered path).
+    pub fn file(&self, path: &str) -> Option<(Arc<str>, &'a ReplayFile<'a>)> {
+        let display = crate::discover::normalize_display(std::path::Path::new(path));
+        let file = self
+            .files
+            .iter()
+            .find(|file| *file.source.path == *display)?;
+        Some((Arc::from(display.as_str()), file))
+    }
+}
+
+/// What the verdict rules see of a verdict diff.
+#[derive(Clone, Copy, Debug)]
+pub struct DiffContext<'a> {
+    /// The replayed cases whose verdict changed, in suite order.
+    pub changed: &'a [crate::diff::verdicts::ChangedCase],
+    /// The `[diff]` settings the changes were classified under.
+    pub policy: &'a crate::diff::verdicts::DiffPolicy,
+}
+
+/// What the suppression rules see of one file.
+#[derive(Clone, Copy)]
+pub struct SuppressionContext<'a> {
+    pub source: &'a SourceFile,
+    /// The file's suppression comments, in file order.
+    pub suppressions: &'a [suppress::Suppression],
+    /// For each suppression, whether it covered a finding.
+    pub used: &'a [bool],
+    /// Whether a rule id exists.
+    pub known: &'a dyn Fn(&str) -> bool,
+    /// `require-suppression-reason`: a suppression without a reason is an error.
+    pub require_reason: bool,
+}
+
+impl std::fmt::Debug for SuppressionContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SuppressionContext")
+            .field("source", &self.source.path)
+            .field("suppressions", &self.suppressions)
+            .field("used", &self.used)
+            .field("require_reason", &self.require_reason)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the project-level rules see of a run.

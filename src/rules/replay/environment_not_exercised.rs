@@ -1,5 +1,6 @@
 use crate::declare_rule;
-use crate::rules::Rule;
+use crate::finding::Location;
+use crate::rules::{ReplayContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -27,5 +28,19 @@ declare_rule! {
     }
 }
 
-/// Reported by the replay pass of `check`, from the suites' coverage.
-impl Rule for EnvironmentNotExercised {}
+impl Rule for EnvironmentNotExercised {
+    fn check_replay(&self, cx: &ReplayContext<'_>, out: &mut Sink) {
+        for coverage in &cx.outcome.coverage {
+            let Some((path, file)) = cx.file(&coverage.policy) else {
+                continue;
+            };
+            for name in coverage.environments_not_exercised() {
+                let span = super::find_key(file.sections, name).unwrap_or_default();
+                out.push(Self::META.finding(
+                    Location::new(path.clone(), span, ""),
+                    format!("environment `{name}` is configured but no fixture case evaluates it"),
+                ));
+            }
+        }
+    }
+}

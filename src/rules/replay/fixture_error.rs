@@ -1,5 +1,8 @@
 use crate::declare_rule;
-use crate::rules::Rule;
+use crate::finding::Location;
+use crate::replay::runner::CaseStatus;
+use crate::rules::{ReplayContext, Rule, Sink};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -31,5 +34,28 @@ declare_rule! {
     }
 }
 
-/// Reported by the replay pass of `check`.
-impl Rule for FixtureError {}
+impl Rule for FixtureError {
+    fn check_replay(&self, cx: &ReplayContext<'_>, out: &mut Sink) {
+        for (path, suite) in super::replayed_suites(cx) {
+            if let Some(error) = &suite.error {
+                out.push(Self::META.finding(
+                    Location::new(path.clone(), Span::at(0), ""),
+                    format!("suite cannot be replayed: {error}"),
+                ));
+            }
+            for case in &suite.cases {
+                if case.status != CaseStatus::Error {
+                    continue;
+                }
+                out.push(Self::META.finding(
+                    super::case_location(&path, case),
+                    format!(
+                        "case `{}` cannot be evaluated: {}",
+                        case.name,
+                        case.error.as_deref().unwrap_or("unknown error")
+                    ),
+                ));
+            }
+        }
+    }
+}

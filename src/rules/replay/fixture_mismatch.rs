@@ -1,5 +1,6 @@
 use crate::declare_rule;
-use crate::rules::Rule;
+use crate::replay::runner::CaseStatus;
+use crate::rules::{ReplayContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -35,5 +36,35 @@ declare_rule! {
     }
 }
 
-/// Reported by the replay pass of `check`, which sees every suite's results.
-impl Rule for FixtureMismatch {}
+impl Rule for FixtureMismatch {
+    fn check_replay(&self, cx: &ReplayContext<'_>, out: &mut Sink) {
+        for (path, suite) in super::replayed_suites(cx) {
+            for case in &suite.cases {
+                if case.status != CaseStatus::Failed {
+                    continue;
+                }
+                let mut finding = Self::META.finding(
+                    super::case_location(&path, case),
+                    format!("case `{}`: {}", case.name, case.mismatches.join("; ")),
+                );
+                if let Some(actual) = &case.actual {
+                    finding = finding.with_help(format!(
+                        "the evaluator decided `{}`{}{}",
+                        actual.verdict,
+                        actual
+                            .gate
+                            .as_deref()
+                            .map(|gate| format!(" at gate `{gate}`"))
+                            .unwrap_or_default(),
+                        if actual.reasons.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", actual.reasons.join(", "))
+                        }
+                    ));
+                }
+                out.push(finding);
+            }
+        }
+    }
+}

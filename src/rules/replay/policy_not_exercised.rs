@@ -1,5 +1,7 @@
 use crate::declare_rule;
-use crate::rules::Rule;
+use crate::finding::Location;
+use crate::rules::{ReplayContext, Rule, Sink};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -29,5 +31,32 @@ declare_rule! {
     }
 }
 
-/// Reported by the replay pass of `check`.
-impl Rule for PolicyNotExercised {}
+/// The file kinds a fixture suite can replay.
+const POLICY_KINDS: [&str; 3] = [
+    "stellaops-gates",
+    "stellaops-determinization",
+    "gait-policy",
+];
+
+impl Rule for PolicyNotExercised {
+    fn check_replay(&self, cx: &ReplayContext<'_>, out: &mut Sink) {
+        let referenced = |path: &str| {
+            cx.files
+                .iter()
+                .any(|file| file.references.iter().any(|reference| reference == path))
+        };
+        for file in cx.files {
+            if !POLICY_KINDS.contains(&file.kind) || referenced(&file.source.path) {
+                continue;
+            }
+            out.push(Self::META.finding(
+                Location::new(file.source.path.clone(), first_line(&file.source.text), ""),
+                format!("no fixture suite replays `{}`", file.source.path),
+            ));
+        }
+    }
+}
+
+fn first_line(text: &str) -> Span {
+    Span::new(0, text.find('\n').unwrap_or(text.len()))
+}

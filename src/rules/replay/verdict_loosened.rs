@@ -1,5 +1,6 @@
 use crate::declare_rule;
-use crate::rules::Rule;
+use crate::diff::verdicts::Direction;
+use crate::rules::{DiffContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -39,5 +40,13 @@ declare_rule! {
     }
 }
 
-/// Reported by the verdict diff, which sees both sides' replays.
-impl Rule for VerdictLoosened {}
+impl Rule for VerdictLoosened {
+    fn check_diff(&self, cx: &DiffContext<'_>, out: &mut Sink) {
+        for case in cx.changed {
+            if case.direction != Direction::Loosening {
+                continue;
+            }
+            out.push(super::verdict_finding(&Self::META, case));
+        }
+    }
+}

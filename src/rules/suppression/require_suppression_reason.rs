@@ -1,5 +1,6 @@
 use crate::declare_rule;
-use crate::rules::Rule;
+use crate::finding::{Location, Severity};
+use crate::rules::{Rule, Sink, SuppressionContext};
 
 declare_rule! {
     /// ## What it does
@@ -32,5 +33,23 @@ declare_rule! {
     }
 }
 
-/// Reported by the suppression pass, which parses the comments.
-impl Rule for RequireSuppressionReason {}
+impl Rule for RequireSuppressionReason {
+    fn check_suppressions(&self, cx: &SuppressionContext<'_>, out: &mut Sink) {
+        for suppression in cx.suppressions {
+            if !suppression.reason.is_empty() {
+                continue;
+            }
+            let mut finding = Self::META.finding(
+                Location::new(cx.source.path.clone(), suppression.span, ""),
+                format!(
+                    "suppression of `{}` gives no reason",
+                    suppression.rules.join(", ")
+                ),
+            );
+            if cx.require_reason {
+                finding.severity = Severity::Error;
+            }
+            out.push(finding);
+        }
+    }
+}

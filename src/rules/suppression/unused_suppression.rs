@@ -1,5 +1,6 @@
 use crate::declare_rule;
-use crate::rules::Rule;
+use crate::finding::Location;
+use crate::rules::{Rule, Sink, SuppressionContext};
 
 declare_rule! {
     /// ## What it does
@@ -31,5 +32,28 @@ declare_rule! {
     }
 }
 
-/// Reported by the suppression pass, which sees every finding of the file at once.
-impl Rule for UnusedSuppression {}
+impl Rule for UnusedSuppression {
+    fn check_suppressions(&self, cx: &SuppressionContext<'_>, out: &mut Sink) {
+        for (suppression, used) in cx.suppressions.iter().zip(cx.used) {
+            if *used {
+                continue;
+            }
+            let location = Location::new(cx.source.path.clone(), suppression.span, "");
+            let unknown: Vec<&str> = suppression
+                .rules
+                .iter()
+                .map(String::as_str)
+                .filter(|rule| *rule != "all" && !(cx.known)(rule))
+                .collect();
+            let message = if unknown.is_empty() {
+                format!(
+                    "suppression of `{}` matches no finding on its line",
+                    suppression.rules.join(", ")
+                )
+            } else {
+                format!("suppression names unknown rule `{}`", unknown.join(", "))
+            };
+            out.push(Self::META.finding(location, message));
+        }
+    }
+}
