@@ -298,11 +298,45 @@ impl ProjectContext<'_> {
             .values()
             .filter_map(|file| file.stella.as_ref().map(|model| (file, model)))
     }
+}
 
-    /// The baseline version of a candidate file.
-    pub fn baseline_of(&self, file: &ProjectFile) -> Option<&ProjectFile> {
-        self.baseline?.get(&file.source.path)
+impl<'a> ProjectContext<'a> {
+    /// Each candidate file that has a baseline version (the same path at the baseline), with
+    /// the model `model` reads from both sides, when both sides have one. Empty without a
+    /// baseline. The transition rules read the run through this.
+    pub fn pairs<M: 'a>(
+        &self,
+        model: impl Fn(&'a ProjectFile) -> Option<&'a M> + 'a,
+    ) -> impl Iterator<Item = Pair<'a, M>> + 'a {
+        let baseline = self.baseline;
+        self.files.values().filter_map(move |file| {
+            let old = baseline?.get(&file.source.path)?;
+            Some(Pair {
+                file,
+                candidate: model(file)?,
+                baseline: model(old)?,
+            })
+        })
     }
+
+    /// [`Self::pairs`] of the Stella Ops models.
+    pub fn stella_pairs(&self) -> impl Iterator<Item = Pair<'a, StellaConfig>> + 'a {
+        self.pairs(|file| file.stella.as_ref())
+    }
+
+    /// [`Self::pairs`] of the Gait policies.
+    pub fn gait_pairs(&self) -> impl Iterator<Item = Pair<'a, crate::gait::policy::Policy>> + 'a {
+        self.pairs(|file| file.gait.as_ref())
+    }
+}
+
+/// A candidate file with one model of it and the same model at the baseline.
+#[derive(Debug)]
+pub struct Pair<'a, M> {
+    /// The candidate file (findings point into it).
+    pub file: &'a ProjectFile,
+    pub candidate: &'a M,
+    pub baseline: &'a M,
 }
 
 /// What the rules see of one scanned file.

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 
 use crate::project::files;
-use crate::rules::{ProjectContext, Rule, Sink};
+use crate::rules::{Pair, ProjectContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -54,16 +54,12 @@ declare_rule! {
 
 impl Rule for BypassOverrideAdded {
     fn check_project(&self, cx: &ProjectContext<'_>, out: &mut Sink) {
-        let Some(baseline) = cx.baseline else {
-            return;
-        };
-        for (file, model) in cx.stella() {
-            let Some(old) = baseline
-                .get(&file.source.path)
-                .and_then(|f| f.stella.as_ref())
-            else {
-                continue;
-            };
+        for Pair {
+            file,
+            candidate: model,
+            baseline: old,
+        } in cx.stella_pairs()
+        {
             let before = files::bypasses(old);
             for bypass in files::bypasses(model) {
                 if before.iter().any(|b| {

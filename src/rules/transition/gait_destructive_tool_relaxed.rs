@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::project::strictness::verdict_rank;
-use crate::rules::{ProjectContext, Rule, Sink};
+use crate::rules::{Pair, ProjectContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -68,18 +68,12 @@ declare_rule! {
 
 impl Rule for GaitDestructiveToolRelaxed {
     fn check_project(&self, cx: &ProjectContext<'_>, out: &mut Sink) {
-        let Some(baseline) = cx.baseline else {
-            return;
-        };
-        for file in cx.files.values() {
-            let (Some(policy), Some(old)) = (
-                &file.gait,
-                baseline
-                    .get(&file.source.path)
-                    .and_then(|f| f.gait.as_ref()),
-            ) else {
-                continue;
-            };
+        for Pair {
+            file,
+            candidate: policy,
+            baseline: old,
+        } in cx.gait_pairs()
+        {
             for rule in &policy.rules {
                 if !destructive(rule) {
                     continue;

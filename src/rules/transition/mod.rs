@@ -1,5 +1,6 @@
 //! Transition rules: the candidate version of a file against its baseline version, paired by
-//! one baseline lookup.
+//! [`ProjectContext::pairs`](crate::rules::ProjectContext::pairs). [`changes`] holds the model
+//! comparisons several of them share.
 
 pub mod bypass_override_added;
 pub mod changes;
