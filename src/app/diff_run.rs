@@ -29,15 +29,27 @@ pub struct DiffOptions {
     pub exit_zero: bool,
 }
 
+/// A `[diff]` setting of a config that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffConfigError {
+    #[error(
+        "`[diff] fail-on = \"{0}\"` is not one of `loosening-production`, `loosening`, `any`, `never`"
+    )]
+    FailOn(String),
+}
+
+impl From<DiffConfigError> for UsageError {
+    fn from(error: DiffConfigError) -> Self {
+        invalid(error.to_string())
+    }
+}
+
 /// The `[diff]` settings of a config.
-pub fn diff_policy(config: &Config) -> Result<DiffPolicy, String> {
+pub fn diff_policy(config: &Config) -> Result<DiffPolicy, DiffConfigError> {
     let mut policy = DiffPolicy::default();
     if let Some(text) = &config.diff.fail_on {
-        policy.fail_on = FailOnChange::parse(text).ok_or_else(|| {
-            format!(
-                "`[diff] fail-on = \"{text}\"` is not one of `loosening-production`, `loosening`, `any`, `never`"
-            )
-        })?;
+        policy.fail_on =
+            FailOnChange::parse(text).ok_or_else(|| DiffConfigError::FailOn(text.clone()))?;
     }
     if let Some(tiers) = &config.diff.verdict_order {
         policy.order = VerdictOrder {
@@ -68,7 +80,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             message: finding.message.clone(),
         });
     }
-    let policy = diff_policy(&config).map_err(invalid)?;
+    let policy = diff_policy(&config)?;
     let semantics = semantics(&config);
     for path in [&options.baseline, &options.candidate] {
         if !path.exists() {
@@ -342,7 +354,7 @@ pub fn check_diff(
     candidate_files: &[&ProjectFile],
     baseline_files: &crate::project::ProjectFiles,
 ) -> Result<(DiffSummary, Vec<Finding>), UsageError> {
-    let policy = diff_policy(config).map_err(invalid)?;
+    let policy = diff_policy(config)?;
     let semantics = semantics(config);
     let source = BaselineSource::Git {
         reference: reference.to_owned(),

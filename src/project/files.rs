@@ -33,9 +33,7 @@ impl ProjectFile {
     pub fn span_of(loc: Option<Loc>) -> Option<crate::span::Span> {
         loc.filter(|loc| loc.file == 0).map(|loc| loc.span)
     }
-}
 
-impl ProjectFile {
     /// A location in this file at the first of `locs` configured here (else the file start).
     pub fn location(&self, locs: &[Option<Loc>], pointer: &str) -> crate::finding::Location {
         let span = locs

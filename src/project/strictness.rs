@@ -63,6 +63,3 @@ pub fn extra_freshness(accepted: &[String], reference: &[String]) -> Vec<String>
 pub fn num(value: f64) -> String {
     crate::stellaops::chain::num(value)
 }
-
-/// The environments a per-environment table is compared in, strictest first.
-pub const ENVIRONMENTS: [&str; 3] = ["production", "staging", "development"];

@@ -84,17 +84,8 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 /// Removes the findings of `source` that a suppression covers; the suppression rules then
-/// report the suppressions themselves (one that covers nothing, one without a reason). `known` tells whether a rule id exists.
-pub fn apply(
-    source: &SourceFile,
-    findings: Vec<Finding>,
-    known: impl Fn(&str) -> bool,
-) -> Vec<Finding> {
-    apply_with(source, findings, known, false)
-}
-
-/// [`apply`], also reporting each suppression that gives no reason (`require_reason` makes
-/// that an error rather than a note).
+/// report the suppressions themselves (one that covers nothing, one without a reason, an
+/// error rather than a note when `require_reason`). `known` tells whether a rule id exists.
 pub fn apply_with(
     source: &SourceFile,
     findings: Vec<Finding>,
