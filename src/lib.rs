@@ -15,6 +15,7 @@ pub mod exit;
 pub mod finding;
 pub mod gait;
 pub mod parse;
+pub mod project;
 pub mod replay;
 pub mod report;
 pub mod rules;

@@ -18,6 +18,7 @@ const ORDER: &[&[&str]] = &[
     &["schema"],
     &["classify", "config"],
     &["stellaops", "gait"],
+    &["project"],
     &["replay"],
     &["diff"],
     &["rules"],

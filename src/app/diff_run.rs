@@ -9,18 +9,13 @@ use std::sync::Arc;
 use super::verdict_diff::{self, BaselineSource, Replayed, SuiteInput};
 use super::{UsageError, analyze_unsuppressed, load_config, semantics};
 use crate::config::Config;
-use crate::diff::ProjectFile;
-use crate::diff::verdicts::{
-    BoundaryRegion, ChangedCase, DiffPolicy, DiffSummary, Direction, FailOnChange, VerdictOrder,
-};
+use crate::diff::verdicts::{BoundaryRegion, DiffPolicy, DiffSummary, FailOnChange, VerdictOrder};
 use crate::exit::Exit;
-use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::finding::{Finding, Severity, sort_findings};
+use crate::project::ProjectFile;
 use crate::report::{Report, ScannedFile};
-use crate::rules::{
-    registry, verdict_loosened::VerdictLoosened, verdict_tightened::VerdictTightened,
-};
+use crate::rules::{self, DiffContext, registry};
 use crate::source::{Reader, SourceFile};
-use crate::span::Span;
 
 /// What `diff` is asked to do.
 #[derive(Clone, Debug, Default)]
@@ -34,15 +29,27 @@ pub struct DiffOptions {
     pub exit_zero: bool,
 }
 
+/// A `[diff]` setting of a config that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffConfigError {
+    #[error(
+        "`[diff] fail-on = \"{0}\"` is not one of `loosening-production`, `loosening`, `any`, `never`"
+    )]
+    FailOn(String),
+}
+
+impl From<DiffConfigError> for UsageError {
+    fn from(error: DiffConfigError) -> Self {
+        invalid(error.to_string())
+    }
+}
+
 /// The `[diff]` settings of a config.
-pub fn diff_policy(config: &Config) -> Result<DiffPolicy, String> {
+pub fn diff_policy(config: &Config) -> Result<DiffPolicy, DiffConfigError> {
     let mut policy = DiffPolicy::default();
     if let Some(text) = &config.diff.fail_on {
-        policy.fail_on = FailOnChange::parse(text).ok_or_else(|| {
-            format!(
-                "`[diff] fail-on = \"{text}\"` is not one of `loosening-production`, `loosening`, `any`, `never`"
-            )
-        })?;
+        policy.fail_on =
+            FailOnChange::parse(text).ok_or_else(|| DiffConfigError::FailOn(text.clone()))?;
     }
     if let Some(tiers) = &config.diff.verdict_order {
         policy.order = VerdictOrder {
@@ -73,7 +80,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             message: finding.message.clone(),
         });
     }
-    let policy = diff_policy(&config).map_err(invalid)?;
+    let policy = diff_policy(&config)?;
     let semantics = semantics(&config);
     for path in [&options.baseline, &options.candidate] {
         if !path.exists() {
@@ -289,7 +296,10 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             );
         }
     }
-    let mut findings = case_findings(&summary.changed, &policy);
+    let mut findings = rules::check_diff(&DiffContext {
+        changed: &summary.changed,
+        policy: &policy,
+    });
     let mut exit = if summary.disallowed() > 0 {
         Exit::Regression
     } else {
@@ -379,56 +389,6 @@ pub fn boundary_regions(
     out
 }
 
-/// One finding per changed case with a line: `verdict-loosened` for a loosening,
-/// `verdict-tightened` otherwise; an error when the change is disallowed.
-pub fn case_findings(changed: &[ChangedCase], policy: &DiffPolicy) -> Vec<Finding> {
-    let _ = policy;
-    let mut out = Vec::new();
-    for case in changed {
-        // A bare Gait intent has no case line: the finding sits on the intent file.
-        let path = if case.span.is_some() {
-            &case.suite
-        } else {
-            &case.case
-        };
-        let location = Location::new(
-            Arc::from(path.as_str()),
-            case.span.unwrap_or_else(|| Span::at(0)),
-            if case.span.is_some() {
-                format!("/cases/{}", case.index)
-            } else {
-                String::new()
-            },
-        );
-        let meta = if case.direction == Direction::Loosening {
-            &VerdictLoosened::META
-        } else {
-            &VerdictTightened::META
-        };
-        let mut finding = meta.finding(
-            location,
-            format!(
-                "case `{}` ({}): {} → {} ({})",
-                case.case,
-                case.environment,
-                case.baseline.verdict,
-                case.candidate.verdict,
-                case.direction.as_str()
-            ),
-        );
-        finding = finding.with_help(format!(
-            "baseline decided {}; candidate decides {}",
-            case.baseline.explain(),
-            case.candidate.explain()
-        ));
-        if case.disallowed {
-            finding.severity = Severity::Error;
-        }
-        out.push(finding);
-    }
-    out
-}
-
 /// The verdict diff of `check --baseline-ref`: the discovered suites replayed against the
 /// policies at `reference` too.
 pub fn check_diff(
@@ -437,9 +397,9 @@ pub fn check_diff(
     suites: &[SuiteInput],
     config: &Config,
     candidate_files: &[&ProjectFile],
-    baseline_files: &crate::diff::ProjectFiles,
+    baseline_files: &crate::project::ProjectFiles,
 ) -> Result<(DiffSummary, Vec<Finding>), UsageError> {
-    let policy = diff_policy(config).map_err(invalid)?;
+    let policy = diff_policy(config)?;
     let semantics = semantics(config);
     let source = BaselineSource::Git {
         reference: reference.to_owned(),
@@ -470,6 +430,9 @@ pub fn check_diff(
         ));
     }
     summary.add_regions(regions, &policy.order);
-    let findings = case_findings(&summary.changed, &policy);
+    let findings = rules::check_diff(&DiffContext {
+        changed: &summary.changed,
+        policy: &policy,
+    });
     Ok((summary, findings))
 }

@@ -16,14 +16,16 @@ use rayon::prelude::*;
 
 use crate::classify::{self, Classified, FileKind};
 use crate::config::{self, Config};
-use crate::diff::{ProjectFile, ProjectFiles};
 use crate::discover::{self, Candidate, Excludes};
 use crate::exit::Exit;
 use crate::finding::{Finding, Location, Severity, sort_findings};
 use crate::gait::policy::{self, Policy, PolicyError};
 use crate::parse::{self, Document, Format, ParseIssue};
+use crate::project::{ProjectFile, ProjectFiles};
 use crate::report::{Report, ScannedFile, Skipped};
-use crate::rules::{BoundSection, FileContext, ProjectContext, RuleMeta, registry, suppress};
+use crate::rules::{
+    BoundSection, FileContext, ProjectContext, RefusedReference, RuleMeta, registry, suppress,
+};
 use crate::schema::{self, SchemaIssue, Target};
 use crate::source::{ReadError, Reader, SourceFile, reader};
 use crate::span::Span;
@@ -132,15 +134,14 @@ fn analyze_candidate(candidate: &Candidate, reader: &Reader, validate_only: bool
         }
     };
     let (text, utf8_issue) = parse::decode(&bytes);
-    let mut outcome = analyze_unsuppressed(
+    analyze_read(
         &candidate.display,
         &text,
         utf8_issue,
         candidate.explicit,
         validate_only,
-    );
-    check_references(&mut outcome, &candidate.path, reader);
-    outcome
+        Some((reader, &candidate.path)),
+    )
 }
 
 /// A candidate's bytes: a document whole up to the document limit (a larger one is read up
@@ -164,34 +165,6 @@ fn read_candidate(reader: &Reader, path: &Path, display: &str) -> Result<Vec<u8>
 /// Reads a file the user named (a config) through `reader`.
 pub(crate) fn read_bounded(reader: &Reader, path: &Path) -> Result<Vec<u8>, ReadError> {
     reader.read(path)
-}
-
-/// Checks every file a suite refers to through the reader: a reference that leaves the
-/// workspace, is a link, or is not a regular file is a `fixture-error` at the reference, and
-/// the suite is not replayed (the file is never opened).
-fn check_references(outcome: &mut FileOutcome, suite: &Path, reader: &Reader) {
-    let dir = suite.parent().unwrap_or_else(|| Path::new(""));
-    let Some(scanned) = &outcome.scanned else {
-        return;
-    };
-    let path = scanned.source.path.clone();
-    for reference in &outcome.reference_spans {
-        let target = dir.join(&reference.text);
-        let problem = match reader.check(&target) {
-            Ok(_) | Err(ReadError::Missing { .. }) => continue,
-            Err(ReadError::Outside { .. }) => format!(
-                "`{}` resolves outside the scanned roots (the working directory and the paths given)",
-                reference.text
-            ),
-            Err(other) => format!("`{}`: {other}", reference.text),
-        };
-        outcome
-            .findings
-            .push(crate::rules::fixture_error::FixtureError::META.finding(
-                Location::new(path.clone(), reference.span, reference.pointer.clone()),
-                format!("suite reference {problem}; it is not read"),
-            ));
-    }
 }
 
 /// Analyses one file's text: parse, classify, bind and validate each section, run the file
@@ -298,6 +271,20 @@ pub fn analyze_unsuppressed(
     utf8_issue: Option<ParseIssue>,
     explicit: bool,
     validate_only: bool,
+) -> FileOutcome {
+    analyze_read(display, text, utf8_issue, explicit, validate_only, None)
+}
+
+/// [`analyze_unsuppressed`] of a file read through `read` (the reader and the file's path): the
+/// files a suite refers to are checked through the same reader, so the rules can report a
+/// reference that leaves the workspace, is a link or is not a regular file.
+fn analyze_read(
+    display: &str,
+    text: &str,
+    utf8_issue: Option<ParseIssue>,
+    explicit: bool,
+    validate_only: bool,
+    read: Option<(&Reader, &Path)>,
 ) -> FileOutcome {
     let skip = |reason: &str| FileOutcome {
         skipped: explicit.then(|| Skipped {
@@ -423,7 +410,12 @@ pub fn analyze_unsuppressed(
     let Some(classified) = classified else {
         return skip("not a policy-gate file");
     };
+    let refused = match read {
+        Some((reader, path)) => refused_references(reader, path, &reference_spans),
+        None => Vec::new(),
+    };
     let cx = FileContext {
+        refused: &refused,
         source: &source,
         parse_issues: &parse_issues,
         schema_issues: &schema_issues,
@@ -534,6 +526,28 @@ fn section_root(sections: &[BoundSection<'_>]) -> Option<parse::Node> {
         return None;
     }
     Some(Node::new(Span::at(0), Value::Map(entries)))
+}
+
+/// The references of a suite at `path` the reader refuses to read (outside the workspace, a
+/// link, not a regular file). A missing file is the replay's to report.
+fn refused_references(
+    reader: &Reader,
+    path: &Path,
+    references: &[Reference],
+) -> Vec<RefusedReference> {
+    let dir = path.parent().unwrap_or_else(|| Path::new(""));
+    references
+        .iter()
+        .filter_map(|reference| match reader.check(&dir.join(&reference.text)) {
+            Ok(_) | Err(ReadError::Missing { .. }) => None,
+            Err(problem) => Some(RefusedReference {
+                text: reference.text.clone(),
+                span: reference.span,
+                pointer: reference.pointer.clone(),
+                problem,
+            }),
+        })
+        .collect()
 }
 
 /// A file a suite's header names, as written, with where it is written.

@@ -1,6 +1,6 @@
-//! The replay pass of `check`: every discovered fixture suite runs through the evaluators; a
-//! case whose decision differs from its expectation becomes a finding on the case's line, and
-//! the suites' coverage becomes advice on the policy files.
+//! The replay pass of `check`: every discovered fixture suite runs through the evaluators, and
+//! the replay rules turn the results (cases that disagree with their expectation, the suites'
+//! coverage) into findings on the suite and policy files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,24 +9,11 @@ use std::sync::Arc;
 use super::{FileOutcome, gait_replay, script_registry, semantics};
 use crate::config::Config;
 use crate::discover::{self, Candidate};
-use crate::finding::{Finding, Location};
 use crate::gait::registry::RegistryUse;
-use crate::parse::{Node, Value};
 use crate::replay::runner::{self, CaseStatus, TestOptions};
 use crate::report::{self, CaseOutcome};
-use crate::rules::{
-    BoundSection, environment_not_exercised::EnvironmentNotExercised, fixture_error::FixtureError,
-    fixture_mismatch::FixtureMismatch, gate_not_exercised::GateNotExercised,
-    policy_not_exercised::PolicyNotExercised, tenant_not_exercised::TenantNotExercised,
-};
+use crate::rules::{self, ReplayContext, ReplayFile};
 use crate::source::Reader;
-use crate::span::Span;
-
-const POLICY_KINDS: [&str; 3] = [
-    "stellaops-gates",
-    "stellaops-determinization",
-    "gait-policy",
-];
 
 /// Replays the suites among `outcomes`, adding findings to the suite and policy files and one
 /// case outcome per replayed case to `cases`.
@@ -83,54 +70,11 @@ pub fn check_fixtures(
         .collect();
     for suite in &outcome.suites {
         let display = discover::normalize_display(Path::new(&suite.path));
-        let Some(&at) = index.get(&display) else {
+        if !index.contains_key(&display) {
             continue;
-        };
-        let path: Arc<str> = Arc::from(display.as_str());
-        let mut found = Vec::new();
-        if let Some(error) = &suite.error {
-            found.push(FixtureError::META.finding(
-                Location::new(path.clone(), Span::at(0), ""),
-                format!("suite cannot be replayed: {error}"),
-            ));
         }
+        let path: Arc<str> = Arc::from(display.as_str());
         for case in &suite.cases {
-            let location =
-                Location::new(path.clone(), case.span(), format!("/cases/{}", case.index));
-            match case.status {
-                CaseStatus::Passed => {}
-                CaseStatus::Failed => {
-                    let mut finding = FixtureMismatch::META.finding(
-                        location,
-                        format!("case `{}`: {}", case.name, case.mismatches.join("; ")),
-                    );
-                    if let Some(actual) = &case.actual {
-                        finding = finding.with_help(format!(
-                            "the evaluator decided `{}`{}{}",
-                            actual.verdict,
-                            actual
-                                .gate
-                                .as_deref()
-                                .map(|gate| format!(" at gate `{gate}`"))
-                                .unwrap_or_default(),
-                            if actual.reasons.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" ({})", actual.reasons.join(", "))
-                            }
-                        ));
-                    }
-                    found.push(finding);
-                }
-                CaseStatus::Error => found.push(FixtureError::META.finding(
-                    location,
-                    format!(
-                        "case `{}` cannot be evaluated: {}",
-                        case.name,
-                        case.error.as_deref().unwrap_or("unknown error")
-                    ),
-                )),
-            }
             cases.push(CaseOutcome {
                 suite: path.clone(),
                 name: case.name.clone(),
@@ -144,11 +88,30 @@ pub fn check_fixtures(
                 actual: case.actual.as_ref().map(|actual| actual.verdict.clone()),
             });
         }
-        if let Some(target) = outcomes.get_mut(at) {
-            target.findings.extend(found);
+    }
+    let files: Vec<ReplayFile<'_>> = outcomes
+        .iter()
+        .filter_map(|outcome| {
+            outcome.scanned.as_ref().map(|scanned| ReplayFile {
+                source: &scanned.source,
+                kind: scanned.kind,
+                sections: &outcome.sections,
+                references: &outcome.references,
+            })
+        })
+        .collect();
+    let found = rules::check_replay(&ReplayContext {
+        outcome: &outcome,
+        files: &files,
+    });
+    for finding in found {
+        if let Some(target) = index
+            .get(finding.primary.path.as_ref())
+            .and_then(|&at| outcomes.get_mut(at))
+        {
+            target.findings.push(finding);
         }
     }
-    coverage_findings(&outcome, outcomes);
     script_registry::add_findings(reader, &registries, outcomes);
 }
 
@@ -180,117 +143,4 @@ fn scenario_registries(
         }
     }
     out
-}
-
-/// Coverage advice: unexercised policies, gates, environments and tenants.
-fn coverage_findings(outcome: &runner::TestOutcome, outcomes: &mut [FileOutcome]) {
-    let referenced: Vec<String> = outcomes
-        .iter()
-        .flat_map(|outcome| outcome.references.iter().cloned())
-        .collect();
-    for outcome in outcomes.iter_mut() {
-        let Some(scanned) = &outcome.scanned else {
-            continue;
-        };
-        if !POLICY_KINDS.contains(&scanned.kind)
-            || referenced.contains(&scanned.source.path.to_string())
-        {
-            continue;
-        }
-        let location = Location::new(
-            scanned.source.path.clone(),
-            first_line(&scanned.source.text),
-            "",
-        );
-        outcome.findings.push(PolicyNotExercised::META.finding(
-            location,
-            format!("no fixture suite replays `{}`", scanned.source.path),
-        ));
-    }
-    for coverage in &outcome.coverage {
-        let display = discover::normalize_display(Path::new(&coverage.policy));
-        let Some(target) = outcomes.iter_mut().find(|outcome| {
-            outcome
-                .scanned
-                .as_ref()
-                .is_some_and(|scanned| *scanned.source.path == *display)
-        }) else {
-            continue;
-        };
-        let path: Arc<str> = Arc::from(display.as_str());
-        let mut found: Vec<Finding> = Vec::new();
-        for gate in coverage.gates_not_exercised() {
-            let span = find_gate(&target.sections, gate).unwrap_or_default();
-            found.push(GateNotExercised::META.finding(
-                Location::new(path.clone(), span, ""),
-                format!("gate `{gate}` is enabled but no fixture case reaches it"),
-            ));
-        }
-        for environment in coverage.environments_not_exercised() {
-            let span = find_key(&target.sections, environment).unwrap_or_default();
-            found.push(EnvironmentNotExercised::META.finding(
-                Location::new(path.clone(), span, ""),
-                format!(
-                    "environment `{environment}` is configured but no fixture case evaluates it"
-                ),
-            ));
-        }
-        for tenant in coverage.tenants_not_exercised() {
-            let span = find_key(&target.sections, tenant).unwrap_or_default();
-            found.push(TenantNotExercised::META.finding(
-                Location::new(path.clone(), span, ""),
-                format!("tenant override `{tenant}` is configured but no fixture case uses it"),
-            ));
-        }
-        target.findings.extend(found);
-    }
-}
-
-fn first_line(text: &str) -> Span {
-    Span::new(0, text.find('\n').unwrap_or(text.len()))
-}
-
-/// The span of the key that configures `gate` (any of its spellings) in the bound sections.
-fn find_gate(sections: &[BoundSection<'_>], gate: &str) -> Option<Span> {
-    use crate::stellaops::model::GateId;
-    let wanted = GateId::parse(gate)?;
-    let mut nodes: Vec<&Node> = sections
-        .iter()
-        .map(|section| section.node.as_ref())
-        .collect();
-    // Gates sit at most two levels down (`gates.<gate>` in the sample, `<gate>` in a section).
-    for _ in 0..2 {
-        let mut next = Vec::new();
-        for node in nodes {
-            for entry in node.as_map().unwrap_or_default() {
-                if GateId::parse(&entry.key.text) == Some(wanted) {
-                    return Some(entry.key.span);
-                }
-                next.push(&entry.value);
-            }
-        }
-        nodes = next;
-    }
-    None
-}
-
-/// The span of the first key named `name` (ignoring case) in the bound sections.
-fn find_key(sections: &[BoundSection<'_>], name: &str) -> Option<Span> {
-    sections
-        .iter()
-        .find_map(|section| find_in(&section.node, name))
-}
-
-fn find_in(node: &Node, name: &str) -> Option<Span> {
-    match &node.value {
-        Value::Map(entries) => entries.iter().find_map(|entry| {
-            if entry.key.text.eq_ignore_ascii_case(name) {
-                Some(entry.key.span)
-            } else {
-                find_in(&entry.value, name)
-            }
-        }),
-        Value::Seq(items) => items.iter().find_map(|item| find_in(item, name)),
-        _ => None,
-    }
 }

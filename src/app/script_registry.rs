@@ -13,7 +13,7 @@ use crate::discover;
 use crate::gait::registry::{self, RegistryUse};
 use crate::parse::{self, Format};
 use crate::report::ScannedFile;
-use crate::rules::gait_approved_script_never_matches::finding;
+use crate::rules::gait::gait_approved_script_never_matches::finding;
 use crate::source::{Reader, SourceFile};
 
 /// Adds the findings of every registry in `uses` to `outcomes`.

@@ -175,7 +175,7 @@ pub fn vex_trust(
         .into_iter()
         .map(str::to_owned)
         .collect();
-    let mut freshness: BTreeSet<String> = super::strictness::FRESHNESS
+    let mut freshness: BTreeSet<String> = crate::project::strictness::FRESHNESS
         .into_iter()
         .map(str::to_owned)
         .collect();

@@ -1,99 +1,33 @@
 //! Rules turn what the earlier stages found into findings. One rule per file; the rule's doc
 //! comment is its documentation (sections *What it does*, *Why is this bad?*, *Example*, *Use
 //! instead*), rendered to `rules/<id>.md` and shown by `gatelint rule <id>`.
+//!
+//! Rule files are grouped by what they read, one folder per group:
+//! - [`input`]: the reader, parser and schema of one file (syntax, encoding, keys, values);
+//! - [`stellaops`]: one Stella Ops configuration;
+//! - [`gait`]: one Gait policy;
+//! - [`transition`]: a file against its baseline version;
+//! - [`replay`]: the fixture replay (mismatches, errors, coverage) and the verdict diff;
+//! - [`suppression`]: the inline suppression comments.
+//!
+//! [`registry`] lists every rule in documentation order; [`suppress`] parses and applies the
+//! suppression comments.
 
-pub mod alias_limit;
-pub mod beacon_rate_production_not_required;
-pub mod beacon_rate_vacuous_minimums;
-pub mod bypass_override_added;
-pub mod byte_order_mark;
-pub mod case_duplicate_key;
-pub mod confidence_production_weaker;
-pub mod cve_gate_production_disabled;
-pub mod cve_gate_production_weaker;
-pub mod determinization_conflict_auto_resolve;
-pub mod determinization_epss_delta_too_large;
-pub mod determinization_production_confidence_weaker;
-pub mod determinization_production_entropy_weaker;
-pub mod determinization_production_epss_weaker;
-pub mod determinization_production_reachability_off;
-pub mod determinization_vex_trigger_disabled;
-pub mod duplicate_key;
-pub mod environment_not_exercised;
-pub mod epss_mode_all_production;
-pub mod execution_evidence_production_not_required;
-pub mod execution_evidence_vacuous_minimums;
-pub mod fixture_error;
-pub mod fixture_mismatch;
-pub mod gait_approved_script_never_matches;
-pub mod gait_default_allow;
-pub mod gait_default_verdict_relaxed;
-pub mod gait_destructive_allow;
-pub mod gait_destructive_tool_relaxed;
-pub mod gait_duplicate_rule_name;
-pub mod gait_endpoint_destructive_noop;
-pub mod gait_enforce_without_dry_run;
-pub mod gait_equal_priority_conflict;
-pub mod gait_fail_closed_disabled;
-pub mod gait_no_blocking_rule;
-pub mod gait_pattern_never_matches;
-pub mod gait_policy_invalid;
-pub mod gait_rule_order_undefined;
-pub mod gait_schema_drift;
-pub mod gait_shadowed_rule;
-pub mod gait_unknown_selector_value;
-pub mod gate_disabled;
-pub mod gate_enabled_blocking;
-pub mod gate_missing_production_thresholds;
-pub mod gate_multiple_roots;
-pub mod gate_not_exercised;
-pub mod gate_order_differs;
-pub mod gate_undocumented_root;
-pub mod input_too_large;
-pub mod invalid_type;
-pub mod invalid_utf8;
-pub mod invalid_value;
-pub mod kev_grace_period_production;
-pub mod missing_required_key;
-pub mod mixed_line_endings;
-pub mod multiple_documents;
-pub mod nesting_too_deep;
-pub mod non_finite_number;
-pub mod non_scalar_key;
-pub mod out_of_range;
-pub mod policy_not_exercised;
-pub mod production_action_relaxed;
-pub mod production_threshold_loosened;
-pub mod reachability_bypass_reasons_widened;
+pub mod gait;
+pub mod input;
 pub mod registry;
-pub mod require_suppression_reason;
-pub mod schema_violation;
-pub mod shadow_phase_skipped;
+pub mod replay;
+pub mod stellaops;
 pub mod suppress;
-pub mod syntax_error;
-pub mod tenant_not_exercised;
-pub mod trust_lattice_weights_sum;
-pub mod unknown_key;
-pub mod unused_suppression;
-pub mod verdict_loosened;
-pub mod verdict_tightened;
-pub mod vex_trust_default_weaker;
-pub mod vex_trust_missing_trust_allow;
-pub mod vex_trust_production_accuracy_weaker;
-pub mod vex_trust_production_action_weaker;
-pub mod vex_trust_production_freshness_beyond_fresh;
-pub mod vex_trust_production_freshness_wider;
-pub mod vex_trust_production_issuer_unverified;
-pub mod vex_trust_production_score_weaker;
-pub mod vex_trust_production_warn_only;
-pub mod vex_trust_statuses_incomplete;
-pub mod vex_trust_tenant_bypass;
-pub mod vex_trust_tenant_override_weaker;
+pub mod suppression;
+pub mod transition;
+
+use std::sync::Arc;
 
 use crate::classify::{Classified, Section};
-use crate::diff::{ProjectFile, ProjectFiles};
 use crate::finding::{Finding, Location, RuleId, Severity};
 use crate::parse::{Node, ParseIssue};
+use crate::project::{ProjectFile, ProjectFiles};
 use crate::schema::SchemaIssue;
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -239,6 +173,111 @@ pub trait Rule: Declared + Sync {
     /// Checks the whole run: every analysed file with its models, the replay results, and the
     /// baseline side when there is one. Runs after the file rules.
     fn check_project(&self, _cx: &ProjectContext<'_>, _out: &mut Sink) {}
+
+    /// Checks the fixture replay of `check`: each suite and case result, and the coverage of
+    /// each replayed policy. Runs after the replay, before suppressions apply.
+    fn check_replay(&self, _cx: &ReplayContext<'_>, _out: &mut Sink) {}
+
+    /// Checks the verdict changes of `diff` and `check --baseline-ref`.
+    fn check_diff(&self, _cx: &DiffContext<'_>, _out: &mut Sink) {}
+
+    /// Checks the inline suppression comments of one file, once every other finding of the
+    /// file is known.
+    fn check_suppressions(&self, _cx: &SuppressionContext<'_>, _out: &mut Sink) {}
+}
+
+/// Runs every rule's [`Rule::check_replay`] hook, in registry order.
+pub fn check_replay(cx: &ReplayContext<'_>) -> Vec<Finding> {
+    let mut out = Sink::new();
+    for rule in registry::RULES {
+        rule.check_replay(cx, &mut out);
+    }
+    out
+}
+
+/// Runs every rule's [`Rule::check_diff`] hook, in registry order.
+pub fn check_diff(cx: &DiffContext<'_>) -> Vec<Finding> {
+    let mut out = Sink::new();
+    for rule in registry::RULES {
+        rule.check_diff(cx, &mut out);
+    }
+    out
+}
+
+/// Runs every rule's [`Rule::check_suppressions`] hook, in registry order.
+pub fn check_suppressions(cx: &SuppressionContext<'_>) -> Vec<Finding> {
+    let mut out = Sink::new();
+    for rule in registry::RULES {
+        rule.check_suppressions(cx, &mut out);
+    }
+    out
+}
+
+/// What the replay rules see of the fixture replay of `check`.
+#[derive(Clone, Copy, Debug)]
+pub struct ReplayContext<'a> {
+    /// The replay of every discovered suite.
+    pub outcome: &'a crate::replay::runner::TestOutcome,
+    /// The checked files, in discovery order.
+    pub files: &'a [ReplayFile<'a>],
+}
+
+/// One checked file as the replay rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct ReplayFile<'a> {
+    pub source: &'a SourceFile,
+    /// The file kind's stable name (`fixture-suite`, `gait-policy`, …).
+    pub kind: &'static str,
+    /// The bound sections, to point at the keys coverage names.
+    pub sections: &'a [BoundSection<'static>],
+    /// For a fixture suite: the display paths of the policy files it replays against.
+    pub references: &'a [String],
+}
+
+impl<'a> ReplayContext<'a> {
+    /// The checked file at a path the replay names (normalised like a discovered path).
+    pub fn file(&self, path: &str) -> Option<(Arc<str>, &'a ReplayFile<'a>)> {
+        let display = crate::discover::normalize_display(std::path::Path::new(path));
+        let file = self
+            .files
+            .iter()
+            .find(|file| *file.source.path == *display)?;
+        Some((Arc::from(display.as_str()), file))
+    }
+}
+
+/// What the verdict rules see of a verdict diff.
+#[derive(Clone, Copy, Debug)]
+pub struct DiffContext<'a> {
+    /// The replayed cases whose verdict changed, in suite order.
+    pub changed: &'a [crate::diff::verdicts::ChangedCase],
+    /// The `[diff]` settings the changes were classified under.
+    pub policy: &'a crate::diff::verdicts::DiffPolicy,
+}
+
+/// What the suppression rules see of one file.
+#[derive(Clone, Copy)]
+pub struct SuppressionContext<'a> {
+    pub source: &'a SourceFile,
+    /// The file's suppression comments, in file order.
+    pub suppressions: &'a [suppress::Suppression],
+    /// For each suppression, whether it covered a finding.
+    pub used: &'a [bool],
+    /// Whether a rule id exists.
+    pub known: &'a dyn Fn(&str) -> bool,
+    /// `require-suppression-reason`: a suppression without a reason is an error.
+    pub require_reason: bool,
+}
+
+impl std::fmt::Debug for SuppressionContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SuppressionContext")
+            .field("source", &self.source.path)
+            .field("suppressions", &self.suppressions)
+            .field("used", &self.used)
+            .field("require_reason", &self.require_reason)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the project-level rules see of a run.
@@ -259,17 +298,53 @@ impl ProjectContext<'_> {
             .values()
             .filter_map(|file| file.stella.as_ref().map(|model| (file, model)))
     }
+}
 
-    /// The baseline version of a candidate file.
-    pub fn baseline_of(&self, file: &ProjectFile) -> Option<&ProjectFile> {
-        self.baseline?.get(&file.source.path)
+impl<'a> ProjectContext<'a> {
+    /// Each candidate file that has a baseline version (the same path at the baseline), with
+    /// the model `model` reads from both sides, when both sides have one. Empty without a
+    /// baseline. The transition rules read the run through this.
+    pub fn pairs<M: 'a>(
+        &self,
+        model: impl Fn(&'a ProjectFile) -> Option<&'a M> + 'a,
+    ) -> impl Iterator<Item = Pair<'a, M>> + 'a {
+        let baseline = self.baseline;
+        self.files.values().filter_map(move |file| {
+            let old = baseline?.get(&file.source.path)?;
+            Some(Pair {
+                file,
+                candidate: model(file)?,
+                baseline: model(old)?,
+            })
+        })
     }
+
+    /// [`Self::pairs`] of the Stella Ops models.
+    pub fn stella_pairs(&self) -> impl Iterator<Item = Pair<'a, StellaConfig>> + 'a {
+        self.pairs(|file| file.stella.as_ref())
+    }
+
+    /// [`Self::pairs`] of the Gait policies.
+    pub fn gait_pairs(&self) -> impl Iterator<Item = Pair<'a, crate::gait::policy::Policy>> + 'a {
+        self.pairs(|file| file.gait.as_ref())
+    }
+}
+
+/// A candidate file with one model of it and the same model at the baseline.
+#[derive(Debug)]
+pub struct Pair<'a, M> {
+    /// The candidate file (findings point into it).
+    pub file: &'a ProjectFile,
+    pub candidate: &'a M,
+    pub baseline: &'a M,
 }
 
 /// What the rules see of one scanned file.
 #[derive(Clone, Copy, Debug)]
 pub struct FileContext<'a> {
     pub source: &'a SourceFile,
+    /// The files a fixture suite names that the reader refused to open.
+    pub refused: &'a [RefusedReference],
     pub parse_issues: &'a [ParseIssue],
     pub schema_issues: &'a [SchemaIssue],
     pub classified: Option<&'a Classified>,
@@ -282,6 +357,16 @@ pub struct FileContext<'a> {
     pub gait_policy: Option<&'a crate::gait::policy::Policy>,
     /// What Gait's loader rejected, in file order (the first is what Gait reports).
     pub gait_errors: &'a [crate::gait::policy::PolicyError],
+}
+
+/// A file a suite names that the reader refuses to read, where the suite names it.
+#[derive(Clone, Debug)]
+pub struct RefusedReference {
+    /// As written in the suite.
+    pub text: String,
+    pub span: crate::span::Span,
+    pub pointer: String,
+    pub problem: crate::source::ReadError,
 }
 
 /// One section of a file after binding.
@@ -306,40 +391,5 @@ impl FileContext<'_> {
     /// A location in this file.
     pub fn at(&self, span: Span, pointer: impl Into<String>) -> Location {
         Location::new(self.source.path.clone(), span, pointer)
-    }
-}
-
-/// The determinization rules that compare one `EnvironmentThresholds` value of production with
-/// staging's and development's: reports every configured file whose production value is
-/// weaker in `direction`.
-pub(crate) fn determinization_threshold_weaker(
-    meta: &RuleMeta,
-    cx: &ProjectContext<'_>,
-    out: &mut Sink,
-    key: &str,
-    direction: crate::diff::strictness::Direction,
-    value: impl Fn(
-        &crate::stellaops::model::EnvironmentThresholds,
-    ) -> (f64, Option<crate::stellaops::config::Loc>),
-) {
-    for (file, model) in cx.stella() {
-        let det = &model.determinization;
-        if !det.configured {
-            continue;
-        }
-        let Some(weaker) = crate::diff::production_weaker(
-            |env| crate::stellaops::model::lookup(&det.environment_thresholds, env).map(&value),
-            direction,
-        ) else {
-            continue;
-        };
-        out.push(crate::diff::weaker_finding(
-            meta.id,
-            meta.severity,
-            file,
-            &weaker,
-            "Determinization",
-            key,
-        ));
     }
 }

@@ -3,8 +3,7 @@
 //! finding is covered when any line it spans is.
 
 use crate::finding::{Finding, RuleId};
-use crate::rules::require_suppression_reason::RequireSuppressionReason;
-use crate::rules::unused_suppression::UnusedSuppression;
+use crate::rules::SuppressionContext;
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -84,18 +83,9 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
-/// Removes the findings of `source` that a suppression covers; reports suppressions that cover
-/// nothing. `known` tells whether a rule id exists.
-pub fn apply(
-    source: &SourceFile,
-    findings: Vec<Finding>,
-    known: impl Fn(&str) -> bool,
-) -> Vec<Finding> {
-    apply_with(source, findings, known, false)
-}
-
-/// [`apply`], also reporting each suppression that gives no reason (`require_reason` makes
-/// that an error rather than a note).
+/// Removes the findings of `source` that a suppression covers; the suppression rules then
+/// report the suppressions themselves (one that covers nothing, one without a reason, an
+/// error rather than a note when `require_reason`). `known` tells whether a rule id exists.
 pub fn apply_with(
     source: &SourceFile,
     findings: Vec<Finding>,
@@ -134,44 +124,13 @@ pub fn apply_with(
             _ => kept.push(finding),
         }
     }
-    for suppression in &suppressions {
-        if !suppression.reason.is_empty() {
-            continue;
-        }
-        let location = crate::finding::Location::new(source.path.clone(), suppression.span, "");
-        let mut finding = RequireSuppressionReason::META.finding(
-            location,
-            format!(
-                "suppression of `{}` gives no reason",
-                suppression.rules.join(", ")
-            ),
-        );
-        if require_reason {
-            finding.severity = crate::finding::Severity::Error;
-        }
-        kept.push(finding);
-    }
-    for (suppression, used) in suppressions.iter().zip(used) {
-        if used {
-            continue;
-        }
-        let location = crate::finding::Location::new(source.path.clone(), suppression.span, "");
-        let unknown: Vec<&str> = suppression
-            .rules
-            .iter()
-            .map(String::as_str)
-            .filter(|rule| *rule != "all" && !known(rule))
-            .collect();
-        let message = if unknown.is_empty() {
-            format!(
-                "suppression of `{}` matches no finding on its line",
-                suppression.rules.join(", ")
-            )
-        } else {
-            format!("suppression names unknown rule `{}`", unknown.join(", "))
-        };
-        kept.push(UnusedSuppression::META.finding(location, message));
-    }
+    kept.extend(crate::rules::check_suppressions(&SuppressionContext {
+        source,
+        suppressions: &suppressions,
+        used: &used,
+        known: &known,
+        require_reason,
+    }));
     kept
 }
 

@@ -1,0 +1,16 @@
+//! Gait rules: one policy as Gait's loader reads it (rules, verdicts, matchers, registries).
+
+pub mod gait_approved_script_never_matches;
+pub mod gait_default_allow;
+pub mod gait_destructive_allow;
+pub mod gait_duplicate_rule_name;
+pub mod gait_endpoint_destructive_noop;
+pub mod gait_equal_priority_conflict;
+pub mod gait_fail_closed_disabled;
+pub mod gait_no_blocking_rule;
+pub mod gait_pattern_never_matches;
+pub mod gait_policy_invalid;
+pub mod gait_rule_order_undefined;
+pub mod gait_schema_drift;
+pub mod gait_shadowed_rule;
+pub mod gait_unknown_selector_value;
