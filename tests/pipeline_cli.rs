@@ -1,0 +1,399 @@
+//! The behaviours every command shares since they run one pipeline, run as the real binary:
+//! `diff` fails closed on a broken side, a file-pair diff replays the candidate whatever name
+//! the suite uses, `check` and `test` agree on a large JSONL suite, `eval --input` refuses a
+//! file that is not a Stella Ops configuration, and a suite's references never leave the
+//! workspace.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+mod common;
+use common::git;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use assert_cmd::prelude::*;
+
+const POLICY: &str = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: SCORE\n        RequireIssuerVerified: true\n        AcceptableFreshness: [fresh]\n        FailureAction: Block\n      staging:\n        MinCompositeScore: 0.60\n        FailureAction: Warn\n      default:\n        FailureAction: Warn\n    MissingTrustBehavior: Warn\n";
+
+fn policy(score: &str) -> String {
+    POLICY.replace("SCORE", score)
+}
+
+const CASES: &str = "cases:\n  - name: production trust 0.75\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, issuerVerified: true, freshness: fresh}}\n    expect: {verdict: Blocked}\n";
+
+fn suite(policy: &str) -> String {
+    format!("kind: gatelint.fixtures/v1\npolicy: {policy}\n{CASES}")
+}
+
+fn gatelint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("gatelint").unwrap();
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    gatelint(dir).args(args).output().unwrap()
+}
+
+fn json_of(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "{error}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn diff_exits_6_when_the_candidate_file_does_not_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.yaml"), policy("0.80")).unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "PolicyGates:\n  VexTrust:\n    Enabled: [true\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("s.fixtures.yaml"), suite("good.yaml")).unwrap();
+    let args = [
+        "diff",
+        "--baseline",
+        "good.yaml",
+        "--candidate",
+        "broken.yaml",
+        "--fixtures",
+        "s.fixtures.yaml",
+        "--format",
+        "json",
+    ];
+    let output = run(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+    let json = json_of(&output);
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["rule"] == "syntax-error")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(finding["path"], "broken.yaml");
+    assert_eq!(finding["start"]["line"], 4);
+}
+
+#[test]
+fn diff_exits_6_when_a_baseline_tree_file_is_schema_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    for (side, body) in [
+        (
+            "base",
+            policy("0.80").replace("MinCompositeScore", "MinCompositScore"),
+        ),
+        ("cand", policy("0.80")),
+    ] {
+        std::fs::create_dir_all(dir.path().join(side).join("config")).unwrap();
+        std::fs::write(dir.path().join(side).join("config/appsettings.yaml"), body).unwrap();
+    }
+    let output = run(
+        dir.path(),
+        &[
+            "diff",
+            "--baseline",
+            "base",
+            "--candidate",
+            "cand",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+    let json = json_of(&output);
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["rule"] == "unknown-key")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(finding["path"], "base/config/appsettings.yaml");
+    assert_eq!(finding["start"]["line"], 6);
+}
+
+#[test]
+fn file_pair_diff_replays_the_candidate_when_the_suite_names_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy-gates.yaml"), policy("0.80")).unwrap();
+    std::fs::write(dir.path().join("cand.yaml"), policy("0.70")).unwrap();
+    std::fs::write(
+        dir.path().join("s.fixtures.yaml"),
+        suite("policy-gates.yaml"),
+    )
+    .unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "diff",
+            "--baseline",
+            "policy-gates.yaml",
+            "--candidate",
+            "cand.yaml",
+            "--fixtures",
+            "s.fixtures.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output));
+    let json = json_of(&output);
+    let changed = json["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{json:#}");
+    assert_eq!(changed[0]["baseline"]["verdict"], "Blocked");
+    assert_eq!(changed[0]["candidate"]["verdict"], "Pass");
+    // The suite naming the candidate gives the same change.
+    std::fs::write(dir.path().join("s.fixtures.yaml"), suite("cand.yaml")).unwrap();
+    let again = json_of(&run(
+        dir.path(),
+        &[
+            "diff",
+            "--baseline",
+            "policy-gates.yaml",
+            "--candidate",
+            "cand.yaml",
+            "--fixtures",
+            "s.fixtures.yaml",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(again["changed"], json["changed"]);
+    // Nothing was written beside the files.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+}
+
+#[test]
+fn check_and_test_agree_on_a_jsonl_suite_over_16_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.yaml"), policy("0.80")).unwrap();
+    let path = dir.path().join("big.fixtures.jsonl");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(file, r#"{{"kind":"gatelint.fixtures/v1","policy":"policy.yaml","defaults":{{"requestedStatus":"not_affected"}}}}"#).unwrap();
+    // One long note per case keeps the case count small while the file passes 16 MiB.
+    let padding = "x".repeat(4000);
+    let cases = 4400;
+    for i in 0..cases {
+        let score = if i % 2 == 0 { "0.9" } else { "0.7" };
+        let verdict = if i % 2 == 0 { "Pass" } else { "Blocked" };
+        // Every 1000th case expects the wrong verdict: both commands must report the same ones.
+        let verdict = if i % 1000 == 999 { "Pass" } else { verdict };
+        writeln!(
+            file,
+            r#"{{"name":"case {i}","note":"{padding}","input":{{"environment":"production","vexTrust":{{"trustScore":{score},"signatureVerified":true,"issuerVerified":true,"freshness":"fresh"}}}},"expect":{{"verdict":"{verdict}"}}}}"#
+        )
+        .unwrap();
+    }
+    file.flush().unwrap();
+    drop(file);
+    assert!(std::fs::metadata(&path).unwrap().len() > 16 * 1024 * 1024);
+
+    let test = run(dir.path(), &["test", ".", "--format", "json"]);
+    assert_eq!(test.status.code(), Some(5), "{}", text(&test));
+    let test = json_of(&test);
+    let check = run(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(check.status.code(), Some(5), "{}", text(&check));
+    let check = json_of(&check);
+    assert!(
+        check["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(
+                |finding| finding["rule"] != "syntax-error" && finding["rule"] != "input-too-large"
+            ),
+        "{check:#}"
+    );
+    let mismatches = |json: &serde_json::Value| -> Vec<String> {
+        json["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|case| case["status"] == "failed")
+            .map(|case| case["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        mismatches(&test),
+        ["case 999", "case 1999", "case 2999", "case 3999"]
+    );
+    assert_eq!(mismatches(&check), mismatches(&test));
+    let fixture_mismatches = check["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"] == "fixture-mismatch")
+        .count();
+    assert_eq!(fixture_mismatches, 4);
+}
+
+#[test]
+fn eval_input_refuses_a_policy_that_is_not_a_stella_ops_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("gait-policy.yaml"),
+        "schema_id: gait.gate.policy\nschema_version: 1.0.0\ndefault_verdict: block\nrules:\n  - name: allow-read\n    effect: allow\n    match:\n      tool_names: [tool.read]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.json"), "{}\n").unwrap();
+    std::fs::write(
+        dir.path().join("case.yaml"),
+        "environment: production\nrequestedStatus: not_affected\n",
+    )
+    .unwrap();
+    let gait = run(
+        dir.path(),
+        &[
+            "eval",
+            "--policy",
+            "gait-policy.yaml",
+            "--input",
+            "case.yaml",
+        ],
+    );
+    assert_eq!(gait.status.code(), Some(6), "{}", text(&gait));
+    assert!(
+        text(&gait).contains("`gait-policy.yaml` is a Gait policy, not a Stella Ops configuration"),
+        "{}",
+        text(&gait)
+    );
+    let empty = run(
+        dir.path(),
+        &["eval", "--policy", "empty.json", "--input", "case.yaml"],
+    );
+    assert_eq!(empty.status.code(), Some(6), "{}", text(&empty));
+    assert!(
+        text(&empty).contains("`empty.json` is not a policy-gate file"),
+        "{}",
+        text(&empty)
+    );
+    assert!(gait.stdout.is_empty() && empty.stdout.is_empty());
+}
+
+/// A repository whose suite names `reference`; `check` and `test` must refuse it at its line,
+/// exit 6, return promptly, and never open it.
+fn refused_reference(reference: &str, prepare: impl FnOnce(&Path), words: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("suites")).unwrap();
+    git(&repo, &["init", "-q"]);
+    std::fs::write(repo.join("policy.yaml"), policy("0.80")).unwrap();
+    std::fs::write(repo.join("suites/s.fixtures.yaml"), suite(reference)).unwrap();
+    prepare(&repo);
+    for command in ["check", "test"] {
+        let mut child = gatelint(&repo)
+            .args([command, ".", "--format", "json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A FIFO opened for reading blocks until a writer comes: a run that opened it would
+        // never end. Give it a generous bound and fail (not hang) if it is exceeded.
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("`{command}` did not finish: it opened `{reference}`");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(6),
+            "{command}: {}",
+            text(&output)
+        );
+        let all = text(&output);
+        assert!(all.contains(words), "{command}: {all}");
+        assert!(
+            !all.contains("root:x:"),
+            "{command} quoted the target: {all}"
+        );
+        if command == "check" {
+            let json = json_of(&output);
+            let finding = json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|finding| finding["rule"] == "fixture-error")
+                .unwrap_or_else(|| panic!("{json:#}"));
+            assert_eq!(finding["path"], "suites/s.fixtures.yaml");
+            assert_eq!(finding["start"]["line"], 2, "{json:#}");
+            assert_eq!(finding["start"]["column"], 9, "{json:#}");
+        }
+    }
+}
+
+#[test]
+fn a_suite_reference_outside_the_repository_is_refused() {
+    refused_reference(
+        "../../outside.yaml",
+        |repo| {
+            std::fs::write(repo.join("../outside.yaml"), policy("0.80")).unwrap();
+        },
+        "outside the scanned roots",
+    );
+}
+
+#[test]
+fn an_absolute_suite_reference_outside_the_repository_is_refused() {
+    refused_reference("/etc/passwd", |_| {}, "outside the scanned roots");
+}
+
+#[test]
+fn a_symlinked_suite_reference_is_refused() {
+    refused_reference(
+        "../link.yaml",
+        |repo| {
+            std::os::unix::fs::symlink("/etc/passwd", repo.join("link.yaml")).unwrap();
+        },
+        "symbolic link",
+    );
+}
+
+#[test]
+fn a_fifo_suite_reference_is_refused_without_blocking() {
+    refused_reference(
+        "../pipe.yaml",
+        |repo| {
+            let made = Command::new("mkfifo")
+                .arg(repo.join("pipe.yaml"))
+                .status()
+                .unwrap();
+            assert!(made.success());
+        },
+        "is a FIFO, not a regular file",
+    );
+}
+
+#[test]
+fn a_device_suite_reference_is_refused() {
+    refused_reference("/dev/zero", |_| {}, "outside the scanned roots");
+}
