@@ -48,15 +48,6 @@ impl Verdict {
     pub fn most_restrictive(self, other: Verdict) -> Verdict {
         if other > self { other } else { self }
     }
-
-    /// The process exit code of `gait gate eval` for this verdict.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Verdict::Allow | Verdict::DryRun => 0,
-            Verdict::RequireApproval => 4,
-            Verdict::Block => 3,
-        }
-    }
 }
 
 impl std::fmt::Display for Verdict {

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::suite::{self, Case, Expect, SuiteError, SuiteHeader};
+use crate::exit::Exit;
 use crate::parse::{Format, parse};
 use crate::span::Span;
 use crate::stellaops::chain::{self, Decision, GateOutcome, PolicyVerdictStatus};
@@ -371,7 +372,7 @@ pub fn actual_of(decision: &Decision) -> Actual {
         rule: decision.rule.clone(),
         reasons: decision.reasons.clone(),
         message: decision.message.clone(),
-        exit_code: decision.verdict.exit_code(),
+        exit_code: i32::from(Exit::from(decision.verdict).code()),
         equivalent,
     }
 }
@@ -526,7 +527,7 @@ fn actual_for(decision: Decision, expect: &Expect) -> Actual {
         rule: decision.rule,
         reasons: decision.reasons,
         message: decision.message,
-        exit_code: decision.verdict.exit_code(),
+        exit_code: i32::from(Exit::from(decision.verdict).code()),
         equivalent,
     }
 }
@@ -1043,7 +1044,7 @@ pub fn eval_command(
     let decision = chain::evaluate(&config, &input, semantics);
     Ok(EvalOutcome {
         explanation: chain::explain(&decision),
-        exit_code: decision.verdict.exit_code(),
+        exit_code: i32::from(Exit::from(decision.verdict).code()),
         decision,
     })
 }

@@ -68,20 +68,6 @@ impl PolicyVerdictStatus {
             status.as_str().eq_ignore_ascii_case(text) || status.code().to_string() == text
         })
     }
-
-    /// The process exit code of `gatelint eval` for this verdict (Gait convention, product §7).
-    pub fn exit_code(self) -> i32 {
-        match self {
-            PolicyVerdictStatus::Pass
-            | PolicyVerdictStatus::Ignored
-            | PolicyVerdictStatus::Warned
-            | PolicyVerdictStatus::GuardedPass => 0,
-            PolicyVerdictStatus::Blocked => 3,
-            PolicyVerdictStatus::Deferred
-            | PolicyVerdictStatus::Escalated
-            | PolicyVerdictStatus::RequiresVex => 4,
-        }
-    }
 }
 
 /// One gate's result.
