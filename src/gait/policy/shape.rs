@@ -286,3 +286,125 @@ pub(super) fn check_shape(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The shape table and `schemas/gait-policy.schema.json` describe the same keys, at the same
+    //! places, with the same kinds.
+
+    use serde_json::{Value as Json, json};
+
+    use super::{ROOT_SHAPE, Shape};
+
+    const SCHEMA: &str = include_str!("../../../schemas/gait-policy.schema.json");
+
+    /// Follows a local `$ref` (`#/$defs/<name>`).
+    fn resolve<'a>(schema: &'a Json, node: &'a Json) -> &'a Json {
+        match node.get("$ref").and_then(Json::as_str) {
+            Some(reference) => {
+                let name = reference.strip_prefix("#/$defs/").unwrap();
+                &schema["$defs"][name]
+            }
+            None => node,
+        }
+    }
+
+    fn kind(shape: Shape) -> &'static str {
+        match shape {
+            Shape::Str => "string",
+            Shape::Bool => "boolean",
+            Shape::Int => "integer",
+            Shape::Float => "number",
+            Shape::StrList | Shape::List(_) => "array",
+            Shape::Obj(_) => "object",
+        }
+    }
+
+    /// Every difference between a shape table and the schema object at `path`.
+    fn compare(
+        schema: &Json,
+        table: &[(&str, Shape)],
+        object: &Json,
+        path: &str,
+        out: &mut Vec<String>,
+    ) {
+        let object = resolve(schema, object);
+        let empty = serde_json::Map::new();
+        let properties = object["properties"].as_object().unwrap_or(&empty);
+        for (key, shape) in table {
+            let here = format!("{path}.{key}");
+            let Some(property) = properties.get(*key) else {
+                out.push(format!("`{here}` is in the shape table, not in the schema"));
+                continue;
+            };
+            let property = resolve(schema, property);
+            if property["type"] != json!(kind(*shape)) {
+                out.push(format!(
+                    "`{here}`: the shape table says {}, the schema {}",
+                    kind(*shape),
+                    property["type"]
+                ));
+            }
+            match shape {
+                Shape::Obj(inner) => compare(schema, inner, property, &here, out),
+                Shape::List(Shape::Obj(inner)) => {
+                    compare(schema, inner, &property["items"], &format!("{here}[]"), out);
+                }
+                Shape::StrList => {
+                    let items = resolve(schema, &property["items"]);
+                    if items["type"] != json!("string") {
+                        out.push(format!("`{here}`: the schema's items are not strings"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for key in properties.keys() {
+            if !table.iter().any(|(known, _)| known == key) {
+                out.push(format!(
+                    "`{path}.{key}` is in the schema, not in the shape table"
+                ));
+            }
+        }
+    }
+
+    fn differences(schema: &Json) -> Vec<String> {
+        let mut out = Vec::new();
+        compare(schema, ROOT_SHAPE, schema, "", &mut out);
+        out
+    }
+
+    #[test]
+    fn the_shape_table_matches_the_schema() {
+        let schema: Json = serde_json::from_str(SCHEMA).unwrap();
+        let out = differences(&schema);
+        assert!(out.is_empty(), "{}", out.join("\n"));
+    }
+
+    #[test]
+    fn a_key_only_the_schema_knows_is_seen() {
+        let mut schema: Json = serde_json::from_str(SCHEMA).unwrap();
+        schema["$defs"]["Sandbox"]["properties"]["extra_key"] = json!({ "type": "string" });
+        schema["properties"]["extra_top"] = json!({ "type": "boolean" });
+        assert_eq!(
+            differences(&schema),
+            [
+                "`.rules[].sandbox.extra_key` is in the schema, not in the shape table",
+                "`.extra_top` is in the schema, not in the shape table",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_only_the_shape_table_knows_is_seen() {
+        let mut schema: Json = serde_json::from_str(SCHEMA).unwrap();
+        schema["$defs"]["Match"]["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("identities");
+        assert_eq!(
+            differences(&schema),
+            ["`.rules[].match.identities` is in the shape table, not in the schema"]
+        );
+    }
+}
