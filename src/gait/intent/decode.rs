@@ -154,13 +154,23 @@ fn decode_args(node: Option<&Node>, path: &str) -> Result<Map<String, Json>, Int
             node.span,
         ));
     }
-    match normalize_json(&node.to_json(), path).map_err(|message| invalid(message, node.span))? {
+    match normalize_json(&node.to_json(), path)
+        .map_err(|error| invalid(error.to_string(), node.span))?
+    {
         Json::Object(map) => Ok(map),
         _ => Ok(Map::new()),
     }
 }
 
-fn normalize_json(value: &Json, path: &str) -> Result<Json, String> {
+/// An object key that is empty once trimmed, somewhere under the field at `path`.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{path} contains empty key")]
+struct EmptyKey<'a> {
+    path: &'a str,
+}
+
+/// Trims every string and key of an argument value.
+fn normalize_json<'a>(value: &Json, path: &'a str) -> Result<Json, EmptyKey<'a>> {
     Ok(match value {
         Json::String(text) => Json::String(text.trim().to_owned()),
         Json::Array(items) => Json::Array(
@@ -174,7 +184,7 @@ fn normalize_json(value: &Json, path: &str) -> Result<Json, String> {
             for (key, item) in map {
                 let key = key.trim();
                 if key.is_empty() {
-                    return Err(format!("{path} contains empty key"));
+                    return Err(EmptyKey { path });
                 }
                 out.insert(key.to_owned(), normalize_json(item, path)?);
             }

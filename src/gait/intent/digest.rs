@@ -173,10 +173,6 @@ impl Intent {
             .unwrap_or_default()
     }
 
-    pub fn args_digest(&self) -> String {
-        canonical::digest_hex(&Json::Object(self.args.clone()))
-    }
-
     /// The JSON object Gait hashes for `intent_digest`.
     pub fn digest_payload(&self) -> Json {
         let mut map = Map::new();

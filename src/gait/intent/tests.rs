@@ -72,3 +72,12 @@ fn required_context_fields() {
         .unwrap_err();
     assert_eq!(error.to_string(), "normalize intent: tool_name is required");
 }
+
+#[test]
+fn an_empty_argument_key_is_a_normalisation_error() {
+    let error = load_intent(r#"{"tool_name":"tool.write","args":{"path":{" ":1}}}"#).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "normalize intent: args contains empty key"
+    );
+}
