@@ -327,7 +327,7 @@ const DESTRUCTIVE_OPERATIONS: &[&str] = &[
     clippy::collapsible_match,
     reason = "one arm per target kind mirrors Gait's switch"
 )]
-pub fn infer_endpoint_class(kind: &str, operation: &str, tool_name: &str) -> &'static str {
+pub(super) fn infer_endpoint_class(kind: &str, operation: &str, tool_name: &str) -> &'static str {
     let tool = tool_name.to_lowercase();
     let tool_leaf = tool.rsplit('/').next().unwrap_or(&tool).to_owned();
     let hint = |words: &[&str], on: &str| words.iter().any(|word| on.contains(word));
@@ -382,7 +382,7 @@ pub fn infer_endpoint_class(kind: &str, operation: &str, tool_name: &str) -> &'s
 }
 
 /// The domain Gait infers for `host` and `url` targets.
-pub fn infer_domain(kind: &str, value: &str) -> String {
+pub(super) fn infer_domain(kind: &str, value: &str) -> String {
     match kind {
         "host" => {
             let rest = value

@@ -32,7 +32,7 @@ fn put_time(map: &mut Map<String, Json>, key: &str, value: &Option<GoTime>) {
     map.insert(key.to_owned(), json!(text));
 }
 
-pub fn target_json(target: &Target) -> Json {
+fn target_json(target: &Target) -> Json {
     let mut map = Map::new();
     map.insert("kind".into(), json!(target.kind));
     map.insert("value".into(), json!(target.value));
@@ -58,7 +58,7 @@ fn provenance_json(entry: &ArgProvenance) -> Json {
     Json::Object(map)
 }
 
-pub fn delegation_json(delegation: &Delegation) -> Json {
+fn delegation_json(delegation: &Delegation) -> Json {
     let mut map = Map::new();
     map.insert(
         "requester_identity".into(),

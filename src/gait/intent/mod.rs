@@ -6,10 +6,7 @@ mod digest;
 mod fields;
 mod model;
 
-pub use decode::{
-    decode_intent, infer_domain, infer_endpoint_class, load_intent, load_intent_file,
-};
-pub use digest::{delegation_json, target_json};
+pub use decode::{decode_intent, load_intent, load_intent_file};
 pub use model::{
     AgentIdentity, ArgProvenance, CONTEXT_STRING_FIELDS, Context, Delegation, DelegationLink,
     Intent, IntentError, IntentErrorKind, MAX_SCRIPT_STEPS, SandboxContext, SkillProvenance, Step,
