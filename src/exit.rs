@@ -1,5 +1,9 @@
 //! The one exit-code enum. Codes follow the Gait convention; when several apply, the
-//! highest-priority one wins: invalid input, then regression, then blocked.
+//! highest-priority one wins: invalid input, then regression, then blocked. The verdicts of both
+//! ecosystems map to it here.
+
+use crate::gait::policy::Verdict;
+use crate::stellaops::verdict::PolicyVerdictStatus;
 
 /// How a run ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -61,6 +65,33 @@ impl Exit {
             other
         } else {
             self
+        }
+    }
+}
+
+/// `gatelint eval` on a Gait policy (Gait's 0/3/4).
+impl From<Verdict> for Exit {
+    fn from(verdict: Verdict) -> Exit {
+        match verdict {
+            Verdict::Allow | Verdict::DryRun => Exit::Success,
+            Verdict::Block => Exit::Blocked,
+            Verdict::RequireApproval => Exit::ApprovalRequired,
+        }
+    }
+}
+
+/// `gatelint eval` on a Stella Ops configuration (Gait convention, product §7).
+impl From<PolicyVerdictStatus> for Exit {
+    fn from(verdict: PolicyVerdictStatus) -> Exit {
+        match verdict {
+            PolicyVerdictStatus::Pass
+            | PolicyVerdictStatus::Ignored
+            | PolicyVerdictStatus::Warned
+            | PolicyVerdictStatus::GuardedPass => Exit::Success,
+            PolicyVerdictStatus::Blocked => Exit::Blocked,
+            PolicyVerdictStatus::Deferred
+            | PolicyVerdictStatus::Escalated
+            | PolicyVerdictStatus::RequiresVex => Exit::ApprovalRequired,
         }
     }
 }

@@ -12,12 +12,13 @@ use std::path::Path;
 
 /// Stages in pipeline order. A module may import modules of the same or an earlier rank.
 const ORDER: &[&[&str]] = &[
-    &["span", "finding", "exit", "source"],
+    &["span", "finding", "source"],
     &["parse"],
     &["discover"],
     &["schema"],
     &["classify", "config"],
-    &["stellaops", "gait"],
+    // `exit` maps both ecosystems' verdicts to process codes.
+    &["stellaops", "gait", "exit"],
     &["project"],
     &["replay"],
     &["diff"],

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::suite::{self, Case, Expect, SuiteError, SuiteHeader};
+use crate::exit::Exit;
 use crate::parse::{Format, parse};
 use crate::source::{Files, ReadError, Reader};
 use crate::span::Span;
@@ -374,7 +375,7 @@ pub fn actual_of(decision: &Decision) -> Actual {
         rule: decision.rule.clone(),
         reasons: decision.reasons.clone(),
         message: decision.message.clone(),
-        exit_code: decision.verdict.exit_code(),
+        exit_code: i32::from(Exit::from(decision.verdict).code()),
         equivalent,
     }
 }
@@ -531,7 +532,7 @@ fn actual_for(decision: Decision, expect: &Expect) -> Actual {
         rule: decision.rule,
         reasons: decision.reasons,
         message: decision.message,
-        exit_code: decision.verdict.exit_code(),
+        exit_code: i32::from(Exit::from(decision.verdict).code()),
         equivalent,
     }
 }
@@ -1035,7 +1036,7 @@ pub fn eval_command(
     let decision = chain::evaluate(&config, &input, semantics);
     Ok(EvalOutcome {
         explanation: chain::explain(&decision),
-        exit_code: decision.verdict.exit_code(),
+        exit_code: i32::from(Exit::from(decision.verdict).code()),
         decision,
     })
 }

@@ -2,13 +2,14 @@
 //! standard rules 10–100 in priority order, with per-environment thresholds. `GuardedPass`
 //! carries its `guardRails` object and the `uncertaintyScore`.
 
-use serde::Serialize;
 use serde_json::json;
 
-use super::chain::{Detail, GateOutcome, GateResult, PolicyVerdictStatus, num};
+use super::gate_id::GateId;
 use super::input::{Anchor, CaseInput, Observation};
-use super::model::{ConflictAction, GateId, StellaConfig};
+use super::model::{ConflictAction, StellaConfig};
 use super::semantics::{QuarantineVerdict, SemanticsOptions};
+pub use super::verdict::{Conflict, DeterminizationDetail, GuardRails, UncertaintyScore};
+use super::verdict::{Detail, GateOutcome, GateResult, PolicyVerdictStatus, num};
 
 const GATE: GateId = GateId::Determinization;
 
@@ -41,54 +42,6 @@ pub const CONFLICTS: [&str; 5] = [
     "BackportStatusConflict",
     "EpssRiskContradiction",
 ];
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GuardRails {
-    pub enable_runtime_monitoring: bool,
-    pub review_interval: String,
-    pub epss_escalation_threshold: f64,
-    pub escalating_reachability_states: Vec<String>,
-    pub max_guarded_duration: String,
-    pub policy_rationale: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UncertaintyScore {
-    pub entropy: f64,
-    pub completeness: f64,
-    pub tier: String,
-    pub missing_signals: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Conflict {
-    #[serde(rename = "type")]
-    pub conflict_type: String,
-    pub action: String,
-}
-
-/// The Determinization verdict object (seed 003 §3.2).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeterminizationDetail {
-    pub status: PolicyVerdictStatus,
-    pub reason: String,
-    pub matched_rule: String,
-    pub priority: u32,
-    pub environment: String,
-    pub thresholds: serde_json::Value,
-    pub trust: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub guard_rails: Option<GuardRails>,
-    pub suggested_observation_state: String,
-    pub uncertainty_score: UncertaintyScore,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conflict: Option<Conflict>,
-    pub next_actions: Vec<String>,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Reach {

@@ -1,22 +1,84 @@
 //! BeaconRate (`beacon-rate`): the verified-beacon rate of a running artifact must reach
 //! `MinVerificationRate` once enough beacons were seen.
 
+use serde::Serialize;
 use serde_json::json;
 
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
+use crate::stellaops::bind::{Action, Binder, Spanned, d, strings};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{Action, GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BeaconRateOptions {
+    pub enabled: Spanned<bool>,
+    pub below_threshold_action: Spanned<Action>,
+    pub missing_beacon_action: Spanned<Action>,
+    pub min_verification_rate: Spanned<f64>,
+    pub required_environments: Spanned<Vec<String>>,
+    pub min_beacon_count: Spanned<i64>,
+}
+
+impl Default for BeaconRateOptions {
+    fn default() -> Self {
+        BeaconRateOptions {
+            enabled: d(false),
+            below_threshold_action: d(Action::Warn),
+            missing_beacon_action: d(Action::Warn),
+            min_verification_rate: d(0.8),
+            required_environments: strings(&["production"]),
+            min_beacon_count: d(10),
+        }
+    }
+}
+
+impl BeaconRateOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(
+            &mut self.below_threshold_action,
+            node,
+            "BelowThresholdAction",
+            path,
+        );
+        binder.set(
+            &mut self.missing_beacon_action,
+            node,
+            "MissingBeaconAction",
+            path,
+        );
+        binder.set(
+            &mut self.min_verification_rate,
+            node,
+            "MinVerificationRate",
+            path,
+        );
+        binder.set_list(
+            &mut self.required_environments,
+            node,
+            "RequiredEnvironments",
+            path,
+        );
+        binder.set(&mut self.min_beacon_count, node, "MinBeaconCount", path);
+    }
+}
 
 const GATE: GateId = GateId::BeaconRate;
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &BeaconRateOptions,
     input: &CaseInput,
     _options: &SemanticsOptions,
     detail: Detail,
 ) -> GateResult {
-    let gate = &config.beacon_rate;
     let env = input.environment.as_str();
     if !contains_ignore_case(&gate.required_environments.value, env) {
         return GateResult::new(

@@ -1,16 +1,62 @@
 //! Confidence (order 400): the sample file's `minimumConfidence` thresholds per environment.
 
+use serde::Serialize;
 use serde_json::json;
 
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
+use crate::stellaops::bind::{Binder, Spanned, d, lookup, strings, upsert};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig, lookup};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfidenceOptions {
+    pub enabled: Spanned<bool>,
+    pub thresholds: Vec<(String, Spanned<f64>)>,
+    pub apply_to_statuses: Spanned<Vec<String>>,
+}
+
+impl Default for ConfidenceOptions {
+    fn default() -> Self {
+        ConfidenceOptions {
+            enabled: d(true),
+            thresholds: vec![
+                ("production".to_owned(), d(0.75)),
+                ("staging".to_owned(), d(0.60)),
+                ("development".to_owned(), d(0.40)),
+            ],
+            apply_to_statuses: strings(&["not_affected", "fixed"]),
+        }
+    }
+}
+
+impl ConfidenceOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set_list(&mut self.apply_to_statuses, node, "ApplyToStatuses", path);
+        if let Some(thresholds) = node.child("Thresholds") {
+            for env_node in &thresholds.children {
+                if let Some(value) =
+                    binder.read::<f64>(thresholds, &env_node.key, &format!("{path}:Thresholds"))
+                {
+                    *upsert(&mut self.thresholds, &env_node.key, || d(0.0)) = value;
+                }
+            }
+        }
+    }
+}
 
 const GATE: GateId = GateId::Confidence;
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &ConfidenceOptions,
     input: &CaseInput,
     options: &SemanticsOptions,
     detail: Detail,
@@ -18,7 +64,6 @@ pub fn evaluate(
     let Some(confidence) = input.confidence else {
         return GateResult::skip(GATE, "no confidence in the case");
     };
-    let gate = &config.confidence;
     if let Some(status) = &input.requested_status
         && !contains_ignore_case(&gate.apply_to_statuses.value, status)
     {

@@ -1,18 +1,78 @@
 //! CveDelta (`cve-delta`, `Policy:Gates:CveDelta`): CVEs new since the baseline block at or
 //! above `NewCveSeverityThreshold` (inclusive, per the gate's doc table).
 
+use serde::Serialize;
 use serde_json::json;
 
 use super::{CveReach, cve_reach, days_between};
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, num};
+use crate::stellaops::bind::{Binder, PerEnvironment, Spanned, d};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, num};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CveDeltaOptions {
+    pub enabled: Spanned<bool>,
+    pub new_cve_severity_threshold: Spanned<f64>,
+    pub only_block_reachable: Spanned<bool>,
+    pub remediation_sla_days: Spanned<Option<i64>>,
+    pub allow_first_release: Spanned<bool>,
+}
+
+impl Default for CveDeltaOptions {
+    fn default() -> Self {
+        CveDeltaOptions {
+            enabled: d(true),
+            new_cve_severity_threshold: d(7.0),
+            only_block_reachable: d(false),
+            remediation_sla_days: d(None),
+            allow_first_release: d(true),
+        }
+    }
+}
+
+impl CveDeltaOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(
+            &mut self.new_cve_severity_threshold,
+            node,
+            "NewCveSeverityThreshold",
+            path,
+        );
+        binder.set(
+            &mut self.only_block_reachable,
+            node,
+            "OnlyBlockReachable",
+            path,
+        );
+        binder.set(
+            &mut self.remediation_sla_days,
+            node,
+            "RemediationSlaDays",
+            path,
+        );
+        binder.set(
+            &mut self.allow_first_release,
+            node,
+            "AllowFirstRelease",
+            path,
+        );
+    }
+}
 
 const GATE: GateId = GateId::CveDelta;
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &PerEnvironment<CveDeltaOptions>,
     input: &CaseInput,
     _options: &SemanticsOptions,
     detail: Detail,
@@ -20,7 +80,7 @@ pub fn evaluate(
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
     };
-    let (gate, overridden) = config.cve_delta.for_environment(&input.environment);
+    let (gate, overridden) = gate.for_environment(&input.environment);
     if !gate.enabled.value {
         return GateResult::skip(
             GATE,

@@ -1,18 +1,77 @@
 //! EpssThreshold (`epss-threshold`, `Policy:Gates:EpssThreshold`): blocks when CVEs' EPSS is
 //! above `Threshold` (`any` or `all` of them), after the grace period for new CVEs.
 
+use serde::Serialize;
 use serde_json::json;
 
 use super::{CveReach, cve_reach, days_between};
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, num};
+use crate::stellaops::bind::{Binder, PerEnvironment, Spanned, d};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{EpssMode, GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, num};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum EpssMode {
+    Any,
+    All,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EpssThresholdOptions {
+    pub enabled: Spanned<bool>,
+    pub threshold: Spanned<f64>,
+    pub mode: Spanned<String>,
+    pub grace_period_days: Spanned<Option<i64>>,
+    pub require_reachability: Spanned<bool>,
+}
+
+impl Default for EpssThresholdOptions {
+    fn default() -> Self {
+        EpssThresholdOptions {
+            enabled: d(true),
+            threshold: d(0.6),
+            mode: d("any".to_owned()),
+            grace_period_days: d(None),
+            require_reachability: d(false),
+        }
+    }
+}
+
+impl EpssThresholdOptions {
+    pub fn mode(&self) -> EpssMode {
+        if self.mode.value.eq_ignore_ascii_case("all") {
+            EpssMode::All
+        } else {
+            EpssMode::Any
+        }
+    }
+
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(&mut self.threshold, node, "Threshold", path);
+        binder.set(&mut self.mode, node, "Mode", path);
+        binder.set(&mut self.grace_period_days, node, "GracePeriodDays", path);
+        binder.set(
+            &mut self.require_reachability,
+            node,
+            "RequireReachability",
+            path,
+        );
+    }
+}
 
 const GATE: GateId = GateId::EpssThreshold;
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &PerEnvironment<EpssThresholdOptions>,
     input: &CaseInput,
     options: &SemanticsOptions,
     detail: Detail,
@@ -20,7 +79,7 @@ pub fn evaluate(
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
     };
-    let (gate, overridden) = config.epss_threshold.for_environment(&input.environment);
+    let (gate, overridden) = gate.for_environment(&input.environment);
     if !gate.enabled.value {
         return GateResult::skip(
             GATE,

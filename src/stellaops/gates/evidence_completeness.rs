@@ -3,15 +3,16 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult};
+use super::SimpleGateOptions;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult};
 
 const GATE: GateId = GateId::EvidenceCompleteness;
 
 pub fn evaluate(
-    _config: &StellaConfig,
+    _gate: &SimpleGateOptions,
     input: &CaseInput,
     _options: &SemanticsOptions,
     detail: Detail,

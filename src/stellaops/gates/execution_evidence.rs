@@ -1,12 +1,72 @@
 //! ExecutionEvidence (`execution-evidence`): an artifact must have been observed running, with
 //! sufficient trace quality, before promotion to a required environment. Messages are seed 001's.
 
+use serde::Serialize;
 use serde_json::json;
 
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case};
+use crate::stellaops::bind::{Action, Binder, Spanned, d, strings};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{Action, GateId, StellaConfig};
 use crate::stellaops::semantics::{QualityOutcome, SemanticsOptions};
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, contains_ignore_case};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionEvidenceOptions {
+    pub enabled: Spanned<bool>,
+    pub missing_evidence_action: Spanned<Action>,
+    pub required_environments: Spanned<Vec<String>>,
+    pub min_hot_symbol_count: Spanned<i64>,
+    pub min_unique_call_paths: Spanned<i64>,
+}
+
+impl Default for ExecutionEvidenceOptions {
+    fn default() -> Self {
+        ExecutionEvidenceOptions {
+            enabled: d(false),
+            missing_evidence_action: d(Action::Warn),
+            required_environments: strings(&["production"]),
+            min_hot_symbol_count: d(3),
+            min_unique_call_paths: d(1),
+        }
+    }
+}
+
+impl ExecutionEvidenceOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(
+            &mut self.missing_evidence_action,
+            node,
+            "MissingEvidenceAction",
+            path,
+        );
+        binder.set_list(
+            &mut self.required_environments,
+            node,
+            "RequiredEnvironments",
+            path,
+        );
+        binder.set(
+            &mut self.min_hot_symbol_count,
+            node,
+            "MinHotSymbolCount",
+            path,
+        );
+        binder.set(
+            &mut self.min_unique_call_paths,
+            node,
+            "MinUniqueCallPaths",
+            path,
+        );
+    }
+}
 
 const GATE: GateId = GateId::ExecutionEvidence;
 
@@ -20,12 +80,11 @@ fn count(input: &CaseInput, key: &str) -> i64 {
 }
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &ExecutionEvidenceOptions,
     input: &CaseInput,
     options: &SemanticsOptions,
     detail: Detail,
 ) -> GateResult {
-    let gate = &config.execution_evidence;
     let env = input.environment.as_str();
     if !contains_ignore_case(&gate.required_environments.value, env) {
         return GateResult::new(

@@ -2,13 +2,79 @@
 //! an optional grace period from their addition; past their due date they block regardless;
 //! within the grace period a due date closer than `WarnDaysBeforeDue` warns.
 
+use serde::Serialize;
 use serde_json::json;
 
 use super::{CveReach, cve_reach, days_between};
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult};
+use crate::stellaops::bind::{Binder, PerEnvironment, Spanned, d};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::{CaseInput, CveInput};
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KevBlockerOptions {
+    pub enabled: Spanned<bool>,
+    pub allow_grace_period: Spanned<bool>,
+    pub grace_period_days: Spanned<i64>,
+    pub block_past_due_date: Spanned<bool>,
+    pub warn_before_due_date: Spanned<bool>,
+    pub warn_days_before_due: Spanned<i64>,
+    pub require_reachability: Spanned<bool>,
+}
+
+impl Default for KevBlockerOptions {
+    fn default() -> Self {
+        KevBlockerOptions {
+            enabled: d(true),
+            allow_grace_period: d(true),
+            grace_period_days: d(14),
+            block_past_due_date: d(true),
+            warn_before_due_date: d(true),
+            warn_days_before_due: d(7),
+            require_reachability: d(false),
+        }
+    }
+}
+
+impl KevBlockerOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(&mut self.allow_grace_period, node, "AllowGracePeriod", path);
+        binder.set(&mut self.grace_period_days, node, "GracePeriodDays", path);
+        binder.set(
+            &mut self.block_past_due_date,
+            node,
+            "BlockPastDueDate",
+            path,
+        );
+        binder.set(
+            &mut self.warn_before_due_date,
+            node,
+            "WarnBeforeDueDate",
+            path,
+        );
+        binder.set(
+            &mut self.warn_days_before_due,
+            node,
+            "WarnDaysBeforeDue",
+            path,
+        );
+        binder.set(
+            &mut self.require_reachability,
+            node,
+            "RequireReachability",
+            path,
+        );
+    }
+}
 
 const GATE: GateId = GateId::KevBlocker;
 
@@ -26,7 +92,7 @@ fn describe(cve: &CveInput, remaining: Option<i64>) -> String {
 }
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &PerEnvironment<KevBlockerOptions>,
     input: &CaseInput,
     _options: &SemanticsOptions,
     detail: Detail,
@@ -34,7 +100,7 @@ pub fn evaluate(
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
     };
-    let (gate, overridden) = config.kev_blocker.for_environment(&input.environment);
+    let (gate, overridden) = gate.for_environment(&input.environment);
     if !gate.enabled.value {
         return GateResult::skip(
             GATE,

@@ -1,4 +1,5 @@
-//! One pure gate per file: `evaluate(config, input, options) -> GateResult`.
+//! One gate per file: its options, how they bind, and the pure
+//! `evaluate(gate options, input, semantics, detail) -> GateResult`.
 
 pub mod beacon_rate;
 pub mod confidence;
@@ -16,7 +17,23 @@ pub mod uncertainty_tier;
 pub mod unknowns_budget;
 pub mod vex_trust;
 
+use serde::Serialize;
+
+use super::bind::{Spanned, d};
 use super::input::CveInput;
+
+/// The options of a gate whose only option is `Enabled`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SimpleGateOptions {
+    pub enabled: Spanned<bool>,
+}
+
+impl Default for SimpleGateOptions {
+    fn default() -> Self {
+        SimpleGateOptions { enabled: d(true) }
+    }
+}
 
 /// Reachability of one CVE finding as the CVE gates read it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,12 +2,59 @@
 //! `severityThreshold`, a claim in `requiredForStatuses` needs reachability evidence unless its
 //! justification is one of `bypassReasons`.
 
+use serde::Serialize;
 use serde_json::json;
 
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case};
+use crate::stellaops::bind::{Binder, Spanned, d, strings};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, contains_ignore_case};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReachabilityRequirementOptions {
+    pub enabled: Spanned<bool>,
+    pub severity_threshold: Spanned<String>,
+    pub required_for_statuses: Spanned<Vec<String>>,
+    pub bypass_reasons: Spanned<Vec<String>>,
+}
+
+impl Default for ReachabilityRequirementOptions {
+    fn default() -> Self {
+        ReachabilityRequirementOptions {
+            enabled: d(true),
+            severity_threshold: d("CRITICAL".to_owned()),
+            required_for_statuses: strings(&["not_affected"]),
+            bypass_reasons: strings(&["component_not_present", "vulnerable_configuration_unused"]),
+        }
+    }
+}
+
+impl ReachabilityRequirementOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(
+            &mut self.severity_threshold,
+            node,
+            "SeverityThreshold",
+            path,
+        );
+        binder.set_list(
+            &mut self.required_for_statuses,
+            node,
+            "RequiredForStatuses",
+            path,
+        );
+        binder.set_list(&mut self.bypass_reasons, node, "BypassReasons", path);
+    }
+}
 
 const GATE: GateId = GateId::ReachabilityRequirement;
 
@@ -22,12 +69,11 @@ fn rank(severity: &str) -> u8 {
 }
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &ReachabilityRequirementOptions,
     input: &CaseInput,
     _options: &SemanticsOptions,
     detail: Detail,
 ) -> GateResult {
-    let gate = &config.reachability_requirement;
     let (Some(status), Some(severity)) = (&input.requested_status, &input.severity) else {
         return GateResult::skip(GATE, "no requested status or severity in the case");
     };

@@ -2,18 +2,78 @@
 //! one above `SeverityThreshold` blocks. `Partial` counts as reachable, `Unknown` per
 //! `TreatUnknownAsReachable`.
 
+use serde::Serialize;
 use serde_json::json;
 
 use super::{CveReach, cve_reach};
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, num};
+use crate::stellaops::bind::{Binder, PerEnvironment, Spanned, d};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, num};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReachableCveOptions {
+    pub enabled: Spanned<bool>,
+    pub severity_threshold: Spanned<f64>,
+    pub require_complete_reachability: Spanned<bool>,
+    pub treat_unknown_as_reachable: Spanned<bool>,
+    pub block_on_reachability_error: Spanned<bool>,
+}
+
+impl Default for ReachableCveOptions {
+    fn default() -> Self {
+        ReachableCveOptions {
+            enabled: d(true),
+            severity_threshold: d(7.0),
+            require_complete_reachability: d(false),
+            treat_unknown_as_reachable: d(false),
+            block_on_reachability_error: d(false),
+        }
+    }
+}
+
+impl ReachableCveOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(
+            &mut self.severity_threshold,
+            node,
+            "SeverityThreshold",
+            path,
+        );
+        binder.set(
+            &mut self.require_complete_reachability,
+            node,
+            "RequireCompleteReachability",
+            path,
+        );
+        binder.set(
+            &mut self.treat_unknown_as_reachable,
+            node,
+            "TreatUnknownAsReachable",
+            path,
+        );
+        binder.set(
+            &mut self.block_on_reachability_error,
+            node,
+            "BlockOnReachabilityError",
+            path,
+        );
+    }
+}
 
 const GATE: GateId = GateId::ReachableCve;
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &PerEnvironment<ReachableCveOptions>,
     input: &CaseInput,
     options: &SemanticsOptions,
     detail: Detail,
@@ -21,7 +81,7 @@ pub fn evaluate(
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
     };
-    let (gate, overridden) = config.reachable_cve.for_environment(&input.environment);
+    let (gate, overridden) = gate.for_environment(&input.environment);
     if !gate.enabled.value {
         return GateResult::skip(
             GATE,

@@ -2,18 +2,72 @@
 //! CVEs by severity; a count above its limit blocks ("exceeded", strict), a count above 80% of
 //! its limit warns.
 
+use serde::Serialize;
 use serde_json::json;
 
 use super::{CveReach, cve_reach};
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult};
+use crate::stellaops::bind::{Binder, PerEnvironment, Spanned, d};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseAggregateCveOptions {
+    pub enabled: Spanned<bool>,
+    pub max_critical: Spanned<Option<i64>>,
+    pub max_high: Spanned<Option<i64>>,
+    pub max_medium: Spanned<Option<i64>>,
+    pub max_low: Spanned<Option<i64>>,
+    pub max_total: Spanned<Option<i64>>,
+    pub count_suppressed: Spanned<bool>,
+    pub only_count_reachable: Spanned<bool>,
+}
+
+impl Default for ReleaseAggregateCveOptions {
+    fn default() -> Self {
+        ReleaseAggregateCveOptions {
+            enabled: d(true),
+            max_critical: d(Some(0)),
+            max_high: d(Some(3)),
+            max_medium: d(Some(20)),
+            max_low: d(None),
+            max_total: d(None),
+            count_suppressed: d(false),
+            only_count_reachable: d(false),
+        }
+    }
+}
+
+impl ReleaseAggregateCveOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(&mut self.max_critical, node, "MaxCritical", path);
+        binder.set(&mut self.max_high, node, "MaxHigh", path);
+        binder.set(&mut self.max_medium, node, "MaxMedium", path);
+        binder.set(&mut self.max_low, node, "MaxLow", path);
+        binder.set(&mut self.max_total, node, "MaxTotal", path);
+        binder.set(&mut self.count_suppressed, node, "CountSuppressed", path);
+        binder.set(
+            &mut self.only_count_reachable,
+            node,
+            "OnlyCountReachable",
+            path,
+        );
+    }
+}
 
 const GATE: GateId = GateId::ReleaseAggregateCve;
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &PerEnvironment<ReleaseAggregateCveOptions>,
     input: &CaseInput,
     options: &SemanticsOptions,
     detail: Detail,
@@ -21,9 +75,7 @@ pub fn evaluate(
     let Some(cves) = &input.cves else {
         return GateResult::skip(GATE, "no CVE findings in the case");
     };
-    let (gate, overridden) = config
-        .release_aggregate_cve
-        .for_environment(&input.environment);
+    let (gate, overridden) = gate.for_environment(&input.environment);
     if !gate.enabled.value {
         return GateResult::skip(
             GATE,

@@ -1,22 +1,73 @@
 //! SourceQuota (sample `gates.sourceQuota`): no single source may dominate a risk-reducing claim
 //! unless a second source corroborates it within `corroborationDelta`.
 
+use serde::Serialize;
 use serde_json::json;
 
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
+use crate::stellaops::bind::{Binder, Spanned, d, strings};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, contains_ignore_case, num};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceQuotaOptions {
+    pub enabled: Spanned<bool>,
+    pub max_influence_percent: Spanned<f64>,
+    pub corroboration_delta: Spanned<f64>,
+    pub require_corroboration_for: Spanned<Vec<String>>,
+}
+
+impl Default for SourceQuotaOptions {
+    fn default() -> Self {
+        SourceQuotaOptions {
+            enabled: d(true),
+            max_influence_percent: d(60.0),
+            corroboration_delta: d(0.10),
+            require_corroboration_for: strings(&["not_affected", "fixed"]),
+        }
+    }
+}
+
+impl SourceQuotaOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(
+            &mut self.max_influence_percent,
+            node,
+            "MaxInfluencePercent",
+            path,
+        );
+        binder.set(
+            &mut self.corroboration_delta,
+            node,
+            "CorroborationDelta",
+            path,
+        );
+        binder.set_list(
+            &mut self.require_corroboration_for,
+            node,
+            "RequireCorroborationFor",
+            path,
+        );
+    }
+}
 
 const GATE: GateId = GateId::SourceQuota;
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &SourceQuotaOptions,
     input: &CaseInput,
     _options: &SemanticsOptions,
     detail: Detail,
 ) -> GateResult {
-    let gate = &config.source_quota;
     let Some(sources) = input.sources.as_ref().filter(|s| !s.is_empty()) else {
         return GateResult::skip(GATE, "no sources in the case");
     };

@@ -2,15 +2,16 @@
 
 use serde_json::json;
 
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, PolicyVerdictStatus};
+use super::SimpleGateOptions;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::{ReviewOutcome, SemanticsOptions};
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, PolicyVerdictStatus};
 
 const GATE: GateId = GateId::UncertaintyTier;
 
 pub fn evaluate(
-    _config: &StellaConfig,
+    _gate: &SimpleGateOptions,
     input: &CaseInput,
     options: &SemanticsOptions,
     detail: Detail,

@@ -1,17 +1,59 @@
 //! UnknownsBudget (sample `gates.unknownsBudget`): the number of unknowns and their summed
 //! uncertainty must stay within budget; on failure the case escalates when `escalateOnFail`.
 
+use serde::Serialize;
 use serde_json::json;
 
-use crate::stellaops::chain::{Detail, GateOutcome, GateResult, PolicyVerdictStatus, num};
+use crate::stellaops::bind::{Binder, Spanned, d};
+use crate::stellaops::config::ConfigNode;
+use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
-use crate::stellaops::model::{GateId, StellaConfig};
 use crate::stellaops::semantics::SemanticsOptions;
+use crate::stellaops::verdict::{Detail, GateOutcome, GateResult, PolicyVerdictStatus, num};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnknownsBudgetOptions {
+    pub enabled: Spanned<bool>,
+    pub max_unknown_count: Spanned<i64>,
+    pub max_cumulative_uncertainty: Spanned<f64>,
+    pub escalate_on_fail: Spanned<bool>,
+}
+
+impl Default for UnknownsBudgetOptions {
+    fn default() -> Self {
+        UnknownsBudgetOptions {
+            enabled: d(true),
+            max_unknown_count: d(5),
+            max_cumulative_uncertainty: d(2.0),
+            escalate_on_fail: d(true),
+        }
+    }
+}
+
+impl UnknownsBudgetOptions {
+    pub(in crate::stellaops) fn bind(
+        &mut self,
+        binder: &mut Binder<'_>,
+        node: &ConfigNode,
+        path: &str,
+    ) {
+        binder.set(&mut self.enabled, node, "Enabled", path);
+        binder.set(&mut self.max_unknown_count, node, "MaxUnknownCount", path);
+        binder.set(
+            &mut self.max_cumulative_uncertainty,
+            node,
+            "MaxCumulativeUncertainty",
+            path,
+        );
+        binder.set(&mut self.escalate_on_fail, node, "EscalateOnFail", path);
+    }
+}
 
 const GATE: GateId = GateId::UnknownsBudget;
 
 pub fn evaluate(
-    config: &StellaConfig,
+    gate: &UnknownsBudgetOptions,
     input: &CaseInput,
     _options: &SemanticsOptions,
     detail: Detail,
@@ -19,7 +61,6 @@ pub fn evaluate(
     let Some(unknowns) = &input.unknowns else {
         return GateResult::skip(GATE, "no unknowns in the case");
     };
-    let gate = &config.unknowns_budget;
     let count = unknowns.count.unwrap_or(0);
     let sum = unknowns.cumulative_uncertainty.unwrap_or(0.0);
     let max_count = gate.max_unknown_count.value;

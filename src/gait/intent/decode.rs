@@ -1,344 +1,24 @@
-//! `gait.gate.intent_request`: decoding with Go `encoding/json` rules (case-insensitive keys, last
-//! duplicate wins, unknown keys ignored, `null` = absent), normalisation and the digests.
+//! Loading and normalising an intent: targets, provenance, delegation, context and sandbox.
 
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Map, Value as Json};
 
-use super::canonical;
-use super::policy::{
-    CREDENTIAL_ACCESS_TYPES, CREDENTIAL_SOURCES, DISCOVERY_METHODS, ENDPOINT_CLASSES, clean_path,
-    looks_like_env_assignment, lower_trim,
+use super::fields::{
+    array_field, bool_field, field, int_field, object_field, objects, string_field,
+    string_list_field, time_field,
 };
-use super::time::GoTime;
+use super::model::{
+    AgentIdentity, ArgProvenance, CONTEXT_STRING_FIELDS, Context, Delegation, DelegationLink,
+    Intent, IntentError, IntentErrorKind, MAX_SCRIPT_STEPS, SandboxContext, SkillProvenance, Step,
+    Target, invalid, parse_error,
+};
+use crate::gait::canonical;
+use crate::gait::policy::{
+    CREDENTIAL_ACCESS_TYPES, CREDENTIAL_SOURCES, DISCOVERY_METHODS, ENDPOINT_CLASSES, clean_path,
+    looks_like_env_assignment, lower_trim, uniq_sort,
+};
+use crate::gait::time::GoTime;
 use crate::parse::{self, Format, Node, Value};
 use crate::span::Span;
-
-/// Gait rejects scripts longer than this while normalising.
-pub const MAX_SCRIPT_STEPS: usize = 64;
-
-/// An intent that could not be read, decoded or normalised, and where.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{kind}")]
-pub struct IntentError {
-    pub kind: IntentErrorKind,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum IntentErrorKind {
-    #[error("read intent: {0}")]
-    Read(String),
-    #[error("parse intent json: {0}")]
-    Parse(String),
-    #[error("normalize intent: {0}")]
-    Normalize(String),
-}
-
-fn parse_error(message: impl Into<String>, span: Span) -> IntentError {
-    IntentError {
-        kind: IntentErrorKind::Parse(message.into()),
-        span,
-    }
-}
-
-fn invalid(message: impl Into<String>, span: Span) -> IntentError {
-    IntentError {
-        kind: IntentErrorKind::Normalize(message.into()),
-        span,
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Target {
-    pub kind: String,
-    pub value: String,
-    pub operation: String,
-    pub sensitivity: String,
-    pub endpoint_class: String,
-    pub endpoint_domain: String,
-    pub destructive: bool,
-    pub discovery_method: String,
-    pub read_only_hint: bool,
-    pub destructive_hint: bool,
-    pub idempotent_hint: bool,
-    pub open_world_hint: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ArgProvenance {
-    pub arg_path: String,
-    pub source: String,
-    pub source_ref: String,
-    pub integrity_digest: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SkillProvenance {
-    pub skill_name: String,
-    pub skill_version: String,
-    pub source: String,
-    pub publisher: String,
-    pub digest: String,
-    pub signature_key_id: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DelegationLink {
-    pub delegator_identity: String,
-    pub delegate_identity: String,
-    pub scope_class: String,
-    pub token_ref: String,
-    pub issued_at: Option<GoTime>,
-    pub expires_at: Option<GoTime>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Delegation {
-    pub requester_identity: String,
-    pub scope_class: String,
-    pub token_refs: Vec<String>,
-    pub issued_at: Option<GoTime>,
-    pub expires_at: Option<GoTime>,
-    pub chain: Vec<DelegationLink>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AgentIdentity {
-    pub lifecycle_states: Vec<String>,
-    pub owner: String,
-    pub manifest_digest: String,
-    pub publisher: String,
-    pub source: String,
-    pub issued_at: Option<GoTime>,
-    pub approved_at: Option<GoTime>,
-    pub expires_at: Option<GoTime>,
-    pub revoked: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SandboxContext {
-    pub network_mode: String,
-    pub writable_paths: Vec<String>,
-    pub read_only_roots: Vec<String>,
-    pub env_exposure_mode: String,
-    pub timeout_seconds: i64,
-    pub filesystem_isolation: String,
-    pub user_mode: String,
-    pub evidence_ref: String,
-    pub evidence_digest: String,
-}
-
-/// Plain string fields of the context, in Go's declaration order, by JSON name.
-pub const CONTEXT_STRING_FIELDS: &[&str] = &[
-    "identity",
-    "workspace",
-    "risk_class",
-    "phase",
-    "agent_id",
-    "run_id",
-    "workflow_id",
-    "repo",
-    "environment",
-    "job_id",
-    "session_id",
-    "request_id",
-    "credential_ref",
-    "credential_source",
-    "credential_access_type",
-    "credential_issuer",
-    "credential_subject",
-    "credential_owner",
-    "credential_target_binding",
-    "credential_run_binding",
-    "credential_job_binding",
-    "approval_ref",
-    "wrkr_inventory_ref",
-    "agent_action_bom_ref",
-    "environment_fingerprint",
-    "context_set_digest",
-    "context_evidence_mode",
-];
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Context {
-    /// Every plain string field by JSON name (see [`CONTEXT_STRING_FIELDS`]), normalised.
-    pub fields: std::collections::BTreeMap<&'static str, String>,
-    pub agent_identity: Option<AgentIdentity>,
-    pub credential_ttl_seconds: i64,
-    pub sandbox: Option<SandboxContext>,
-    pub auth_context: Option<Map<String, Json>>,
-    pub credential_scopes: Vec<String>,
-    pub context_refs: Vec<String>,
-}
-
-impl Context {
-    /// A string field by JSON name; empty when unset.
-    pub fn get(&self, field: &str) -> &str {
-        self.fields.get(field).map_or("", String::as_str)
-    }
-
-    fn set(&mut self, field: &'static str, value: String) {
-        if value.is_empty() {
-            self.fields.remove(field);
-        } else {
-            self.fields.insert(field, value);
-        }
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Step {
-    pub tool_name: String,
-    pub args: Map<String, Json>,
-    pub targets: Vec<Target>,
-    pub arg_provenance: Vec<ArgProvenance>,
-}
-
-/// A normalised intent.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Intent {
-    pub tool_name: String,
-    pub args: Map<String, Json>,
-    pub targets: Vec<Target>,
-    pub arg_provenance: Vec<ArgProvenance>,
-    pub script: Option<Vec<Step>>,
-    pub skill_provenance: Option<SkillProvenance>,
-    pub delegation: Option<Delegation>,
-    pub context: Context,
-    pub created_at: Option<GoTime>,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding helpers (Go encoding/json into a struct).
-
-/// The value of `key` (case-insensitive, last wins); `null` counts as absent.
-fn field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
-    node.get_ignore_case(key)
-        .filter(|value| !matches!(value.value, Value::Null))
-}
-
-fn string_field(node: &Node, key: &str) -> Result<String, IntentError> {
-    match field(node, key) {
-        None => Ok(String::new()),
-        Some(value) => match &value.value {
-            Value::String(text) => Ok(text.clone()),
-            _ => Err(parse_error(
-                format!("`{key}` must be a string, found {}", value.type_name()),
-                value.span,
-            )),
-        },
-    }
-}
-
-fn bool_field(node: &Node, key: &str) -> Result<bool, IntentError> {
-    match field(node, key) {
-        None => Ok(false),
-        Some(value) => value.as_bool().ok_or_else(|| {
-            parse_error(
-                format!("`{key}` must be a boolean, found {}", value.type_name()),
-                value.span,
-            )
-        }),
-    }
-}
-
-fn int_field(node: &Node, key: &str) -> Result<i64, IntentError> {
-    match field(node, key) {
-        None => Ok(0),
-        Some(value) => match &value.value {
-            Value::Number(number) if number.is_i64() => Ok(number.as_i64().unwrap_or(0)),
-            _ => Err(parse_error(
-                format!("`{key}` must be an integer, found {}", value.type_name()),
-                value.span,
-            )),
-        },
-    }
-}
-
-fn string_list_field(node: &Node, key: &str) -> Result<Vec<String>, IntentError> {
-    let Some(value) = field(node, key) else {
-        return Ok(Vec::new());
-    };
-    let Some(items) = value.as_seq() else {
-        return Err(parse_error(
-            format!("`{key}` must be an array, found {}", value.type_name()),
-            value.span,
-        ));
-    };
-    items
-        .iter()
-        .filter(|item| !matches!(item.value, Value::Null))
-        .map(|item| {
-            item.as_str().map(str::to_owned).ok_or_else(|| {
-                parse_error(
-                    format!("`{key}` items must be strings, found {}", item.type_name()),
-                    item.span,
-                )
-            })
-        })
-        .collect()
-}
-
-fn object_field<'a>(node: &'a Node, key: &str) -> Result<Option<&'a Node>, IntentError> {
-    match field(node, key) {
-        None => Ok(None),
-        Some(value) if value.as_map().is_some() => Ok(Some(value)),
-        Some(value) => Err(parse_error(
-            format!("`{key}` must be an object, found {}", value.type_name()),
-            value.span,
-        )),
-    }
-}
-
-fn array_field<'a>(node: &'a Node, key: &str) -> Result<&'a [Node], IntentError> {
-    match field(node, key) {
-        None => Ok(&[]),
-        Some(value) => value.as_seq().ok_or_else(|| {
-            parse_error(
-                format!("`{key}` must be an array, found {}", value.type_name()),
-                value.span,
-            )
-        }),
-    }
-}
-
-fn time_field(node: &Node, key: &str) -> Result<Option<GoTime>, IntentError> {
-    let Some(value) = field(node, key) else {
-        return Ok(None);
-    };
-    let Some(text) = value.as_str() else {
-        return Err(parse_error(
-            format!("`{key}` must be an RFC 3339 time string"),
-            value.span,
-        ));
-    };
-    GoTime::parse_rfc3339(text).map(Some).ok_or_else(|| {
-        parse_error(
-            format!("`{key}` is not an RFC 3339 time: `{text}`"),
-            value.span,
-        )
-    })
-}
-
-/// Elements of an array of objects; a non-object element is a decode error.
-fn objects<'a>(items: &'a [Node], key: &str) -> Result<Vec<&'a Node>, IntentError> {
-    items
-        .iter()
-        .filter(|item| !matches!(item.value, Value::Null))
-        .map(|item| {
-            if item.as_map().is_some() {
-                Ok(item)
-            } else {
-                Err(parse_error(
-                    format!("`{key}` items must be objects, found {}", item.type_name()),
-                    item.span,
-                ))
-            }
-        })
-        .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Loading.
 
 /// Reads, decodes and normalises the intent at `path`.
 pub fn load_intent_file(path: &std::path::Path) -> Result<Intent, IntentError> {
@@ -474,13 +154,23 @@ fn decode_args(node: Option<&Node>, path: &str) -> Result<Map<String, Json>, Int
             node.span,
         ));
     }
-    match normalize_json(&node.to_json(), path).map_err(|message| invalid(message, node.span))? {
+    match normalize_json(&node.to_json(), path)
+        .map_err(|error| invalid(error.to_string(), node.span))?
+    {
         Json::Object(map) => Ok(map),
         _ => Ok(Map::new()),
     }
 }
 
-fn normalize_json(value: &Json, path: &str) -> Result<Json, String> {
+/// An object key that is empty once trimmed, somewhere under the field at `path`.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{path} contains empty key")]
+struct EmptyKey<'a> {
+    path: &'a str,
+}
+
+/// Trims every string and key of an argument value.
+fn normalize_json<'a>(value: &Json, path: &'a str) -> Result<Json, EmptyKey<'a>> {
     Ok(match value {
         Json::String(text) => Json::String(text.trim().to_owned()),
         Json::Array(items) => Json::Array(
@@ -494,7 +184,7 @@ fn normalize_json(value: &Json, path: &str) -> Result<Json, String> {
             for (key, item) in map {
                 let key = key.trim();
                 if key.is_empty() {
-                    return Err(format!("{path} contains empty key"));
+                    return Err(EmptyKey { path });
                 }
                 out.insert(key.to_owned(), normalize_json(item, path)?);
             }
@@ -637,7 +327,7 @@ const DESTRUCTIVE_OPERATIONS: &[&str] = &[
     clippy::collapsible_match,
     reason = "one arm per target kind mirrors Gait's switch"
 )]
-pub fn infer_endpoint_class(kind: &str, operation: &str, tool_name: &str) -> &'static str {
+pub(super) fn infer_endpoint_class(kind: &str, operation: &str, tool_name: &str) -> &'static str {
     let tool = tool_name.to_lowercase();
     let tool_leaf = tool.rsplit('/').next().unwrap_or(&tool).to_owned();
     let hint = |words: &[&str], on: &str| words.iter().any(|word| on.contains(word));
@@ -692,7 +382,7 @@ pub fn infer_endpoint_class(kind: &str, operation: &str, tool_name: &str) -> &'s
 }
 
 /// The domain Gait infers for `host` and `url` targets.
-pub fn infer_domain(kind: &str, value: &str) -> String {
+pub(super) fn infer_domain(kind: &str, value: &str) -> String {
     match kind {
         "host" => {
             let rest = value
@@ -954,7 +644,7 @@ fn decode_delegation(node: &Node) -> Result<Delegation, IntentError> {
     let delegation = Delegation {
         requester_identity,
         scope_class: lower_trim(&string_field(node, "scope_class")?),
-        token_refs: super::policy::uniq_sort(string_list_field(node, "token_refs")?),
+        token_refs: uniq_sort(string_list_field(node, "token_refs")?),
         issued_at: utc(time_field(node, "issued_at")?),
         expires_at: utc(time_field(node, "expires_at")?),
         chain,
@@ -979,9 +669,8 @@ fn decode_context(node: Option<&Node>, fallback: Span) -> Result<Context, Intent
             context.set(key, value.trim().to_owned());
         }
         context.credential_ttl_seconds = int_field(node, "credential_ttl_seconds")?;
-        context.credential_scopes =
-            super::policy::uniq_sort(string_list_field(node, "credential_scopes")?);
-        context.context_refs = super::policy::uniq_sort(string_list_field(node, "context_refs")?);
+        context.credential_scopes = uniq_sort(string_list_field(node, "credential_scopes")?);
+        context.context_refs = uniq_sort(string_list_field(node, "context_refs")?);
         if let Some(agent) = object_field(node, "agent_identity")? {
             context.agent_identity = Some(decode_agent_identity(agent)?);
         }
@@ -1072,7 +761,7 @@ fn decode_context(node: Option<&Node>, fallback: Span) -> Result<Context, Intent
 
 fn decode_agent_identity(node: &Node) -> Result<AgentIdentity, IntentError> {
     let agent = AgentIdentity {
-        lifecycle_states: super::policy::uniq_sort(string_list_field(node, "lifecycle_states")?),
+        lifecycle_states: uniq_sort(string_list_field(node, "lifecycle_states")?),
         owner: string_field(node, "owner")?.trim().to_owned(),
         manifest_digest: lower_trim(&string_field(node, "manifest_digest")?),
         publisher: string_field(node, "publisher")?.trim().to_owned(),
@@ -1218,328 +907,4 @@ fn decode_sandbox(node: &Node) -> Result<Option<SandboxContext>, IntentError> {
         return Ok(None);
     }
     Ok(Some(sandbox))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Digest payloads (Go JSON with omitempty).
-
-fn put_str(map: &mut Map<String, Json>, key: &str, value: &str) {
-    if !value.is_empty() {
-        map.insert(key.to_owned(), json!(value));
-    }
-}
-
-fn put_true(map: &mut Map<String, Json>, key: &str, value: bool) {
-    if value {
-        map.insert(key.to_owned(), json!(true));
-    }
-}
-
-fn put_list(map: &mut Map<String, Json>, key: &str, value: &[String]) {
-    if !value.is_empty() {
-        map.insert(key.to_owned(), json!(value));
-    }
-}
-
-/// A Go `time.Time` is never omitted: the zero time is `0001-01-01T00:00:00Z`.
-fn put_time(map: &mut Map<String, Json>, key: &str, value: &Option<GoTime>) {
-    let text = value
-        .as_ref()
-        .map_or_else(|| GoTime::ZERO_TEXT.to_owned(), GoTime::format_rfc3339_nano);
-    map.insert(key.to_owned(), json!(text));
-}
-
-pub fn target_json(target: &Target) -> Json {
-    let mut map = Map::new();
-    map.insert("kind".into(), json!(target.kind));
-    map.insert("value".into(), json!(target.value));
-    put_str(&mut map, "operation", &target.operation);
-    put_str(&mut map, "sensitivity", &target.sensitivity);
-    put_str(&mut map, "endpoint_class", &target.endpoint_class);
-    put_str(&mut map, "endpoint_domain", &target.endpoint_domain);
-    put_true(&mut map, "destructive", target.destructive);
-    map.insert("discovery_method".into(), json!(target.discovery_method));
-    put_true(&mut map, "read_only_hint", target.read_only_hint);
-    put_true(&mut map, "destructive_hint", target.destructive_hint);
-    put_true(&mut map, "idempotent_hint", target.idempotent_hint);
-    put_true(&mut map, "open_world_hint", target.open_world_hint);
-    Json::Object(map)
-}
-
-fn provenance_json(entry: &ArgProvenance) -> Json {
-    let mut map = Map::new();
-    map.insert("arg_path".into(), json!(entry.arg_path));
-    map.insert("source".into(), json!(entry.source));
-    put_str(&mut map, "source_ref", &entry.source_ref);
-    put_str(&mut map, "integrity_digest", &entry.integrity_digest);
-    Json::Object(map)
-}
-
-pub fn delegation_json(delegation: &Delegation) -> Json {
-    let mut map = Map::new();
-    map.insert(
-        "requester_identity".into(),
-        json!(delegation.requester_identity),
-    );
-    put_str(&mut map, "scope_class", &delegation.scope_class);
-    put_list(&mut map, "token_refs", &delegation.token_refs);
-    put_time(&mut map, "issued_at", &delegation.issued_at);
-    put_time(&mut map, "expires_at", &delegation.expires_at);
-    if !delegation.chain.is_empty() {
-        let chain: Vec<Json> = delegation
-            .chain
-            .iter()
-            .map(|link| {
-                let mut entry = Map::new();
-                entry.insert("delegator_identity".into(), json!(link.delegator_identity));
-                entry.insert("delegate_identity".into(), json!(link.delegate_identity));
-                put_str(&mut entry, "scope_class", &link.scope_class);
-                put_str(&mut entry, "token_ref", &link.token_ref);
-                put_time(&mut entry, "issued_at", &link.issued_at);
-                put_time(&mut entry, "expires_at", &link.expires_at);
-                Json::Object(entry)
-            })
-            .collect();
-        map.insert("chain".into(), Json::Array(chain));
-    }
-    Json::Object(map)
-}
-
-fn context_json(context: &Context) -> Json {
-    let mut map = Map::new();
-    for (key, value) in &context.fields {
-        put_str(&mut map, key, value);
-    }
-    if let Some(agent) = &context.agent_identity {
-        let mut inner = Map::new();
-        put_list(&mut inner, "lifecycle_states", &agent.lifecycle_states);
-        put_str(&mut inner, "owner", &agent.owner);
-        put_str(&mut inner, "manifest_digest", &agent.manifest_digest);
-        put_str(&mut inner, "publisher", &agent.publisher);
-        put_str(&mut inner, "source", &agent.source);
-        put_time(&mut inner, "issued_at", &agent.issued_at);
-        put_time(&mut inner, "approved_at", &agent.approved_at);
-        put_time(&mut inner, "expires_at", &agent.expires_at);
-        put_true(&mut inner, "revoked", agent.revoked);
-        map.insert("agent_identity".into(), Json::Object(inner));
-    }
-    if context.credential_ttl_seconds > 0 {
-        map.insert(
-            "credential_ttl_seconds".into(),
-            json!(context.credential_ttl_seconds),
-        );
-    }
-    if let Some(sandbox) = &context.sandbox {
-        let mut inner = Map::new();
-        put_str(&mut inner, "network_mode", &sandbox.network_mode);
-        put_list(&mut inner, "writable_paths", &sandbox.writable_paths);
-        put_list(&mut inner, "read_only_roots", &sandbox.read_only_roots);
-        put_str(&mut inner, "env_exposure_mode", &sandbox.env_exposure_mode);
-        if sandbox.timeout_seconds > 0 {
-            inner.insert("timeout_seconds".into(), json!(sandbox.timeout_seconds));
-        }
-        put_str(
-            &mut inner,
-            "filesystem_isolation",
-            &sandbox.filesystem_isolation,
-        );
-        put_str(&mut inner, "user_mode", &sandbox.user_mode);
-        put_str(&mut inner, "evidence_ref", &sandbox.evidence_ref);
-        put_str(&mut inner, "evidence_digest", &sandbox.evidence_digest);
-        map.insert("sandbox".into(), Json::Object(inner));
-    }
-    if let Some(auth) = &context.auth_context
-        && !auth.is_empty()
-    {
-        map.insert("auth_context".into(), Json::Object(auth.clone()));
-    }
-    put_list(&mut map, "credential_scopes", &context.credential_scopes);
-    put_list(&mut map, "context_refs", &context.context_refs);
-    Json::Object(map)
-}
-
-fn step_json(step: &Step) -> Json {
-    let mut map = Map::new();
-    map.insert("tool_name".into(), json!(step.tool_name));
-    map.insert("args".into(), Json::Object(step.args.clone()));
-    if !step.targets.is_empty() {
-        map.insert(
-            "targets".into(),
-            Json::Array(step.targets.iter().map(target_json).collect()),
-        );
-    }
-    if !step.arg_provenance.is_empty() {
-        map.insert(
-            "arg_provenance".into(),
-            Json::Array(step.arg_provenance.iter().map(provenance_json).collect()),
-        );
-    }
-    Json::Object(map)
-}
-
-impl Intent {
-    pub fn script_json(&self) -> Option<Json> {
-        let steps = self.script.as_ref()?;
-        Some(json!({"steps": steps.iter().map(step_json).collect::<Vec<_>>()}))
-    }
-
-    /// `script_hash`; empty when the intent is not a script.
-    pub fn script_hash(&self) -> String {
-        self.script_json()
-            .map(|script| canonical::digest_hex(&script))
-            .unwrap_or_default()
-    }
-
-    pub fn args_digest(&self) -> String {
-        canonical::digest_hex(&Json::Object(self.args.clone()))
-    }
-
-    /// The JSON object Gait hashes for `intent_digest`.
-    pub fn digest_payload(&self) -> Json {
-        let mut map = Map::new();
-        map.insert("tool_name".into(), json!(self.tool_name));
-        map.insert("args".into(), Json::Object(self.args.clone()));
-        if let Some(script) = self.script_json() {
-            map.insert("script_hash".into(), json!(canonical::digest_hex(&script)));
-            map.insert("script".into(), script);
-        }
-        map.insert(
-            "targets".into(),
-            Json::Array(self.targets.iter().map(target_json).collect()),
-        );
-        if !self.arg_provenance.is_empty() {
-            map.insert(
-                "arg_provenance".into(),
-                Json::Array(self.arg_provenance.iter().map(provenance_json).collect()),
-            );
-        }
-        if let Some(skill) = &self.skill_provenance {
-            let mut inner = Map::new();
-            put_str(&mut inner, "skill_name", &skill.skill_name);
-            put_str(&mut inner, "skill_version", &skill.skill_version);
-            put_str(&mut inner, "source", &skill.source);
-            put_str(&mut inner, "publisher", &skill.publisher);
-            put_str(&mut inner, "digest", &skill.digest);
-            put_str(&mut inner, "signature_key_id", &skill.signature_key_id);
-            map.insert("skill_provenance".into(), Json::Object(inner));
-        }
-        if let Some(delegation) = &self.delegation {
-            map.insert("delegation".into(), delegation_json(delegation));
-        }
-        map.insert("context".into(), context_json(&self.context));
-        Json::Object(map)
-    }
-
-    /// `intent_digest`.
-    pub fn digest(&self) -> String {
-        canonical::digest_hex(&self.digest_payload())
-    }
-
-    /// The delegation binding digest approval tokens carry (empty without delegation).
-    pub fn delegation_binding_digest(&self) -> String {
-        self.delegation
-            .as_ref()
-            .map(|delegation| canonical::digest_hex(&delegation_json(delegation)))
-            .unwrap_or_default()
-    }
-
-    /// The credential target-binding digest: JCS SHA-256 of the normalised targets.
-    pub fn target_binding_digest(&self) -> String {
-        canonical::digest_hex(&Json::Array(self.targets.iter().map(target_json).collect()))
-    }
-
-    /// Without a verified context envelope, context-evidence claims are dropped before evaluation.
-    pub fn strip_context_evidence(&mut self) {
-        self.context.set("context_set_digest", String::new());
-        self.context.set("context_evidence_mode", String::new());
-        self.context.context_refs.clear();
-        if let Some(auth) = &mut self.context.auth_context {
-            auth.remove("context_age_seconds");
-            if auth.is_empty() {
-                self.context.auth_context = None;
-            }
-        }
-    }
-
-    pub fn is_script(&self) -> bool {
-        self.script.is_some()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const APPROVAL_INTENT: &str = r#"{"schema_id":"gait.gate.intent_request","schema_version":"1.0.0","created_at":"2026-02-18T00:00:00Z","producer_version":"0.0.0-dev","tool_name":"tool.write","args":{"path":"/tmp/approve-valid.txt"},"targets":[{"kind":"path","value":"/tmp/approve-valid.txt","operation":"write","endpoint_class":"fs.write"}],"arg_provenance":[{"arg_path":"$.path","source":"user"}],"context":{"identity":"agent.scenario","workspace":"/repo/gait","risk_class":"high","session_id":"sess-tier11"}}"#;
-
-    #[test]
-    fn approval_intent_digest_matches_gait() {
-        let intent = load_intent(APPROVAL_INTENT).unwrap();
-        assert_eq!(
-            canonical::canonical_json(&intent.digest_payload()),
-            r#"{"arg_provenance":[{"arg_path":"$.path","source":"user"}],"args":{"path":"/tmp/approve-valid.txt"},"context":{"identity":"agent.scenario","phase":"apply","risk_class":"high","session_id":"sess-tier11","workspace":"/repo/gait"},"targets":[{"discovery_method":"unknown","endpoint_class":"fs.write","kind":"path","operation":"write","value":"/tmp/approve-valid.txt"}],"tool_name":"tool.write"}"#
-        );
-        assert_eq!(
-            intent.digest(),
-            "4b53bb79e35105ac9170963ac6f84ed0ed15530c68f06a46fc1233c5ec766913"
-        );
-    }
-
-    #[test]
-    fn go_decoding_quirks() {
-        let intent = load_intent(
-            r#"{"TOOL_NAME":"x","tool_name":" Tool.Read ","unknown":1,"context":{"Identity":"a","workspace":"C:\\w","risk_class":" HIGH "}}"#,
-        )
-        .unwrap();
-        assert_eq!(intent.tool_name, "tool.read");
-        assert_eq!(intent.context.get("workspace"), "C:/w");
-        assert_eq!(intent.context.get("risk_class"), "high");
-        assert_eq!(intent.context.get("identity"), "a");
-    }
-
-    #[test]
-    fn endpoint_inference_quirks() {
-        assert_eq!(
-            infer_endpoint_class("path", "", "tool.thread_delete"),
-            "fs.read"
-        );
-        assert_eq!(infer_endpoint_class("other", "", "tool.prune"), "proc.exec");
-        assert_eq!(infer_endpoint_class("path", "", "tool.info"), "other");
-        assert_eq!(infer_endpoint_class("url", "lookup", "x"), "net.dns");
-        assert_eq!(
-            infer_domain("host", "https://API.example.com:443/x"),
-            "api.example.com"
-        );
-        assert_eq!(
-            infer_domain("url", "https://u@Example.org:8/p"),
-            "example.org"
-        );
-        assert_eq!(infer_domain("url", "example.org/p"), "");
-    }
-
-    #[test]
-    fn raw_credentials_are_rejected() {
-        let error = load_intent(
-            r#"{"tool_name":"t","args":{"api_key":"sk-abc"},"context":{"identity":"a","workspace":"/w","risk_class":"low"}}"#,
-        )
-        .unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "normalize intent: args.api_key must not contain raw credential material; use credential references or digests instead"
-        );
-        assert!(load_intent(
-            r#"{"tool_name":"t","args":{"api_key_ref":"sk-abc","token":"env:TOKEN"},"context":{"identity":"a","workspace":"/w","risk_class":"low"}}"#,
-        )
-        .is_ok());
-    }
-
-    #[test]
-    fn required_context_fields() {
-        let error = load_intent(r#"{"tool_name":"t","context":{"identity":"a"}}"#).unwrap_err();
-        assert!(error.to_string().contains("workspace is required"));
-        let error =
-            load_intent(r#"{"context":{"identity":"a","workspace":"/w","risk_class":"low"}}"#)
-                .unwrap_err();
-        assert_eq!(error.to_string(), "normalize intent: tool_name is required");
-    }
 }
