@@ -254,9 +254,33 @@ pub struct TestArgs {
     pub output: OutputArgs,
 }
 
-fn parse_shard(text: &str) -> Result<crate::replay::runner::Shard, String> {
-    crate::replay::runner::Shard::parse(text)
-        .ok_or_else(|| format!("`{text}` is not a shard `K/N` with 1 <= K <= N"))
+/// A `--shard` value that is not `K/N`.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a shard `K/N` with 1 <= K <= N")]
+pub struct BadShard(String);
+
+fn parse_shard(text: &str) -> Result<crate::replay::runner::Shard, BadShard> {
+    crate::replay::runner::Shard::parse(text).ok_or_else(|| BadShard(text.to_owned()))
+}
+
+/// Why a report could not be written where it was asked for.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("`--output {0}` must follow a `--format`")]
+    Unpaired(String),
+    #[error("`--format {0}` has two `--output` files")]
+    TwoOutputs(&'static str),
+    #[error("cannot write output: {0}")]
+    Stdout(std::io::Error),
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("`{0}` is a symbolic link; gatelint does not write through links")]
+    Symlink(String),
+    #[error("`{0}` is a directory")]
+    Directory(String),
 }
 
 #[derive(Debug, Args)]
@@ -338,7 +362,7 @@ pub struct Destination {
 }
 
 /// Pairs each `--output` with the `--format` before it, using argument positions.
-fn destinations(matches: &ArgMatches, args: &OutputArgs) -> Result<Vec<Destination>, String> {
+fn destinations(matches: &ArgMatches, args: &OutputArgs) -> Result<Vec<Destination>, OutputError> {
     let format_positions: Vec<usize> = matches
         .indices_of("formats")
         .map(Iterator::collect)
@@ -356,18 +380,14 @@ fn destinations(matches: &ArgMatches, args: &OutputArgs) -> Result<Vec<Destinati
         })
         .collect();
     for (output, position) in args.outputs.iter().zip(output_positions) {
+        let unpaired = || OutputError::Unpaired(output.display().to_string());
         let owner = format_positions
             .iter()
             .rposition(|format_position| *format_position < position)
-            .ok_or_else(|| format!("`--output {}` must follow a `--format`", output.display()))?;
-        let slot = out
-            .get_mut(owner)
-            .ok_or_else(|| "mismatched --format and --output".to_owned())?;
+            .ok_or_else(unpaired)?;
+        let slot = out.get_mut(owner).ok_or_else(unpaired)?;
         if slot.file.is_some() {
-            return Err(format!(
-                "`--format {}` has two `--output` files",
-                slot.format.as_str()
-            ));
+            return Err(OutputError::TwoOutputs(slot.format.as_str()));
         }
         slot.file = Some(output.clone());
     }
@@ -390,7 +410,7 @@ fn use_color(choice: ColorArg) -> bool {
 
 /// Writes a report to each destination. A file is written whole through a temporary file
 /// beside it, so a reader never sees half a report.
-fn emit(report: &Report, destinations: &[Destination], color: bool) -> Result<(), String> {
+fn emit(report: &Report, destinations: &[Destination], color: bool) -> Result<(), OutputError> {
     for destination in destinations {
         match &destination.file {
             None => {
@@ -399,7 +419,7 @@ fn emit(report: &Report, destinations: &[Destination], color: bool) -> Result<()
                 stdout
                     .write_all(text.as_bytes())
                     .and_then(|()| stdout.flush())
-                    .map_err(|error| format!("cannot write output: {error}"))?;
+                    .map_err(OutputError::Stdout)?;
             }
             Some(path) => {
                 let text = report::render(report, destination.format, false);
@@ -410,30 +430,77 @@ fn emit(report: &Report, destinations: &[Destination], color: bool) -> Result<()
     Ok(())
 }
 
-fn write_file(path: &std::path::Path, text: &str) -> Result<(), String> {
-    // The job summary is appended to by every step of a job.
+/// Writes `text` to `path` so that nothing but `path` can change: a new file is created under
+/// an unpredictable name beside it with `O_EXCL` and renamed over it (a planted symlink at a
+/// guessable temporary name redirects nothing). A destination that is a symbolic link is
+/// refused unless it leads to a FIFO or a character device (`/dev/stdout`), which, like a FIFO
+/// or a device named directly, is written to directly. The GitHub
+/// job summary is appended to, as every step of a job does.
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), OutputError> {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let shown = path.display().to_string();
+    let failed = |source: std::io::Error| OutputError::Write {
+        path: shown.clone(),
+        source,
+    };
     if std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|summary| summary == path.as_os_str()) {
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
-        return file
-            .write_all(text.as_bytes())
-            .map_err(|error| format!("cannot write `{}`: {error}", path.display()));
+            .map_err(failed)?;
+        return file.write_all(text.as_bytes()).map_err(failed);
+    }
+    let existing = std::fs::symlink_metadata(path).ok();
+    if let Some(meta) = &existing {
+        let kind = meta.file_type();
+        // A link to a device (`/dev/stdout` is one) is written through; any other is refused,
+        // so a link planted in the repository cannot point the report at another file.
+        let device = std::fs::metadata(path).is_ok_and(|target| {
+            target.file_type().is_fifo() || target.file_type().is_char_device()
+        });
+        if kind.is_symlink() && !device {
+            return Err(OutputError::Symlink(shown));
+        }
+        if kind.is_dir() {
+            return Err(OutputError::Directory(shown));
+        }
+        if device {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(failed)?;
+            return file.write_all(text.as_bytes()).map_err(failed);
+        }
     }
     let directory = path
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or_else(|| std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_owned());
-    let temporary = directory.join(format!(".{name}.gatelint-tmp"));
-    std::fs::write(&temporary, text)
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|error| format!("cannot write `{}`: {error}", path.display()))
+    // A replaced file keeps its mode; a new one gets the usual 0644.
+    let mode = existing.map_or(0o644, |meta| meta.permissions().mode() & 0o7777);
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".gatelint-")
+        .suffix(".tmp")
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(directory)
+        .map_err(failed)?;
+    temporary.write_all(text.as_bytes()).map_err(failed)?;
+    // On error the temporary file is removed when dropped.
+    temporary
+        .persist(path)
+        .map(drop)
+        .map_err(|error| failed(error.error))
+}
+
+/// A report that could not be written: a refused destination is bad usage (exit 6), a failing
+/// standard output an internal error.
+fn output_error(error: &OutputError) -> Exit {
+    eprintln!("gatelint: error: {error}");
+    match error {
+        OutputError::Stdout(_) => Exit::Internal,
+        _ => Exit::InvalidInput,
+    }
 }
 
 fn usage_error(message: &str) -> Exit {
@@ -490,7 +557,7 @@ pub fn run() -> Exit {
 fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) -> Exit {
     let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
         Some(Ok(destinations)) => destinations,
-        Some(Err(message)) => return usage_error(&message),
+        Some(Err(error)) => return usage_error(&error.to_string()),
         None => return Exit::Internal,
     };
     let options = CheckOptions {
@@ -518,9 +585,8 @@ fn finish(
         Ok(report) => report,
         Err(error) => return usage_error(&error.to_string()),
     };
-    if let Err(message) = emit(&report, destinations, use_color(output.color)) {
-        eprintln!("gatelint: error: {message}");
-        return Exit::Internal;
+    if let Err(error) = emit(&report, destinations, use_color(output.color)) {
+        return output_error(&error);
     }
     report.exit
 }
@@ -528,7 +594,7 @@ fn finish(
 fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Exit {
     let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
         Some(Ok(destinations)) => destinations,
-        Some(Err(message)) => return usage_error(&message),
+        Some(Err(error)) => return usage_error(&error.to_string()),
         None => return Exit::Internal,
     };
     let options = app::DiffOptions {
@@ -543,9 +609,8 @@ fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Exit {
         Ok(report) => report,
         Err(error) => return usage_error(&error.to_string()),
     };
-    if let Err(message) = emit(&report, &destinations, use_color(args.output.color)) {
-        eprintln!("gatelint: error: {message}");
-        return Exit::Internal;
+    if let Err(error) = emit(&report, &destinations, use_color(args.output.color)) {
+        return output_error(&error);
     }
     report.exit
 }
@@ -586,7 +651,7 @@ fn rules(args: &RulesArgs) -> Exit {
 fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
     let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
         Some(Ok(destinations)) => destinations,
-        Some(Err(message)) => return usage_error(&message),
+        Some(Err(error)) => return usage_error(&error.to_string()),
         None => return Exit::Internal,
     };
     let gait = match args.gait.options() {

@@ -397,3 +397,74 @@ fn a_fifo_suite_reference_is_refused_without_blocking() {
 fn a_device_suite_reference_is_refused() {
     refused_reference("/dev/zero", |_| {}, "outside the scanned roots");
 }
+
+#[test]
+fn report_files_are_never_written_through_a_planted_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("policy.yaml"), policy("0.80")).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    // A link at the old fixed temporary name, and one at the destination itself.
+    std::os::unix::fs::symlink(&victim, repo.join(".gatelint.sarif.gatelint-tmp")).unwrap();
+    let output = run(
+        &repo,
+        &[
+            "check",
+            ".",
+            "--format",
+            "sarif",
+            "--output",
+            "gatelint.sarif",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    let written = std::fs::symlink_metadata(repo.join("gatelint.sarif")).unwrap();
+    assert!(written.is_file());
+    serde_json::from_slice::<serde_json::Value>(
+        &std::fs::read(repo.join("gatelint.sarif")).unwrap(),
+    )
+    .unwrap();
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(&repo)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+
+    std::os::unix::fs::symlink(&victim, repo.join("linked.sarif")).unwrap();
+    let output = run(
+        &repo,
+        &[
+            "check",
+            ".",
+            "--format",
+            "sarif",
+            "--output",
+            "linked.sarif",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+    assert!(
+        text(&output).contains("`linked.sarif` is a symbolic link"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(
+        std::fs::symlink_metadata(repo.join("linked.sarif"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+
+    // A device (reached through the `/dev/stdout` link) is written to directly.
+    let output = run(
+        &repo,
+        &["check", ".", "--format", "json", "--output", "/dev/stdout"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\"command\": \"check\""));
+}
