@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 
 use crate::discover;
 use crate::gait::command::{self, EvalOptions, StateSource};
+use crate::gait::gate::GateExit;
 use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
 use crate::replay::runner::{Actual, GaitEvaluator};
@@ -80,23 +81,20 @@ impl GaitEvaluator for GaitCases {
                 },
             );
         }
-        let (output, exit) = command::eval_loaded(&policy, intent, &options);
-        if let Some(error) = output.get("error").and_then(Json::as_str)
-            && exit == 6
-        {
-            return Err(error.to_owned());
-        }
-        let decided = command::decided(&output);
+        let evaluation = command::evaluate_loaded(&policy, intent, &options);
+        let (exit, message) = match &evaluation {
+            Ok(outcome) => (outcome.exit(), None),
+            Err(error) if error.exit() == GateExit::InvalidInput => return Err(error.to_string()),
+            Err(error) => (error.exit(), Some(error.to_string())),
+        };
+        let decided = command::decided(&evaluation.map_err(command::EvalError::from));
         Ok(Actual {
-            verdict: decided.verdict,
+            verdict: decided.verdict.as_str().to_owned(),
             gate: None,
             rule: decided.matched_rule,
             reasons: decided.reason_codes,
-            message: output
-                .get("error")
-                .and_then(Json::as_str)
-                .map(str::to_owned),
-            exit_code: i32::from(exit),
+            message,
+            exit_code: i32::from(exit.code()),
             equivalent: Vec::new(),
         })
     }

@@ -10,9 +10,29 @@ use crate::gait::intent::Intent;
 use crate::gait::policy::FreezeWindow;
 use crate::gait::time::GoTime;
 
+/// Whether a freeze window holds at the evaluation time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FreezeStatus {
+    #[default]
+    Inactive,
+    Active,
+    /// The time zone or a window is malformed: the rule blocks.
+    Invalid,
+}
+
+impl FreezeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FreezeStatus::Inactive => "inactive",
+            FreezeStatus::Active => "active",
+            FreezeStatus::Invalid => "invalid",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FreezeDecision {
-    pub status: &'static str,
+    pub status: FreezeStatus,
     pub effect: String,
     pub timezone: String,
     pub evaluated_at: String,
@@ -26,9 +46,9 @@ pub struct FreezeDecision {
 impl FreezeDecision {
     pub(super) fn rank(&self) -> u8 {
         match self.status {
-            "invalid" => 3,
-            "active" => 2,
-            _ => 1,
+            FreezeStatus::Invalid => 3,
+            FreezeStatus::Active => 2,
+            FreezeStatus::Inactive => 1,
         }
     }
 
@@ -39,7 +59,7 @@ impl FreezeDecision {
                 map.insert(key.to_owned(), json!(value));
             }
         };
-        put("status", self.status);
+        put("status", self.status.as_str());
         put("effect", &self.effect);
         put("timezone", &self.timezone);
         put("evaluated_at", &self.evaluated_at);
@@ -113,7 +133,7 @@ pub(super) fn freeze_decision(
     now: Timestamp,
 ) -> FreezeDecision {
     let mut decision = FreezeDecision {
-        status: "inactive",
+        status: FreezeStatus::Inactive,
         effect: freeze.effect.clone(),
         timezone: freeze.timezone.clone(),
         evaluated_at: GoTime::utc(now).format_rfc3339_nano(),
@@ -129,7 +149,7 @@ pub(super) fn freeze_decision(
         return decision;
     }
     let Some(zone) = load_zone(&freeze.timezone) else {
-        decision.status = "invalid";
+        decision.status = FreezeStatus::Invalid;
         decision.reason_code = "freeze_window_invalid_timezone".into();
         return decision;
     };
@@ -138,19 +158,19 @@ pub(super) fn freeze_decision(
             parse_window_time(&window.start, &zone),
             parse_window_time(&window.end, &zone),
         ) else {
-            decision.status = "invalid";
+            decision.status = FreezeStatus::Invalid;
             decision.reason_code = "freeze_window_invalid_window".into();
             decision.window_name = window.name.clone();
             return decision;
         };
         if end <= start {
-            decision.status = "invalid";
+            decision.status = FreezeStatus::Invalid;
             decision.reason_code = "freeze_window_invalid_window".into();
             decision.window_name = window.name.clone();
             return decision;
         }
         if start <= now && now < end {
-            decision.status = "active";
+            decision.status = FreezeStatus::Active;
             decision.window_name = window.name.clone();
             decision.window_start = GoTime::utc(start).format_rfc3339_nano();
             decision.window_end = GoTime::utc(end).format_rfc3339_nano();

@@ -16,14 +16,14 @@ use jiff::Timestamp;
 use serde_json::{Value as Json, json};
 
 use super::intent::Intent;
-use super::killswitch::{KillSwitchDecision, KillSwitchState};
+use super::killswitch::{KillSwitchDecision, KillSwitchState, KillSwitchStatus};
 use super::policy::{Policy, RateLimit, Rule, Verdict, uniq_sort};
 use super::wrkr::WrkrInventory;
 
-pub use freeze::FreezeDecision;
+pub use freeze::{FreezeDecision, FreezeStatus};
 pub use glob::{domain_pattern_matches, go_path_match, path_pattern_matches};
 pub use rule::fallback_reason;
-pub use sandbox::SandboxDecision;
+pub use sandbox::{SandboxDecision, SandboxStatus};
 pub use select::rule_matches;
 
 use freeze::pick_freeze;
@@ -32,20 +32,20 @@ use sandbox::pick_sandbox;
 use script::evaluate_script;
 
 /// What the evaluator needs besides the policy and the intent.
-#[derive(Clone, Debug)]
-pub struct EvalOptions {
+#[derive(Clone, Copy, Debug)]
+pub struct EvalOptions<'a> {
     /// "Now" for freeze windows, agent expiry and the kill switch.
     pub evaluation_time: Timestamp,
     /// A loaded kill-switch state (gate eval `--kill-switch-state`).
-    pub kill_switch: Option<KillSwitchState>,
+    pub kill_switch: Option<&'a KillSwitchState>,
     /// The kill-switch state was asked for but could not be loaded.
     pub kill_switch_unavailable: bool,
     /// A loaded Wrkr inventory (gate eval `--wrkr-inventory`): enriches `auth_context` of the
     /// single intent, or of each script step by the step's tool.
-    pub wrkr: Option<WrkrInventory>,
+    pub wrkr: Option<&'a WrkrInventory>,
 }
 
-impl EvalOptions {
+impl EvalOptions<'_> {
     pub fn at(evaluation_time: Timestamp) -> Self {
         EvalOptions {
             evaluation_time,
@@ -85,11 +85,29 @@ impl StepVerdict {
     }
 }
 
+/// A script step's risk, and the script's composite risk (the highest of its steps').
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ScriptRisk {
+    Low,
+    Medium,
+    High,
+}
+
+impl ScriptRisk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScriptRisk::Low => "low",
+            ScriptRisk::Medium => "medium",
+            ScriptRisk::High => "high",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScriptOutcome {
     pub step_count: usize,
     pub script_hash: String,
-    pub composite_risk_class: &'static str,
+    pub composite_risk_class: ScriptRisk,
     pub step_verdicts: Vec<StepVerdict>,
 }
 
@@ -123,14 +141,14 @@ pub struct Decision {
 }
 
 /// Evaluates a normalised (and prepared) intent.
-pub fn evaluate(policy: &Policy, intent: &Intent, options: &EvalOptions) -> Decision {
+pub fn evaluate(policy: &Policy, intent: &Intent, options: &EvalOptions<'_>) -> Decision {
     let mut decision = evaluate_policy(policy, intent, options);
     if options.kill_switch_unavailable {
         return decision;
     }
     if let Some(state) = &options.kill_switch {
         let kill = state.decide(intent, options.evaluation_time);
-        if kill.status == "active" {
+        if kill.status == KillSwitchStatus::Active {
             decision.verdict = Verdict::Block;
             decision.reason_codes =
                 uniq_sort(decision.reason_codes.iter().chain(kill.reason_codes.iter()));
@@ -147,7 +165,7 @@ pub fn evaluate(policy: &Policy, intent: &Intent, options: &EvalOptions) -> Deci
     decision
 }
 
-fn evaluate_policy(policy: &Policy, intent: &Intent, options: &EvalOptions) -> Decision {
+fn evaluate_policy(policy: &Policy, intent: &Intent, options: &EvalOptions<'_>) -> Decision {
     if let Some(decision) = fail_closed(policy, intent) {
         return decision;
     }
@@ -241,7 +259,11 @@ fn fail_closed(policy: &Policy, intent: &Intent) -> Option<Decision> {
 // ---------------------------------------------------------------------------------------------
 // Single intent (§3.4).
 
-pub(super) fn evaluate_single(policy: &Policy, intent: &Intent, options: &EvalOptions) -> Decision {
+pub(super) fn evaluate_single(
+    policy: &Policy,
+    intent: &Intent,
+    options: &EvalOptions<'_>,
+) -> Decision {
     let mut tier: Vec<&Rule> = Vec::new();
     for rule in &policy.rules {
         if let Some(first) = tier.first()

@@ -3,10 +3,11 @@
 use serde_json::Value as Json;
 
 use super::EvalOptions;
-use super::freeze::{FreezeDecision, freeze_decision};
+use super::freeze::{FreezeDecision, FreezeStatus, freeze_decision};
 use super::glob::{domain_pattern_matches, path_pattern_matches};
-use super::sandbox::{SandboxDecision, sandbox_decision};
+use super::sandbox::{SandboxDecision, SandboxStatus, sandbox_decision};
 use super::select::in_list;
+use crate::gait::destructive;
 use crate::gait::intent::Intent;
 use crate::gait::policy::{Rule, Verdict};
 
@@ -49,7 +50,7 @@ pub fn fallback_reason(name: &str) -> String {
 pub(super) fn evaluate_rule<'a>(
     rule: &'a Rule,
     intent: &Intent,
-    options: &EvalOptions,
+    options: &EvalOptions<'_>,
 ) -> RuleOutcome<'a> {
     let mut outcome = RuleOutcome {
         rule: Some(rule),
@@ -69,12 +70,13 @@ pub(super) fn evaluate_rule<'a>(
     apply_credential(rule, intent, &mut outcome);
     if rule.freeze_window.enabled {
         let freeze = freeze_decision(&rule.freeze_window, intent, options.evaluation_time);
-        if freeze.status == "active" || freeze.status == "invalid" {
-            let effect = if freeze.status == "active" && freeze.effect == "require_approval" {
-                Verdict::RequireApproval
-            } else {
-                Verdict::Block
-            };
+        if freeze.status != FreezeStatus::Inactive {
+            let effect =
+                if freeze.status == FreezeStatus::Active && freeze.effect == "require_approval" {
+                    Verdict::RequireApproval
+                } else {
+                    Verdict::Block
+                };
             outcome.effect = outcome.effect.most_restrictive(effect);
             outcome.reasons.push(freeze.reason_code.clone());
             outcome.violations.push(freeze.reason_code.clone());
@@ -95,13 +97,13 @@ pub(super) fn evaluate_rule<'a>(
     let sandbox_valid_exec = outcome
         .sandbox
         .as_ref()
-        .is_some_and(|sandbox| sandbox.status == "valid")
+        .is_some_and(|sandbox| sandbox.status == SandboxStatus::Valid)
         && !intent.targets.is_empty()
         && intent
             .targets
             .iter()
             .all(|target| target.endpoint_class == "proc.exec");
-    let destructive = !sandbox_valid_exec && intent.targets.iter().any(|t| t.destructive);
+    let destructive = !sandbox_valid_exec && destructive::any_target(&intent.targets);
     if destructive {
         if intent.context.get("phase") == "plan" {
             outcome.effect = outcome.effect.most_restrictive(Verdict::DryRun);
@@ -208,7 +210,7 @@ fn apply_endpoint(rule: &Rule, intent: &Intent, outcome: &mut RuleOutcome<'_>) {
     let mut reasons: Vec<String> = codes.iter().map(|code| (*code).to_owned()).collect();
     let mut violations = reasons.clone();
     let mut effect = Verdict::parse(&endpoint.action).unwrap_or(Verdict::Block);
-    if !endpoint.destructive_action.is_empty() && intent.targets.iter().any(|t| t.destructive) {
+    if !endpoint.destructive_action.is_empty() && destructive::any_target(&intent.targets) {
         let destructive = Verdict::parse(&endpoint.destructive_action).unwrap_or(Verdict::Block);
         effect = effect.most_restrictive(destructive);
         reasons.push("endpoint_destructive_operation".into());
@@ -270,7 +272,12 @@ fn apply_context_evidence(rule: &Rule, intent: &Intent, outcome: &mut RuleOutcom
         .extend(violations.into_iter().map(String::from));
 }
 
-fn apply_agent(rule: &Rule, intent: &Intent, options: &EvalOptions, outcome: &mut RuleOutcome<'_>) {
+fn apply_agent(
+    rule: &Rule,
+    intent: &Intent,
+    options: &EvalOptions<'_>,
+    outcome: &mut RuleOutcome<'_>,
+) {
     if !rule.has_agent_constraints() {
         return;
     }

@@ -6,9 +6,32 @@ use super::select::in_list;
 use crate::gait::intent::Intent;
 use crate::gait::policy::{Sandbox, uniq_sort};
 
+/// How the intent's sandbox metadata measures up to the rule's sandbox policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SandboxStatus {
+    Valid,
+    /// Metadata or a required field is absent.
+    #[default]
+    Missing,
+    /// A value is outside the allowed ones or over a limit.
+    Disallowed,
+    Invalid,
+}
+
+impl SandboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SandboxStatus::Valid => "valid",
+            SandboxStatus::Missing => "missing",
+            SandboxStatus::Disallowed => "disallowed",
+            SandboxStatus::Invalid => "invalid",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxDecision {
-    pub status: &'static str,
+    pub status: SandboxStatus,
     pub network_mode: String,
     pub env_exposure_mode: String,
     pub timeout_seconds: i64,
@@ -22,17 +45,17 @@ pub struct SandboxDecision {
 impl SandboxDecision {
     fn rank(&self) -> u8 {
         match self.status {
-            "missing" => 4,
-            "disallowed" => 3,
-            "invalid" => 2,
-            _ => 1,
+            SandboxStatus::Missing => 4,
+            SandboxStatus::Disallowed => 3,
+            SandboxStatus::Invalid => 2,
+            SandboxStatus::Valid => 1,
         }
     }
 
     pub fn to_json(&self) -> Json {
         let mut map = serde_json::Map::new();
         for (key, value) in [
-            ("status", self.status),
+            ("status", self.status.as_str()),
             ("network_mode", self.network_mode.as_str()),
             ("env_exposure_mode", self.env_exposure_mode.as_str()),
             ("filesystem_isolation", self.filesystem_isolation.as_str()),
@@ -69,7 +92,7 @@ pub(super) fn pick_sandbox(
 pub(super) fn sandbox_decision(policy: &Sandbox, intent: &Intent) -> SandboxDecision {
     let Some(sandbox) = &intent.context.sandbox else {
         return SandboxDecision {
-            status: "missing",
+            status: SandboxStatus::Missing,
             reason_codes: vec!["sandbox_metadata_missing".into()],
             ..SandboxDecision::default()
         };
@@ -127,16 +150,16 @@ pub(super) fn sandbox_decision(policy: &Sandbox, intent: &Intent) -> SandboxDeci
     }
     let codes = uniq_sort(codes);
     let status = if codes.is_empty() {
-        "valid"
+        SandboxStatus::Valid
     } else if codes.iter().any(|code| code.ends_with("_missing")) {
-        "missing"
+        SandboxStatus::Missing
     } else if codes
         .iter()
         .any(|code| code.ends_with("_disallowed") || code.ends_with("_exceeded"))
     {
-        "disallowed"
+        SandboxStatus::Disallowed
     } else {
-        "invalid"
+        SandboxStatus::Invalid
     };
     SandboxDecision {
         status,

@@ -1,21 +1,24 @@
 //! Scripts (gait-reference §3.7): every step evaluated as a single intent, then aggregated.
 
-use super::{Decision, EvalOptions, ScriptOutcome, StepVerdict, evaluate_single, strictest_limit};
+use super::{
+    Decision, EvalOptions, ScriptOutcome, ScriptRisk, StepVerdict, evaluate_single, strictest_limit,
+};
+use crate::gait::destructive;
 use crate::gait::intent::{Intent, Step};
 use crate::gait::policy::{Policy, Verdict, uniq_sort};
 
-fn step_risk(step: &Step) -> &'static str {
+fn step_risk(step: &Step) -> ScriptRisk {
     let classes = |list: &[&str]| {
         step.targets
             .iter()
             .any(|target| list.contains(&target.endpoint_class.as_str()))
     };
-    if classes(&["fs.delete", "proc.exec"]) || step.targets.iter().any(|t| t.destructive) {
-        "high"
+    if classes(destructive::CLASSES) || destructive::any_target(&step.targets) {
+        ScriptRisk::High
     } else if classes(&["fs.write", "net.http", "net.dns"]) {
-        "medium"
+        ScriptRisk::Medium
     } else {
-        "low"
+        ScriptRisk::Low
     }
 }
 
@@ -23,7 +26,7 @@ pub(super) fn evaluate_script(
     policy: &Policy,
     intent: &Intent,
     steps: &[Step],
-    options: &EvalOptions,
+    options: &EvalOptions<'_>,
 ) -> Decision {
     let mut decision = Decision::default();
     let mut step_verdicts = Vec::new();
@@ -87,14 +90,8 @@ pub(super) fn evaluate_script(
     decision.broker_scopes = uniq_sort(&decision.broker_scopes);
     decision.matched_rule = uniq_sort(&matched).join(",");
 
-    let risks: Vec<&'static str> = steps.iter().map(step_risk).collect();
-    let composite = if risks.contains(&"high") {
-        "high"
-    } else if risks.contains(&"medium") {
-        "medium"
-    } else {
-        "low"
-    };
+    let risks: Vec<ScriptRisk> = steps.iter().map(step_risk).collect();
+    let composite = risks.iter().copied().max().unwrap_or(ScriptRisk::Low);
     let count = steps.len();
     let max_steps = if policy.scripts.max_steps > 0 {
         usize::try_from(policy.scripts.max_steps).unwrap_or(usize::MAX)
