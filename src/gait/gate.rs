@@ -443,7 +443,7 @@ fn pre_approved_decision(intent: &Intent) -> Decision {
 
 /// Whether the approved-script registry is consulted at all: Gait skips it when any rule
 /// requires context evidence.
-pub fn consults_registry(policy: &Policy) -> bool {
+fn consults_registry(policy: &Policy) -> bool {
     !policy
         .rules
         .iter()

@@ -21,15 +21,14 @@ use super::policy::{Policy, RateLimit, Rule, Verdict, uniq_sort};
 use super::wrkr::WrkrInventory;
 
 pub use freeze::{FreezeDecision, FreezeStatus};
-pub use glob::{domain_pattern_matches, go_path_match, path_pattern_matches};
-pub use rule::fallback_reason;
+pub use glob::go_path_match;
 pub use sandbox::{SandboxDecision, SandboxStatus};
-pub use select::rule_matches;
 
 use freeze::pick_freeze;
 use rule::{RuleOutcome, evaluate_rule};
 use sandbox::pick_sandbox;
 use script::evaluate_script;
+use select::rule_matches;
 
 /// What the evaluator needs besides the policy and the intent.
 #[derive(Clone, Copy, Debug)]
