@@ -702,16 +702,17 @@ fn eval(args: &EvalArgs) -> Exit {
             "`--intent` takes exactly one `--policy` (a Gait policy); Stella Ops inputs use `--input`",
         );
     };
-    let (output, code) = crate::gait::command::eval_command(policy, intent, &gait);
+    let evaluation = crate::gait::command::evaluate_files(policy, intent, &gait);
     if args.json {
+        let output = crate::gait::command::render_json(&evaluation);
         println!(
             "{}",
             serde_json::to_string_pretty(&output).unwrap_or_default()
         );
     } else {
-        print!("{}", crate::gait::command::describe(&output));
+        print!("{}", crate::gait::command::describe(&evaluation));
     }
-    Exit::from_code(i64::from(code))
+    Exit::from_code(i64::from(crate::gait::command::exit_code(&evaluation)))
 }
 
 fn fmt(args: &FmtArgs) -> Exit {

@@ -8,6 +8,9 @@ use serde_json::Value as Json;
 
 use crate::discover;
 use crate::gait::command::{self, EvalOptions, StateSource};
+use crate::gait::gate::{GateError, GateExit};
+use crate::gait::intent::IntentError;
+use crate::gait::policy::PolicyError;
 use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
 use crate::replay::runner::{Actual, GaitEvaluator};
@@ -46,6 +49,33 @@ impl GaitCases {
     }
 }
 
+/// Why a Gait case could not be evaluated.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CaseError {
+    #[error("a Gait suite names exactly one policy, found {0}")]
+    PolicyCount(usize),
+    #[error("policy `{path}`: {error}")]
+    Policy { path: String, error: PolicyError },
+    #[error("intent `{path}`: {error}")]
+    Intent { path: String, error: IntentError },
+    #[error("inline intent: {0}")]
+    InlineIntent(IntentError),
+    #[error("a Gait case needs `input.intent` (a path or an object)")]
+    NoIntent,
+    #[error("invalid evaluation time `{text}`: {reason}")]
+    EvaluationTime { text: String, reason: String },
+    #[error("`options.rate_limit_state` must be a path (relative to the suite) or an object")]
+    RateLimitState,
+    #[error("`options.wrkr_inventory` must be a path (relative to the suite)")]
+    WrkrInventory,
+    #[error(transparent)]
+    Invalid(GateError),
+    #[error(transparent)]
+    Read(#[from] crate::source::ReadError),
+    #[error("`{0}` is not valid UTF-8")]
+    NotUtf8(String),
+}
+
 impl GaitEvaluator for GaitCases {
     fn evaluate(
         &self,
@@ -54,24 +84,42 @@ impl GaitEvaluator for GaitCases {
         policies: &[PathBuf],
         input: &Json,
     ) -> Result<Actual, String> {
+        self.case(files, suite_dir, policies, input)
+            .map_err(|error| error.to_string())
+    }
+}
+
+impl GaitCases {
+    fn case(
+        &self,
+        files: &dyn Files,
+        suite_dir: &Path,
+        policies: &[PathBuf],
+        input: &Json,
+    ) -> Result<Actual, CaseError> {
         let [policy_path] = policies else {
-            return Err(format!(
-                "a Gait suite names exactly one policy, found {}",
-                policies.len()
-            ));
+            return Err(CaseError::PolicyCount(policies.len()));
         };
-        let text = read_text(files, policy_path)?;
-        let policy = policy::load_policy(&text)
-            .map_err(|error| format!("policy `{}`: {error}", policy_path.display()))?;
+        let policy = policy::load_policy(&read_text(files, policy_path)?).map_err(|error| {
+            CaseError::Policy {
+                path: policy_path.display().to_string(),
+                error,
+            }
+        })?;
         let intent = match input.get("intent") {
             Some(Json::String(relative)) => {
                 let path = suite_dir.join(relative);
-                intent::load_intent(&read_text(files, &path)?)
-                    .map_err(|error| format!("intent `{}`: {error}", path.display()))?
+                intent::load_intent(&read_text(files, &path)?).map_err(|error| {
+                    CaseError::Intent {
+                        path: path.display().to_string(),
+                        error,
+                    }
+                })?
             }
-            Some(inline @ Json::Object(_)) => intent::load_intent(&inline.to_string())
-                .map_err(|error| format!("inline intent: {error}"))?,
-            _ => return Err("a Gait case needs `input.intent` (a path or an object)".to_owned()),
+            Some(inline @ Json::Object(_)) => {
+                intent::load_intent(&inline.to_string()).map_err(CaseError::InlineIntent)?
+            }
+            _ => return Err(CaseError::NoIntent),
         };
         let options = options(suite_dir, input.get("options"), input.get("now"))?;
         if let Some(registry) = &options.approved_script_registry {
@@ -83,34 +131,33 @@ impl GaitEvaluator for GaitCases {
                 },
             );
         }
-        let (output, exit) = command::eval_loaded(&policy, intent, &options);
-        if let Some(error) = output.get("error").and_then(Json::as_str)
-            && exit == 6
-        {
-            return Err(error.to_owned());
-        }
-        let decided = command::decided(&output);
+        let evaluation = command::evaluate_loaded(&policy, intent, &options);
+        let (exit, message) = match &evaluation {
+            Ok(outcome) => (outcome.exit(), None),
+            Err(error) if error.exit() == GateExit::InvalidInput => {
+                return Err(CaseError::Invalid(error.clone()));
+            }
+            Err(error) => (error.exit(), Some(error.to_string())),
+        };
+        let decided = command::decided(&evaluation.map_err(command::EvalError::from));
         Ok(Actual {
-            verdict: decided.verdict,
+            verdict: decided.verdict.as_str().to_owned(),
             gate: None,
             rule: decided.matched_rule,
             reasons: decided.reason_codes,
-            message: output
-                .get("error")
-                .and_then(Json::as_str)
-                .map(str::to_owned),
-            exit_code: i32::from(exit),
+            message,
+            exit_code: i32::from(exit.code()),
             equivalent: Vec::new(),
         })
     }
 }
 
 /// A file a case names, read as this side of the run sees it.
-fn read_text(files: &dyn Files, path: &Path) -> Result<String, String> {
-    let bytes = files.read(path).map_err(|error| error.to_string())?;
+fn read_text(files: &dyn Files, path: &Path) -> Result<String, CaseError> {
+    let bytes = files.read(path)?;
     match crate::parse::decode(&bytes) {
         (text, None) => Ok(text),
-        (_, Some(_)) => Err(format!("`{}` is not valid UTF-8", path.display())),
+        (_, Some(_)) => Err(CaseError::NotUtf8(path.display().to_string())),
     }
 }
 
@@ -118,7 +165,7 @@ fn options(
     suite_dir: &Path,
     options: Option<&Json>,
     now: Option<&Json>,
-) -> Result<EvalOptions, String> {
+) -> Result<EvalOptions, CaseError> {
     let empty = Json::Object(serde_json::Map::new());
     let options = options.unwrap_or(&empty);
     let path = |key: &str| {
@@ -148,7 +195,10 @@ fn options(
         .and_then(Json::as_str)
         .map(|text| {
             text.parse::<jiff::Timestamp>()
-                .map_err(|error| format!("invalid evaluation time `{text}`: {error}"))
+                .map_err(|error| CaseError::EvaluationTime {
+                    text: text.to_owned(),
+                    reason: error.to_string(),
+                })
         })
         .transpose()?;
     let rate_limit_state = match options.get("rate_limit_state") {
@@ -156,17 +206,14 @@ fn options(
         Some(Json::String(relative)) => Some(StateSource::File(suite_dir.join(relative))),
         Some(inline @ Json::Object(_)) => Some(StateSource::Inline(inline.clone())),
         Some(_) => {
-            return Err(
-                "`options.rate_limit_state` must be a path (relative to the suite) or an object"
-                    .to_owned(),
-            );
+            return Err(CaseError::RateLimitState);
         }
     };
     if options
         .get("wrkr_inventory")
         .is_some_and(|value| !value.is_string() && !value.is_null())
     {
-        return Err("`options.wrkr_inventory` must be a path (relative to the suite)".to_owned());
+        return Err(CaseError::WrkrInventory);
     }
     let mut approval_tokens = paths("approval_token");
     approval_tokens.extend(paths("approval_token_chain"));

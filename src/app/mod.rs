@@ -1044,15 +1044,13 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     if let Some(policy) = &options.policy {
         let suite: Arc<str> = Arc::from(discover::display_path(policy));
         for intent in &paths {
-            let (output, code) = command::eval_command(policy, intent, &options.gait);
-            let verdict = output
-                .get("verdict")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned);
-            let message = output
-                .get("error")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned);
+            let evaluation = command::evaluate_files(policy, intent, &options.gait);
+            let code = command::exit_code(&evaluation);
+            let verdict = evaluation
+                .as_ref()
+                .ok()
+                .map(|outcome| outcome.verdict.as_str().to_owned());
+            let message = evaluation.as_ref().err().map(ToString::to_string);
             exit = exit.max(Exit::from_code(i64::from(code)));
             cases.push(CaseOutcome {
                 suite: suite.clone(),
@@ -1240,9 +1238,8 @@ fn replay_scenarios(
         let actual = result
             .runs
             .first()
-            .and_then(|(output, _)| output.get("verdict"))
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
+            .and_then(|run| run.as_ref().ok())
+            .map(|outcome| outcome.verdict.as_str().to_owned());
         cases.push(CaseOutcome {
             suite: Arc::from(discover::display_path(&dir)),
             name: result.name,

@@ -361,7 +361,7 @@ pub fn replay_intents(
     intents: &[PathBuf],
     suite_label: &str,
 ) -> Result<Vec<CasePair>, String> {
-    use crate::gait::command::{EvalOptions, eval_command};
+    use crate::gait::command::{EvalOptions, evaluate_files};
     let options = EvalOptions {
         evaluation_time: Some(jiff::Timestamp::now()),
         ..EvalOptions::default()
@@ -370,18 +370,16 @@ pub fn replay_intents(
     for (index, intent) in intents.iter().enumerate() {
         let display = crate::discover::display_path(intent);
         let side = |policy: &Path| -> Result<Decided, String> {
-            let (output, code) = eval_command(policy, intent, &options);
-            if code == 6 {
-                let error = output
-                    .get("error")
-                    .and_then(Json::as_str)
-                    .unwrap_or("invalid input");
+            let evaluation = evaluate_files(policy, intent, &options);
+            if let Err(error) = &evaluation
+                && error.exit() == crate::gait::gate::GateExit::InvalidInput
+            {
                 return Err(format!(
                     "`{display}` against `{}`: {error}",
                     crate::discover::display_path(policy)
                 ));
             }
-            Ok(gait_decided(&output))
+            Ok(gait_decided(&evaluation))
         };
         let environment = std::fs::read_to_string(intent)
             .ok()
@@ -400,10 +398,10 @@ pub fn replay_intents(
     Ok(pairs)
 }
 
-fn gait_decided(output: &Json) -> Decided {
-    let decided = crate::gait::command::decided(output);
+fn gait_decided(evaluation: &crate::gait::command::Evaluation) -> Decided {
+    let decided = crate::gait::command::decided(evaluation);
     Decided {
-        verdict: decided.verdict,
+        verdict: decided.verdict.as_str().to_owned(),
         gate: None,
         rule: decided.matched_rule,
         reasons: decided.reason_codes,

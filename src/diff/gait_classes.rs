@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value as Json, json};
 
-use crate::gait::command::{EvalOptions, eval_loaded};
+use crate::gait::gate;
+use crate::gait::inputs::GateInputs;
 use crate::gait::intent;
 use crate::gait::policy::Policy;
 
@@ -17,6 +18,9 @@ pub const OTHER: &str = "(other)";
 
 /// The concrete value a witness uses for [`OTHER`].
 const OTHER_VALUE: &str = "gatelint.unlisted";
+
+/// The fixed evaluation time of every witness: 2026-01-01T00:00:00Z.
+const WITNESS_TIME: jiff::Timestamp = jiff::Timestamp::constant(1_767_225_600, 0);
 
 /// At most this many classes are evaluated (the product of the dimensions).
 pub const MAX_CLASSES: usize = 50_000;
@@ -166,16 +170,11 @@ pub fn verdict_of(policy: &Policy, intent: &Json) -> String {
     let Ok(loaded) = intent::load_intent(&intent.to_string()) else {
         return crate::diff::verdicts::ERROR_VERDICT.to_owned();
     };
-    let options = EvalOptions {
-        evaluation_time: "2026-01-01T00:00:00Z".parse::<jiff::Timestamp>().ok(),
-        ..EvalOptions::default()
-    };
-    let (output, _) = eval_loaded(policy, loaded, &options);
-    output
-        .get("verdict")
-        .and_then(Json::as_str)
-        .unwrap_or(crate::diff::verdicts::ERROR_VERDICT)
-        .to_owned()
+    let inputs = GateInputs::at(WITNESS_TIME);
+    match gate::decide(policy, loaded, &inputs) {
+        Ok(outcome) => outcome.verdict.as_str().to_owned(),
+        Err(_) => crate::diff::verdicts::ERROR_VERDICT.to_owned(),
+    }
 }
 
 /// Every class whose verdict differs between `baseline` and `candidate`, sorted. Empty when

@@ -28,9 +28,29 @@ pub struct KillSwitchState {
     pub entries: Vec<KillSwitchEntry>,
 }
 
+/// Whether the kill switch stops the intent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KillSwitchStatus {
+    #[default]
+    Inactive,
+    Active,
+    /// The state was asked for but could not be read (fail-closed risk classes only).
+    Unavailable,
+}
+
+impl KillSwitchStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KillSwitchStatus::Inactive => "inactive",
+            KillSwitchStatus::Active => "active",
+            KillSwitchStatus::Unavailable => "unavailable",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KillSwitchDecision {
-    pub status: &'static str,
+    pub status: KillSwitchStatus,
     pub reason_code: String,
     pub reason_codes: Vec<String>,
     pub matched_entry_ids: Vec<String>,
@@ -40,7 +60,7 @@ pub struct KillSwitchDecision {
 impl KillSwitchDecision {
     pub fn unavailable() -> Self {
         KillSwitchDecision {
-            status: "unavailable",
+            status: KillSwitchStatus::Unavailable,
             reason_code: "kill_switch_state_unavailable".into(),
             ..KillSwitchDecision::default()
         }
@@ -48,7 +68,7 @@ impl KillSwitchDecision {
 
     pub fn to_json(&self) -> Json {
         let mut map = serde_json::Map::new();
-        map.insert("status".into(), json!(self.status));
+        map.insert("status".into(), json!(self.status.as_str()));
         if !self.reason_code.is_empty() {
             map.insert("reason_code".into(), json!(self.reason_code));
         }
@@ -270,12 +290,12 @@ impl KillSwitchState {
         }
         if reasons.is_empty() {
             return KillSwitchDecision {
-                status: "inactive",
+                status: KillSwitchStatus::Inactive,
                 ..KillSwitchDecision::default()
             };
         }
         KillSwitchDecision {
-            status: "active",
+            status: KillSwitchStatus::Active,
             reason_code: if first_specific.is_empty() {
                 "kill_switch_active".into()
             } else {

@@ -16,13 +16,7 @@ pub const TARGET_KINDS: &[&str] = &[
 /// Argument provenance sources an intent can carry.
 pub const PROVENANCE_SOURCES: &[&str] = &["user", "tool_output", "external", "system"];
 
-/// Endpoint classes Gait treats as destructive on their own.
-pub const DESTRUCTIVE_CLASSES: &[&str] = &["fs.delete", "proc.exec"];
-
-/// Target operations Gait treats as destructive on their own.
-pub const DESTRUCTIVE_OPERATIONS: &[&str] = &[
-    "delete", "remove", "rm", "unlink", "rmdir", "drop", "truncate", "exec", "spawn",
-];
+pub use super::destructive::selects_only as selects_destructive;
 
 /// A loaded rule and where it is written.
 #[derive(Clone, Copy, Debug)]
@@ -271,35 +265,4 @@ pub fn may_both_match(a: &Match, b: &Match) -> bool {
         && values_meet(&a.context_autonomy_levels, &b.context_autonomy_levels)
         && values_meet(&a.skill_publishers, &b.skill_publishers)
         && values_meet(&a.skill_sources, &b.skill_sources)
-}
-
-/// Whether a rule's `match` can only select intents with a destructive target (so Gait's
-/// destructive escalation applies to every intent it matches).
-pub fn selects_destructive(matcher: &Match) -> bool {
-    let classes = &matcher.endpoint_classes;
-    let operations = &matcher.destination_operations;
-    (!classes.is_empty()
-        && classes
-            .iter()
-            .all(|class| DESTRUCTIVE_CLASSES.contains(&class.as_str())))
-        || (!operations.is_empty()
-            && operations
-                .iter()
-                .all(|operation| DESTRUCTIVE_OPERATIONS.contains(&operation.as_str())))
-        || matcher.tool_annotations.destructive_hint == Some(true)
-}
-
-/// Whether a rule's `match` may select intents with a destructive target.
-pub fn may_select_destructive(matcher: &Match) -> bool {
-    let classes = &matcher.endpoint_classes;
-    let operations = &matcher.destination_operations;
-    let class_ok = classes.is_empty()
-        || classes
-            .iter()
-            .any(|class| DESTRUCTIVE_CLASSES.contains(&class.as_str()));
-    let operation_ok = operations.is_empty()
-        || operations
-            .iter()
-            .any(|operation| DESTRUCTIVE_OPERATIONS.contains(&operation.as_str()));
-    class_ok && operation_ok
 }

@@ -1,10 +1,14 @@
-//! The Gait ecosystem: policy loading, intent normalisation, digests, the evaluator, tokens and
-//! the scenario runner, faithful to Gait's `gate eval` / `policy test` semantics.
+//! The Gait ecosystem: policy loading, intent normalisation, digests, the evaluator, the gate
+//! decision around it, tokens and the scenario runner, faithful to Gait's `gate eval` /
+//! `policy test` semantics.
 
 pub mod canonical;
 pub mod command;
+pub mod destructive;
 pub mod eval;
 pub mod fmt;
+pub mod gate;
+pub mod inputs;
 pub mod intent;
 pub mod killswitch;
 pub mod lint;

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde_json::{Map, Value as Json};
 
-use super::intent::Intent;
 use super::policy::RateLimit;
 
 /// What Gait writes as `schema_id` (it does not check it on reading, and neither does gatelint).
@@ -159,17 +158,6 @@ pub fn bucket_start(window: &str, now: Timestamp) -> Timestamp {
 /// Gait's counter key: `window|scope|bucketStartRFC3339|scopeKey`.
 pub fn counter_key(window: &str, scope: &str, now: Timestamp, scope_key: &str) -> String {
     format!("{window}|{scope}|{}|{scope_key}", bucket_start(window, now))
-}
-
-/// Whether the destructive budget applies: a destructive target on the prepared intent or on
-/// any script step.
-pub fn is_destructive(intent: &Intent) -> bool {
-    intent.targets.iter().any(|target| target.destructive)
-        || intent
-            .script
-            .iter()
-            .flatten()
-            .any(|step| step.targets.iter().any(|target| target.destructive))
 }
 
 #[cfg(test)]

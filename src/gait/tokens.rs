@@ -251,25 +251,18 @@ pub struct ApprovalContext<'a> {
 /// The scope an approval must cover: `tool:<name>` (+ `phase:apply`, `destructive:apply`).
 pub fn required_approval_scope(intent: &Intent) -> Vec<String> {
     let mut scope = vec![format!("tool:{}", intent.tool_name)];
-    let destructive = intent.targets.iter().any(|target| target.destructive)
-        || intent
-            .script
-            .iter()
-            .flatten()
-            .any(|step| step.targets.iter().any(|target| target.destructive));
-    if intent.context.get("phase") == "apply" && destructive {
+    if intent.context.get("phase") == "apply" && super::destructive::intent(intent) {
         scope.push("phase:apply".into());
         scope.push("destructive:apply".into());
     }
     lower_uniq_sort(scope)
 }
 
-/// Checks one approval token; `Err` is Gait's reason code.
-pub fn check_approval(
-    raw: &Json,
+/// Checks one parsed approval token; `Err` is Gait's reason code.
+pub fn check_approval<'t>(
+    token: &'t ApprovalToken,
     context: &ApprovalContext<'_>,
-) -> Result<ApprovalToken, &'static str> {
-    let token = ApprovalToken::from_json(raw).ok_or("approval_token_invalid")?;
+) -> Result<&'t ApprovalToken, &'static str> {
     match verify_signature(&token.signable, token.signature.as_ref(), context.key) {
         Ok(()) => {}
         Err(SignatureFailure::Missing) => return Err("approval_token_signature_missing"),
@@ -411,16 +404,16 @@ pub struct DelegationOutcome {
     pub delegation_ref: String,
 }
 
-fn check_delegation_token(
-    token: &Json,
+fn check_delegation_token<'t>(
+    token: Option<&'t DelegationToken>,
     link: Option<&RequiredLink>,
     required_scopes: &[String],
     intent_digest: &str,
     policy_digest: &str,
     now: Timestamp,
     key: Option<&PublicKey>,
-) -> Result<DelegationToken, &'static str> {
-    let token = DelegationToken::from_json(token).ok_or("delegation_token_invalid")?;
+) -> Result<&'t DelegationToken, &'static str> {
+    let token = token.ok_or("delegation_token_invalid")?;
     match verify_signature(&token.signable, token.signature.as_ref(), key) {
         Ok(()) => {}
         Err(SignatureFailure::Missing) => return Err("delegation_token_signature_missing"),
@@ -457,9 +450,9 @@ fn check_delegation_token(
 }
 
 /// Gait's delegation-chain validation: every required hop consumes the first unused token that
-/// validates for it.
+/// validates for it. `tokens` are the readable documents, `None` for one that is not a token.
 pub fn check_delegation(
-    tokens: &[Json],
+    tokens: &[Option<DelegationToken>],
     intent: &Intent,
     required_scopes: &[String],
     intent_digest: &str,
@@ -502,7 +495,7 @@ pub fn check_delegation(
                 continue;
             }
             if let Ok(valid) = check_delegation_token(
-                token,
+                token.as_ref(),
                 Some(link),
                 required_scopes,
                 intent_digest,
@@ -513,7 +506,7 @@ pub fn check_delegation(
                 if let Some(slot) = used.get_mut(index) {
                     *slot = true;
                 }
-                valid_ids.push(valid.token_id);
+                valid_ids.push(valid.token_id.clone());
                 matched = true;
                 break;
             }
@@ -538,7 +531,7 @@ pub fn check_delegation(
             continue;
         }
         let code = check_delegation_token(
-            token,
+            token.as_ref(),
             first_unmatched,
             required_scopes,
             intent_digest,
@@ -577,8 +570,29 @@ pub struct ApprovedScriptEntry {
     signature: Option<SignatureBlock>,
 }
 
+/// Why an approved-script registry entry is not usable.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    #[error("approved script entry created_at is invalid")]
+    CreatedAt,
+    #[error("approved script entry expires_at is required")]
+    ExpiresAtRequired,
+    #[error("approved script entry digests must be sha256 hex")]
+    Digests,
+    #[error("approved script entry tool_sequence is required")]
+    ToolSequence,
+    #[error("approved script entry approver_identity is required")]
+    Approver,
+    #[error("approved script entry expires_at must be after created_at")]
+    ExpiresBeforeCreated,
+    #[error("approved script entry is expired")]
+    Expired,
+    #[error("approved script entry signature verification failed")]
+    Signature,
+}
+
 impl ApprovedScriptEntry {
-    pub fn from_json(raw: &Json) -> Result<Self, String> {
+    pub fn from_json(raw: &Json) -> Result<Self, EntryError> {
         let schema_id = text(raw, "schema_id");
         let schema_version = text(raw, "schema_version");
         let created_text = text(raw, "created_at");
@@ -587,24 +601,23 @@ impl ApprovedScriptEntry {
         } else {
             GoTime::parse_rfc3339(&created_text)
         }
-        .ok_or("approved script entry created_at is invalid")?;
-        let expires_at =
-            time(raw, "expires_at").ok_or("approved script entry expires_at is required")?;
+        .ok_or(EntryError::CreatedAt)?;
+        let expires_at = time(raw, "expires_at").ok_or(EntryError::ExpiresAtRequired)?;
         let policy_digest = lower_trim(&text(raw, "policy_digest"));
         let script_hash = lower_trim(&text(raw, "script_hash"));
         if !canonical::is_sha256_hex(&policy_digest) || !canonical::is_sha256_hex(&script_hash) {
-            return Err("approved script entry digests must be sha256 hex".into());
+            return Err(EntryError::Digests);
         }
         let tool_sequence = lower_uniq_sort(list(raw, "tool_sequence"));
         if tool_sequence.is_empty() {
-            return Err("approved script entry tool_sequence is required".into());
+            return Err(EntryError::ToolSequence);
         }
         let approver_identity = text(raw, "approver_identity");
         if approver_identity.is_empty() {
-            return Err("approved script entry approver_identity is required".into());
+            return Err(EntryError::Approver);
         }
         if expires_at.timestamp <= created_at.timestamp {
-            return Err("approved script entry expires_at must be after created_at".into());
+            return Err(EntryError::ExpiresBeforeCreated);
         }
         let mut pattern_id = text(raw, "pattern_id");
         if pattern_id.is_empty() {
@@ -642,12 +655,12 @@ impl ApprovedScriptEntry {
     }
 
     /// Expiry first, then the signature, as Gait checks them.
-    pub fn verify(&self, key: &PublicKey, now: Timestamp) -> Result<(), String> {
+    pub fn verify(&self, key: &PublicKey, now: Timestamp) -> Result<(), EntryError> {
         if now >= self.expires_at.timestamp {
-            return Err("approved script entry is expired".into());
+            return Err(EntryError::Expired);
         }
         verify_signature(&self.signable, self.signature.as_ref(), Some(key))
-            .map_err(|_| "approved script entry signature verification failed".to_owned())
+            .map_err(|_| EntryError::Signature)
     }
 
     /// Whether this entry pre-approves `intent` under `policy_digest`.

@@ -318,9 +318,7 @@ fn decode_target(node: &Node) -> Result<Target, IntentError> {
 const TARGET_KINDS: &[&str] = &[
     "path", "url", "host", "repo", "bucket", "table", "queue", "topic", "other",
 ];
-const DESTRUCTIVE_OPERATIONS: &[&str] = &[
-    "delete", "remove", "rm", "unlink", "rmdir", "drop", "truncate", "exec", "spawn",
-];
+const DESTRUCTIVE_OPERATIONS: &[&str] = crate::gait::destructive::OPERATIONS;
 
 /// Gait's endpoint-class inference from (kind, operation, tool name).
 #[expect(

@@ -104,18 +104,5 @@ impl Rule for GaitDestructiveToolRelaxed {
 
 /// Whether a Gait rule covers destructive tool calls.
 fn destructive(rule: &crate::gait::policy::Rule) -> bool {
-    const WORDS: [&str; 7] = ["delete", "exec", "drop", "destroy", "rm", "shell", "remove"];
-    let matcher = &rule.matcher;
-    matcher.tool_names.iter().any(|name| {
-        let lower = name.to_ascii_lowercase();
-        lower
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|part| WORDS.contains(&part))
-    }) || matcher
-        .endpoint_classes
-        .iter()
-        .any(|class| class == "fs.delete" || class == "proc.exec")
-        || matcher.risk_classes.iter().any(|class| {
-            class.eq_ignore_ascii_case("high") || class.eq_ignore_ascii_case("critical")
-        })
+    crate::gait::destructive::names_destructive_tools(rule)
 }

@@ -1,0 +1,244 @@
+//! The library side of `gatelint eval` (Gait's `gate eval`) and of Gait scenario directories:
+//! read the files a run names into [`GateInputs`], let [`gate::decide`] decide, and render the
+//! typed outcome as Gait's `--json` fields or a plain explanation (`render`). Scenario
+//! directories are in `scenario`.
+
+mod render;
+mod scenario;
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde_json::Value as Json;
+
+use super::gate::{self, GateError, GateExit, GateOutcome};
+use super::inputs::{
+    ApprovalEvidence, DelegationEvidence, GateInputs, KeyReadError, RateLimitLoadError, ReadError,
+    RegistryError, ScriptRegistry, StateError,
+};
+use super::intent::{self, Intent, IntentError};
+use super::killswitch::KillSwitchState;
+use super::policy::{self, Policy, PolicyError};
+use super::ratelimit::RateLimitState;
+use super::tokens::{self, ApprovalToken, DelegationToken, PublicKey};
+use super::wrkr::WrkrInventory;
+
+pub use render::{Decided, decided, describe, exit_code, render_json};
+pub use scenario::{ScenarioResult, ScenarioStatus, run_scenario_dir, scenario_registry_use};
+
+/// The `gate eval` flags gatelint honours.
+#[derive(Clone, Debug, Default)]
+pub struct EvalOptions {
+    /// `--simulate`: report what would have happened, never enforce.
+    pub simulate: bool,
+    /// `--evaluation-time`: "now" for freeze windows, agent/token expiry and the kill switch.
+    /// `None` means the current time, as Gait does.
+    pub evaluation_time: Option<Timestamp>,
+    pub approval_tokens: Vec<PathBuf>,
+    pub approval_public_key: Option<PathBuf>,
+    pub delegation_tokens: Vec<PathBuf>,
+    pub delegation_public_key: Option<PathBuf>,
+    pub kill_switch_state: Option<PathBuf>,
+    /// `--rate-limit-state`: the rate-limit and destructive-budget counters already used, in
+    /// Gait's state-file shape. Read only: the count of this request is never written back.
+    /// `None` means no earlier requests (Gait's first run in a fresh directory).
+    pub rate_limit_state: Option<StateSource>,
+    pub wrkr_inventory: Option<PathBuf>,
+    pub approved_script_registry: Option<PathBuf>,
+    pub approved_script_public_key: Option<PathBuf>,
+}
+
+/// A JSON input given as a file or, in fixture suites, inline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StateSource {
+    File(PathBuf),
+    Inline(Json),
+}
+
+/// Why a `gate eval` run has no verdict.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum EvalError {
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Intent(#[from] IntentError),
+    #[error(transparent)]
+    Gate(#[from] GateError),
+}
+
+impl EvalError {
+    pub fn exit(&self) -> GateExit {
+        match self {
+            EvalError::Policy(_) | EvalError::Intent(_) => GateExit::InvalidInput,
+            EvalError::Gate(error) => error.exit(),
+        }
+    }
+
+    /// A hint more specific than the exit code's.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            EvalError::Policy(error) => error.kind.hint(),
+            EvalError::Intent(_) | EvalError::Gate(_) => None,
+        }
+    }
+}
+
+/// One `gate eval` run: the decision, or why there is none.
+pub type Evaluation = Result<GateOutcome, EvalError>;
+
+/// Gait's `gate eval` for files.
+pub fn evaluate_files(policy_path: &Path, intent_path: &Path, options: &EvalOptions) -> Evaluation {
+    let (policy, _) = policy::load_policy_file(policy_path)?;
+    let intent = intent::load_intent_file(intent_path)?;
+    Ok(evaluate_loaded(&policy, intent, options)?)
+}
+
+/// `gate eval` on a loaded policy and a normalised intent: reads the files `options` name,
+/// then decides. Without an evaluation time this is where the clock is read.
+pub fn evaluate_loaded(
+    policy: &Policy,
+    intent: Intent,
+    options: &EvalOptions,
+) -> Result<GateOutcome, GateError> {
+    let now = options.evaluation_time.unwrap_or_else(Timestamp::now);
+    gate::decide(policy, intent, &read_inputs(options, now))
+}
+
+/// Gait's `gate eval` for files: `(the core --json fields, exit code)`.
+pub fn eval_command(policy_path: &Path, intent_path: &Path, options: &EvalOptions) -> (Json, u8) {
+    let evaluation = evaluate_files(policy_path, intent_path, options);
+    (render_json(&evaluation), exit_code(&evaluation))
+}
+
+/// [`eval_command`] on a loaded policy and a normalised intent.
+pub fn eval_loaded(policy: &Policy, intent: Intent, options: &EvalOptions) -> (Json, u8) {
+    let evaluation = evaluate_loaded(policy, intent, options).map_err(EvalError::from);
+    (render_json(&evaluation), exit_code(&evaluation))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the inputs.
+
+/// Reads every file `options` names. Nothing is decided here: an unreadable input is kept as
+/// its error, for the gate to fail, close or warn on.
+pub fn read_inputs(options: &EvalOptions, evaluation_time: Timestamp) -> GateInputs {
+    GateInputs {
+        evaluation_time,
+        simulate: options.simulate,
+        kill_switch: options.kill_switch_state.as_deref().map(read_kill_switch),
+        wrkr: options.wrkr_inventory.as_deref().map(WrkrInventory::load),
+        script_registry: options
+            .approved_script_registry
+            .as_deref()
+            .map(|path| read_registry(path, options)),
+        rate_limits: options
+            .rate_limit_state
+            .as_ref()
+            .map_or_else(|| Ok(RateLimitState::default()), read_rate_limit_state),
+        approvals: ApprovalEvidence {
+            tokens: distinct(&options.approval_tokens)
+                .iter()
+                .map(|path| {
+                    read_json(path)
+                        .ok()
+                        .and_then(|document| ApprovalToken::from_json(&document))
+                })
+                .collect(),
+            key: options
+                .approval_public_key
+                .as_deref()
+                .and_then(|path| read_key(path).ok()),
+        },
+        delegation: DelegationEvidence {
+            supplied: !options.delegation_tokens.is_empty()
+                || options.delegation_public_key.is_some(),
+            tokens: distinct(&options.delegation_tokens)
+                .iter()
+                .filter_map(|path| read_json(path).ok())
+                .map(|document| DelegationToken::from_json(&document))
+                .collect(),
+            key: options
+                .delegation_public_key
+                .as_ref()
+                .or(options.approval_public_key.as_ref())
+                .and_then(|path| read_key(path).ok()),
+        },
+    }
+}
+
+fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut paths = paths.to_vec();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+fn read_json(path: &Path) -> Result<Json, ReadError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ReadError::Read {
+        path: path.display().to_string(),
+        reason: error.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|error| ReadError::Parse {
+        path: path.display().to_string(),
+        reason: error.to_string(),
+    })
+}
+
+fn read_key(path: &Path) -> Result<PublicKey, KeyReadError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ReadError::Read {
+        path: path.display().to_string(),
+        reason: error.to_string(),
+    })?;
+    Ok(PublicKey::from_base64(&text)?)
+}
+
+fn read_kill_switch(path: &Path) -> Result<KillSwitchState, StateError> {
+    Ok(KillSwitchState::from_json(&read_json(path)?)?)
+}
+
+fn read_rate_limit_state(source: &StateSource) -> Result<RateLimitState, RateLimitLoadError> {
+    match source {
+        StateSource::Inline(value) => {
+            RateLimitState::from_json(value).map_err(RateLimitLoadError::Inline)
+        }
+        StateSource::File(path) => {
+            let path_text = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|error| RateLimitLoadError::Read {
+                path: path_text.clone(),
+                reason: error.to_string(),
+            })?;
+            let value: Json =
+                serde_json::from_str(&text).map_err(|error| RateLimitLoadError::Parse {
+                    path: path_text.clone(),
+                    reason: error.to_string(),
+                })?;
+            RateLimitState::from_json(&value).map_err(|error| RateLimitLoadError::Invalid {
+                path: path_text,
+                error,
+            })
+        }
+    }
+}
+
+/// Reads a registry and its verify key (`--approved-script-public-key`, else the approval
+/// key). A registry file that does not exist or is empty has no entries.
+fn read_registry(path: &Path, options: &EvalOptions) -> Result<ScriptRegistry, RegistryError> {
+    let document = match std::fs::read_to_string(path) {
+        Ok(text) if text.trim().is_empty() => Json::Array(Vec::new()),
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|error| RegistryError::Unreadable(error.to_string()))?,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Json::Array(Vec::new()),
+        Err(error) => return Err(RegistryError::Unreadable(error.to_string())),
+    };
+    let key_path = options
+        .approved_script_public_key
+        .as_ref()
+        .or(options.approval_public_key.as_ref())
+        .ok_or(RegistryError::KeyRequired)?;
+    let key = read_key(key_path).map_err(RegistryError::Key)?;
+    let entries = tokens::registry_entries(&document)
+        .iter()
+        .map(tokens::ApprovedScriptEntry::from_json)
+        .collect();
+    Ok(ScriptRegistry { key, entries })
+}

@@ -1,0 +1,273 @@
+//! Gait scenario directories (gait-reference §5): a policy, intents, flags and the expected
+//! outcome, replayed through the same evaluation as `gatelint eval`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value as Json, json};
+
+use super::{
+    EvalError, EvalOptions, Evaluation, evaluate_files, evaluate_loaded, exit_code, render_json,
+};
+use crate::gait::registry::RegistryUse;
+use crate::gait::{intent, policy};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScenarioStatus {
+    Passed,
+    Failed(Vec<String>),
+    Skipped(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub status: ScenarioStatus,
+    /// One evaluation per run.
+    pub runs: Vec<Evaluation>,
+}
+
+fn yaml_json(path: &Path) -> Option<Json> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let document = crate::parse::parse(&text, crate::parse::Format::Yaml);
+    document.root.map(|root| root.to_json())
+}
+
+/// The approved-script registry a scenario directory replays (`approved_script_registry` in
+/// `flags.yaml`), with its `policy.yaml` (`None` when that does not load). Scenarios run on the
+/// wall clock, so the use has no fixed time.
+pub fn scenario_registry_use(dir: &Path) -> Option<(PathBuf, RegistryUse)> {
+    let flags = yaml_json(&dir.join("flags.yaml"))?;
+    let relative = flags.get("approved_script_registry")?.as_str()?;
+    let policy_path = dir.join("policy.yaml");
+    let policy = policy::load_policy_file(&policy_path)
+        .ok()
+        .map(|(policy, _)| {
+            (
+                crate::discover::normalize_display(&policy_path),
+                policy.digest(),
+            )
+        });
+    Some((dir.join(relative), RegistryUse { policy, now: None }))
+}
+
+/// Runs one Gait scenario directory and compares the outputs with its expectations.
+pub fn run_scenario_dir(dir: &Path) -> ScenarioResult {
+    let name = dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let policy_path = dir.join("policy.yaml");
+    if !policy_path.is_file() {
+        return ScenarioResult {
+            name,
+            status: ScenarioStatus::Skipped("not a gate scenario (no policy.yaml)".into()),
+            runs: Vec::new(),
+        };
+    }
+    let flags = yaml_json(&dir.join("flags.yaml")).unwrap_or(Json::Null);
+    let mut options = EvalOptions {
+        simulate: flags
+            .get("simulate")
+            .and_then(Json::as_bool)
+            .unwrap_or(false),
+        ..EvalOptions::default()
+    };
+    let file = |key: &str| {
+        flags
+            .get(key)
+            .and_then(Json::as_str)
+            .map(|relative| dir.join(relative))
+    };
+    options.wrkr_inventory = file("wrkr_inventory");
+    options.approved_script_registry = file("approved_script_registry");
+    options.approved_script_public_key = file("approved_script_public_key");
+    if dir.join("approval-token.json").is_file() {
+        options
+            .approval_tokens
+            .push(dir.join("approval-token.json"));
+    }
+    if dir.join("approval_public.key").is_file() {
+        options.approval_public_key = Some(dir.join("approval_public.key"));
+    }
+    if dir.join("delegation-token-1.json").is_file() {
+        options
+            .delegation_tokens
+            .push(dir.join("delegation-token-1.json"));
+    }
+    for item in flags
+        .get("delegation_chain_files")
+        .and_then(Json::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        if let Some(relative) = item.as_str() {
+            options.delegation_tokens.push(dir.join(relative));
+        }
+    }
+    if dir.join("delegation_public.key").is_file() {
+        options.delegation_public_key = Some(dir.join("delegation_public.key"));
+    }
+
+    let mut failures = Vec::new();
+    let mut runs = Vec::new();
+    if dir.join("intents.jsonl").is_file() {
+        let intents = std::fs::read_to_string(dir.join("intents.jsonl")).unwrap_or_default();
+        let expected =
+            std::fs::read_to_string(dir.join("expected-verdicts.jsonl")).unwrap_or_default();
+        let intents: Vec<&str> = intents
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .collect();
+        let expected: Vec<Json> = expected
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect();
+        if intents.len() != expected.len() {
+            failures.push(format!(
+                "{} intents but {} expected verdicts",
+                intents.len(),
+                expected.len()
+            ));
+        }
+        let policy = policy::load_policy_file(&policy_path);
+        for (index, (line, want)) in intents.iter().zip(expected.iter()).enumerate() {
+            let run = match (&policy, intent::load_intent(line)) {
+                (Ok((policy, _)), Ok(intent)) => {
+                    evaluate_loaded(policy, intent, &options).map_err(EvalError::from)
+                }
+                (Err(error), _) => Err(EvalError::Policy(error.clone())),
+                (_, Err(error)) => Err(EvalError::Intent(error)),
+            };
+            compare(&run, want, &format!("intent {index}: "), &mut failures);
+            runs.push(run);
+        }
+    } else {
+        let expected = yaml_json(&dir.join("expected.yaml")).unwrap_or(Json::Null);
+        let repeat = flags
+            .get("concurrency")
+            .or_else(|| flags.get("repeat"))
+            .and_then(Json::as_u64)
+            .unwrap_or(1)
+            .max(1);
+        let mut successful = 0_u64;
+        for _ in 0..repeat {
+            let run = evaluate_files(&policy_path, &dir.join("intent.json"), &options);
+            if exit_code(&run)
+                == expected
+                    .get("exit_code")
+                    .and_then(Json::as_u64)
+                    .and_then(|c| u8::try_from(c).ok())
+                    .unwrap_or(0)
+            {
+                successful += 1;
+            }
+            runs.push(run);
+        }
+        if let Some(first) = runs.first() {
+            compare(first, &expected, "", &mut failures);
+        }
+        if runs.windows(2).any(|pair| match pair {
+            [a, b] => !same_run(a, b),
+            _ => false,
+        }) {
+            failures.push("repeated runs differ".into());
+        }
+        if let Some(want) = expected.get("successful_runs").and_then(Json::as_u64)
+            && want != successful
+        {
+            failures.push(format!("successful_runs: want {want}, got {successful}"));
+        }
+    }
+    ScenarioResult {
+        name,
+        status: if failures.is_empty() {
+            ScenarioStatus::Passed
+        } else {
+            ScenarioStatus::Failed(failures)
+        },
+        runs,
+    }
+}
+
+/// Whether repeated runs agree on verdict, reasons, script hash and step verdicts.
+fn same_run(a: &Evaluation, b: &Evaluation) -> bool {
+    match (a, b) {
+        (Ok(a), Ok(b)) => {
+            let script = |outcome: &crate::gait::gate::GateOutcome| {
+                outcome
+                    .script
+                    .as_ref()
+                    .map(|script| (script.script_hash.clone(), script.step_verdicts.clone()))
+            };
+            a.verdict == b.verdict && a.reason_codes == b.reason_codes && script(a) == script(b)
+        }
+        (Err(_), Err(_)) => true,
+        _ => false,
+    }
+}
+
+/// Compares a run with a scenario's expectations, which are written in Gait's `--json` shape.
+fn compare(run: &Evaluation, expected: &Json, prefix: &str, failures: &mut Vec<String>) {
+    let output = render_json(run);
+    let exit = exit_code(run);
+    if let Some(want) = expected.get("exit_code").and_then(Json::as_u64)
+        && want != u64::from(exit)
+    {
+        failures.push(format!("{prefix}exit_code: want {want}, got {exit}"));
+    }
+    for key in [
+        "verdict",
+        "ok",
+        "simulate_mode",
+        "script",
+        "composite_risk_class",
+        "valid_delegations",
+        "step_count",
+    ] {
+        let Some(want) = expected.get(key) else {
+            continue;
+        };
+        let got = output.get(key).cloned().unwrap_or(match want {
+            Json::Bool(_) => json!(false),
+            Json::Number(_) => json!(0),
+            _ => Json::Null,
+        });
+        if *want != got {
+            failures.push(format!("{prefix}{key}: want {want}, got {got}"));
+        }
+    }
+    if let Some(want) = expected.get("step_verdict_count").and_then(Json::as_u64) {
+        let got = output
+            .get("step_verdicts")
+            .and_then(Json::as_array)
+            .map_or(0, Vec::len);
+        if u64::try_from(got).ok() != Some(want) {
+            failures.push(format!(
+                "{prefix}step_verdict_count: want {want}, got {got}"
+            ));
+        }
+    }
+    for key in ["reason_codes", "reason_codes_must_include"] {
+        for code in expected
+            .get(key)
+            .and_then(Json::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let present = output
+                .get("reason_codes")
+                .and_then(Json::as_array)
+                .is_some_and(|codes| codes.contains(code));
+            if !present {
+                failures.push(format!("{prefix}reason code {code} missing"));
+            }
+        }
+    }
+    if let Some(want) = expected.get("error_contains").and_then(Json::as_str) {
+        let got = output.get("error").and_then(Json::as_str).unwrap_or("");
+        if !got.contains(want) {
+            failures.push(format!("{prefix}error `{got}` lacks `{want}`"));
+        }
+    }
+}
