@@ -430,20 +430,16 @@ fn emit(report: &Report, destinations: &[Destination], color: bool) -> Result<()
     Ok(())
 }
 
-/// Writes `text` to `path` so that nothing but `path` can change: a new file is created under
-/// an unpredictable name beside it with `O_EXCL` and renamed over it (a planted symlink at a
-/// guessable temporary name redirects nothing). A destination that is a symbolic link is
-/// refused unless it leads to a FIFO or a character device (`/dev/stdout`), which, like a FIFO
-/// or a device named directly, is written to directly. The GitHub
-/// job summary is appended to, as every step of a job does.
+/// Writes a report file through the one writer ([`crate::source::writer`]); the GitHub job
+/// summary is appended to, as every step of a job does.
 fn write_file(path: &std::path::Path, text: &str) -> Result<(), OutputError> {
-    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    use crate::source::writer::{self, WriteError};
     let shown = path.display().to_string();
-    let failed = |source: std::io::Error| OutputError::Write {
-        path: shown.clone(),
-        source,
-    };
     if std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|summary| summary == path.as_os_str()) {
+        let failed = |source: std::io::Error| OutputError::Write {
+            path: shown.clone(),
+            source,
+        };
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -451,46 +447,14 @@ fn write_file(path: &std::path::Path, text: &str) -> Result<(), OutputError> {
             .map_err(failed)?;
         return file.write_all(text.as_bytes()).map_err(failed);
     }
-    let existing = std::fs::symlink_metadata(path).ok();
-    if let Some(meta) = &existing {
-        let kind = meta.file_type();
-        // A link to a device (`/dev/stdout` is one) is written through; any other is refused,
-        // so a link planted in the repository cannot point the report at another file.
-        let device = std::fs::metadata(path).is_ok_and(|target| {
-            target.file_type().is_fifo() || target.file_type().is_char_device()
-        });
-        if kind.is_symlink() && !device {
-            return Err(OutputError::Symlink(shown));
-        }
-        if kind.is_dir() {
-            return Err(OutputError::Directory(shown));
-        }
-        if device {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(failed)?;
-            return file.write_all(text.as_bytes()).map_err(failed);
-        }
-    }
-    let directory = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or_else(|| std::path::Path::new("."));
-    // A replaced file keeps its mode; a new one gets the usual 0644.
-    let mode = existing.map_or(0o644, |meta| meta.permissions().mode() & 0o7777);
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".gatelint-")
-        .suffix(".tmp")
-        .permissions(std::fs::Permissions::from_mode(mode))
-        .tempfile_in(directory)
-        .map_err(failed)?;
-    temporary.write_all(text.as_bytes()).map_err(failed)?;
-    // On error the temporary file is removed when dropped.
-    temporary
-        .persist(path)
-        .map(drop)
-        .map_err(|error| failed(error.error))
+    writer::replace(path, text.as_bytes()).map_err(|error| match error {
+        WriteError::Symlink => OutputError::Symlink(shown),
+        WriteError::Directory => OutputError::Directory(shown),
+        WriteError::Io(source) => OutputError::Write {
+            path: shown,
+            source,
+        },
+    })
 }
 
 /// A report that could not be written: a refused destination is bad usage (exit 6), a failing
@@ -702,7 +666,10 @@ fn eval(args: &EvalArgs) -> Exit {
             "`--intent` takes exactly one `--policy` (a Gait policy); Stella Ops inputs use `--input`",
         );
     };
-    let evaluation = crate::gait::command::evaluate_files(policy, intent, &gait);
+    let mut named = gait.named_paths();
+    named.extend([policy.clone(), intent.clone()]);
+    let reader = crate::source::Reader::new(&named);
+    let evaluation = crate::gait::command::evaluate_files(&reader, policy, intent, &gait);
     if args.json {
         let output = crate::gait::command::render_json(&evaluation);
         println!(

@@ -78,7 +78,10 @@ fn gate_scenarios_pass() {
     let mut passed = 0;
     let mut failures = Vec::new();
     for dir in &dirs {
-        let result = run_scenario_dir(dir);
+        let result = run_scenario_dir(
+            &gatelint::source::Reader::new(std::slice::from_ref(&dir.to_path_buf())),
+            dir,
+        );
         match result.status {
             ScenarioStatus::Passed => passed += 1,
             ScenarioStatus::Skipped(_) => assert_eq!(result.name, "pack-integrity-round-trip"),
@@ -97,7 +100,8 @@ fn gate_scenarios_pass() {
 fn equivalent_intents_digest_equal() {
     let Some(root) = corpus() else { return };
     let dir = root.join("core/gate/testdata");
-    let digest = |name: &str| load_intent_file(&dir.join(name)).unwrap().digest();
+    let reader = gatelint::source::Reader::new(std::slice::from_ref(&dir.to_path_buf()));
+    let digest = |name: &str| load_intent_file(&reader, &dir.join(name)).unwrap().digest();
     assert_eq!(
         digest("intent_equivalent_a.json"),
         digest("intent_equivalent_b.json")

@@ -172,8 +172,14 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         verdict_diff::replay_suites(&reader, &inputs, &source, &semantics).map_err(invalid)?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
-        let pairs = verdict_diff::replay_intents(&baseline, &candidate, &intents, &label_candidate)
-            .map_err(invalid)?;
+        let pairs = verdict_diff::replay_intents(
+            &reader,
+            &baseline,
+            &candidate,
+            &intents,
+            &label_candidate,
+        )
+        .map_err(invalid)?;
         replayed
             .covered
             .entry(candidate.clone())

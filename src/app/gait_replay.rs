@@ -131,7 +131,7 @@ impl GaitCases {
                 },
             );
         }
-        let evaluation = command::evaluate_loaded(&policy, intent, &options);
+        let evaluation = command::evaluate_loaded(files, &policy, intent, &options);
         let (exit, message) = match &evaluation {
             Ok(outcome) => (outcome.exit(), None),
             Err(error) if error.exit() == GateExit::InvalidInput => {

@@ -1043,8 +1043,12 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     let mut findings = Vec::new();
     if let Some(policy) = &options.policy {
         let suite: Arc<str> = Arc::from(discover::display_path(policy));
+        let mut named = options.gait.named_paths();
+        named.push(policy.clone());
+        named.extend(paths.iter().cloned());
+        let reader = Reader::new(&named);
         for intent in &paths {
-            let evaluation = command::evaluate_files(policy, intent, &options.gait);
+            let evaluation = command::evaluate_files(&reader, policy, intent, &options.gait);
             let code = command::exit_code(&evaluation);
             let verdict = evaluation
                 .as_ref()
@@ -1086,7 +1090,12 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         passed_omitted = omitted;
         exit = exit.max(suites_exit);
         let mut registries = gait.registry_uses();
-        exit = exit.max(replay_scenarios(&paths, &mut cases, &mut registries));
+        exit = exit.max(replay_scenarios(
+            &reader,
+            &paths,
+            &mut cases,
+            &mut registries,
+        ));
         // The registries the replays read are reported beside the cases; as advice they leave
         // the exit code to the cases.
         let mut outcomes = Vec::new();
@@ -1206,6 +1215,7 @@ fn replay_suites(
 /// Runs the Gait scenario directories under `paths` into `cases`, noting the approved-script
 /// registries they read in `registries`.
 fn replay_scenarios(
+    reader: &Reader,
     paths: &[PathBuf],
     cases: &mut Vec<crate::report::CaseOutcome>,
     registries: &mut BTreeMap<PathBuf, Vec<crate::gait::registry::RegistryUse>>,
@@ -1217,13 +1227,13 @@ fn replay_scenarios(
         dirs.extend(discover::scenario_dirs(path));
     }
     for dir in &dirs {
-        if let Some((path, usage)) = command::scenario_registry_use(dir) {
+        if let Some((path, usage)) = command::scenario_registry_use(reader, dir) {
             registries.entry(path).or_default().push(usage);
         }
     }
     let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
         .par_iter()
-        .map(|dir| (dir.clone(), command::run_scenario_dir(dir)))
+        .map(|dir| (dir.clone(), command::run_scenario_dir(reader, dir)))
         .collect();
     let mut exit = Exit::Success;
     for (dir, result) in results {

@@ -40,7 +40,7 @@ pub fn check_fixtures(
         })
         .map(|(candidate, _)| candidate.path.clone())
         .collect();
-    let mut registries = scenario_registries(candidates, outcomes);
+    let mut registries = scenario_registries(reader, candidates, outcomes);
     if suites.is_empty() {
         script_registry::add_findings(reader, &registries, outcomes);
         return;
@@ -118,6 +118,7 @@ pub fn check_fixtures(
 /// The registries of the Gait scenario directories among the checked files: a scanned
 /// `policy.yaml` beside a `flags.yaml` that names `approved_script_registry`.
 fn scenario_registries(
+    reader: &Reader,
     candidates: &[Candidate],
     outcomes: &[FileOutcome],
 ) -> BTreeMap<PathBuf, Vec<RegistryUse>> {
@@ -138,7 +139,7 @@ fn scenario_registries(
         let Some(dir) = candidate.path.parent() else {
             continue;
         };
-        if let Some((path, usage)) = crate::gait::command::scenario_registry_use(dir) {
+        if let Some((path, usage)) = crate::gait::command::scenario_registry_use(reader, dir) {
             out.entry(path).or_default().push(usage);
         }
     }

@@ -356,6 +356,7 @@ pub fn replay_suites(
 /// Bare Gait intents evaluated against a baseline and a candidate policy file at one fixed
 /// evaluation time (Gait's `policy simulate`). An intent that cannot be evaluated aborts.
 pub fn replay_intents(
+    reader: &Reader,
     baseline: &Path,
     candidate: &Path,
     intents: &[PathBuf],
@@ -370,7 +371,7 @@ pub fn replay_intents(
     for (index, intent) in intents.iter().enumerate() {
         let display = crate::discover::display_path(intent);
         let side = |policy: &Path| -> Result<Decided, String> {
-            let evaluation = evaluate_files(policy, intent, &options);
+            let evaluation = evaluate_files(reader, policy, intent, &options);
             if let Err(error) = &evaluation
                 && error.exit() == crate::gait::gate::GateExit::InvalidInput
             {
@@ -381,7 +382,8 @@ pub fn replay_intents(
             }
             Ok(gait_decided(&evaluation))
         };
-        let environment = std::fs::read_to_string(intent)
+        let environment = reader
+            .read_string(intent)
             .ok()
             .and_then(|text| serde_json::from_str::<Json>(&text).ok())
             .map_or_else(|| "-".to_owned(), |json| intent_environment(&json));

@@ -13,8 +13,6 @@
 //! the input, keep every comment line, and be a fixed point of the formatter. A transformation
 //! that would break one of these is not applied.
 
-use std::io::Write as _;
-
 use super::policy::{self, PolicyError};
 use crate::exit::Exit;
 use crate::parse::{self, Format, Node};
@@ -299,9 +297,11 @@ pub fn run(
     err: &mut dyn std::io::Write,
 ) -> Exit {
     let mut exit = Exit::Success;
+    let reader = crate::source::Reader::new(paths);
     for path in paths {
         let display = path.display().to_string();
-        let text = match std::fs::read(path) {
+        // A link is refused here, so `--write` never replaces a link or formats its target.
+        let text = match reader.read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(_) => {
@@ -311,7 +311,7 @@ pub fn run(
                 }
             },
             Err(error) => {
-                let _ = writeln!(err, "error: cannot read `{display}`: {error}");
+                let _ = writeln!(err, "error: {error}");
                 exit = exit.max(Exit::InvalidInput);
                 continue;
             }
@@ -367,31 +367,13 @@ pub fn run(
     exit
 }
 
-/// Writes `text` to a temporary file beside `path`, keeps `path`'s permissions, then renames it
-/// over `path`: readers see the old file or the new one, never a partial write.
+/// Writes `text` over `path` through the one writer: a new file under an unpredictable name
+/// beside it (`O_EXCL`), keeping `path`'s permissions, renamed over it.
 pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.gatelint-fmt-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(metadata) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temp, metadata.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
+    crate::source::writer::replace(path, text.as_bytes()).map_err(|error| match error {
+        crate::source::writer::WriteError::Io(error) => error,
+        other => std::io::Error::other(other.to_string()),
+    })
 }
 
 #[cfg(test)]

@@ -62,25 +62,15 @@ fn go_string(item: &Map<String, Json>, name: &str, index: usize) -> Result<Strin
 }
 
 impl WrkrInventory {
-    /// Reads an inventory file; `source` is the cleaned path.
-    pub fn load(path: &Path) -> Result<Self, WrkrError> {
+    /// An inventory from the text of the file at `path` (read by the caller).
+    pub fn from_text(path: &Path, content: &str) -> Result<Self, WrkrError> {
         let text = path.to_string_lossy();
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(WrkrError::Stat("wrkr inventory path is required".into()));
         }
         let clean = super::policy::clean_path(&trimmed.replace('\\', "/"));
-        let metadata = std::fs::metadata(path)
-            .map_err(|error| WrkrError::Stat(format!("stat `{}`: {error}", path.display())))?;
-        if metadata.is_dir() {
-            return Err(WrkrError::Read(format!(
-                "`{}` is a directory",
-                path.display()
-            )));
-        }
-        let content = std::fs::read_to_string(path)
-            .map_err(|error| WrkrError::Read(format!("read `{}`: {error}", path.display())))?;
-        let tools = parse(&content)?;
+        let tools = parse(content)?;
         Ok(WrkrInventory {
             source: clean,
             tools,

@@ -23,6 +23,8 @@ use super::ratelimit::RateLimitState;
 use super::tokens::{self, ApprovalToken, DelegationToken, PublicKey};
 use super::wrkr::WrkrInventory;
 
+use crate::source::{Files, Reader};
+
 pub use render::{Decided, decided, describe, exit_code, render_json};
 pub use scenario::{ScenarioResult, ScenarioStatus, run_scenario_dir, scenario_registry_use};
 
@@ -86,33 +88,71 @@ impl EvalError {
 /// One `gate eval` run: the decision, or why there is none.
 pub type Evaluation = Result<GateOutcome, EvalError>;
 
-/// Gait's `gate eval` for files.
-pub fn evaluate_files(policy_path: &Path, intent_path: &Path, options: &EvalOptions) -> Evaluation {
-    let (policy, _) = policy::load_policy_file(policy_path)?;
-    let intent = intent::load_intent_file(intent_path)?;
-    Ok(evaluate_loaded(&policy, intent, options)?)
+impl EvalOptions {
+    /// Every file the options name, for the reader's roots when they come from the command
+    /// line.
+    pub fn named_paths(&self) -> Vec<PathBuf> {
+        let state = match &self.rate_limit_state {
+            Some(StateSource::File(path)) => Some(path),
+            _ => None,
+        };
+        self.approval_tokens
+            .iter()
+            .chain(&self.delegation_tokens)
+            .chain(self.approval_public_key.iter())
+            .chain(self.delegation_public_key.iter())
+            .chain(self.kill_switch_state.iter())
+            .chain(state)
+            .chain(self.wrkr_inventory.iter())
+            .chain(self.approved_script_registry.iter())
+            .chain(self.approved_script_public_key.iter())
+            .cloned()
+            .collect()
+    }
+}
+
+/// Gait's `gate eval` for files, every one read through `files`.
+pub fn evaluate_files(
+    files: &dyn Files,
+    policy_path: &Path,
+    intent_path: &Path,
+    options: &EvalOptions,
+) -> Evaluation {
+    let (policy, _) = policy::load_policy_file(files, policy_path)?;
+    let intent = intent::load_intent_file(files, intent_path)?;
+    Ok(evaluate_loaded(files, &policy, intent, options)?)
 }
 
 /// `gate eval` on a loaded policy and a normalised intent: reads the files `options` name,
 /// then decides. Without an evaluation time this is where the clock is read.
 pub fn evaluate_loaded(
+    files: &dyn Files,
     policy: &Policy,
     intent: Intent,
     options: &EvalOptions,
 ) -> Result<GateOutcome, GateError> {
     let now = options.evaluation_time.unwrap_or_else(Timestamp::now);
-    gate::decide(policy, intent, &read_inputs(options, now))
+    gate::decide(policy, intent, &read_inputs(files, options, now))
+}
+
+/// A reader confined to the working directory and the files named here.
+fn reader_for(paths: &[&Path], options: &EvalOptions) -> Reader {
+    let mut named = options.named_paths();
+    named.extend(paths.iter().map(|path| path.to_path_buf()));
+    Reader::new(&named)
 }
 
 /// Gait's `gate eval` for files: `(the core --json fields, exit code)`.
 pub fn eval_command(policy_path: &Path, intent_path: &Path, options: &EvalOptions) -> (Json, u8) {
-    let evaluation = evaluate_files(policy_path, intent_path, options);
+    let reader = reader_for(&[policy_path, intent_path], options);
+    let evaluation = evaluate_files(&reader, policy_path, intent_path, options);
     (render_json(&evaluation), exit_code(&evaluation))
 }
 
 /// [`eval_command`] on a loaded policy and a normalised intent.
 pub fn eval_loaded(policy: &Policy, intent: Intent, options: &EvalOptions) -> (Json, u8) {
-    let evaluation = evaluate_loaded(policy, intent, options).map_err(EvalError::from);
+    let reader = reader_for(&[], options);
+    let evaluation = evaluate_loaded(&reader, policy, intent, options).map_err(EvalError::from);
     (render_json(&evaluation), exit_code(&evaluation))
 }
 
@@ -121,25 +161,35 @@ pub fn eval_loaded(policy: &Policy, intent: Intent, options: &EvalOptions) -> (J
 
 /// Reads every file `options` names. Nothing is decided here: an unreadable input is kept as
 /// its error, for the gate to fail, close or warn on.
-pub fn read_inputs(options: &EvalOptions, evaluation_time: Timestamp) -> GateInputs {
+pub fn read_inputs(
+    files: &dyn Files,
+    options: &EvalOptions,
+    evaluation_time: Timestamp,
+) -> GateInputs {
     GateInputs {
         evaluation_time,
         simulate: options.simulate,
-        kill_switch: options.kill_switch_state.as_deref().map(read_kill_switch),
-        wrkr: options.wrkr_inventory.as_deref().map(WrkrInventory::load),
+        kill_switch: options
+            .kill_switch_state
+            .as_deref()
+            .map(|path| read_kill_switch(files, path)),
+        wrkr: options
+            .wrkr_inventory
+            .as_deref()
+            .map(|path| read_wrkr(files, path)),
         script_registry: options
             .approved_script_registry
             .as_deref()
-            .map(|path| read_registry(path, options)),
-        rate_limits: options
-            .rate_limit_state
-            .as_ref()
-            .map_or_else(|| Ok(RateLimitState::default()), read_rate_limit_state),
+            .map(|path| read_registry(files, path, options)),
+        rate_limits: options.rate_limit_state.as_ref().map_or_else(
+            || Ok(RateLimitState::default()),
+            |source| read_rate_limit_state(files, source),
+        ),
         approvals: ApprovalEvidence {
             tokens: distinct(&options.approval_tokens)
                 .iter()
                 .map(|path| {
-                    read_json(path)
+                    read_json(files, path)
                         .ok()
                         .and_then(|document| ApprovalToken::from_json(&document))
                 })
@@ -147,21 +197,21 @@ pub fn read_inputs(options: &EvalOptions, evaluation_time: Timestamp) -> GateInp
             key: options
                 .approval_public_key
                 .as_deref()
-                .and_then(|path| read_key(path).ok()),
+                .and_then(|path| read_key(files, path).ok()),
         },
         delegation: DelegationEvidence {
             supplied: !options.delegation_tokens.is_empty()
                 || options.delegation_public_key.is_some(),
             tokens: distinct(&options.delegation_tokens)
                 .iter()
-                .filter_map(|path| read_json(path).ok())
+                .filter_map(|path| read_json(files, path).ok())
                 .map(|document| DelegationToken::from_json(&document))
                 .collect(),
             key: options
                 .delegation_public_key
                 .as_ref()
                 .or(options.approval_public_key.as_ref())
-                .and_then(|path| read_key(path).ok()),
+                .and_then(|path| read_key(files, path).ok()),
         },
     }
 }
@@ -173,39 +223,63 @@ fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
     paths
 }
 
-fn read_json(path: &Path) -> Result<Json, ReadError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ReadError::Read {
+/// A file's UTF-8 text through `files`; the error is said as the inputs say it.
+fn read_string(files: &dyn Files, path: &Path) -> Result<String, ReadError> {
+    let failed = |reason: String| ReadError::Read {
         path: path.display().to_string(),
-        reason: error.to_string(),
-    })?;
+        reason,
+    };
+    let bytes = files
+        .read(path)
+        .map_err(|error| failed(error.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| failed("invalid UTF-8".to_owned()))
+}
+
+/// A Wrkr inventory through `files`; a missing or unreadable file is Gait's stat or read error.
+fn read_wrkr(
+    files: &dyn Files,
+    path: &Path,
+) -> Result<WrkrInventory, crate::gait::wrkr::WrkrError> {
+    match files.read(path) {
+        Ok(bytes) => WrkrInventory::from_text(path, &String::from_utf8_lossy(&bytes)),
+        Err(error @ crate::source::ReadError::Missing { .. }) => Err(
+            crate::gait::wrkr::WrkrError::Stat(format!("stat `{}`: {error}", path.display())),
+        ),
+        Err(error) => Err(crate::gait::wrkr::WrkrError::Read(error.to_string())),
+    }
+}
+
+fn read_json(files: &dyn Files, path: &Path) -> Result<Json, ReadError> {
+    let text = read_string(files, path)?;
     serde_json::from_str(&text).map_err(|error| ReadError::Parse {
         path: path.display().to_string(),
         reason: error.to_string(),
     })
 }
 
-fn read_key(path: &Path) -> Result<PublicKey, KeyReadError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ReadError::Read {
-        path: path.display().to_string(),
-        reason: error.to_string(),
-    })?;
+fn read_key(files: &dyn Files, path: &Path) -> Result<PublicKey, KeyReadError> {
+    let text = read_string(files, path)?;
     Ok(PublicKey::from_base64(&text)?)
 }
 
-fn read_kill_switch(path: &Path) -> Result<KillSwitchState, StateError> {
-    Ok(KillSwitchState::from_json(&read_json(path)?)?)
+fn read_kill_switch(files: &dyn Files, path: &Path) -> Result<KillSwitchState, StateError> {
+    Ok(KillSwitchState::from_json(&read_json(files, path)?)?)
 }
 
-fn read_rate_limit_state(source: &StateSource) -> Result<RateLimitState, RateLimitLoadError> {
+fn read_rate_limit_state(
+    files: &dyn Files,
+    source: &StateSource,
+) -> Result<RateLimitState, RateLimitLoadError> {
     match source {
         StateSource::Inline(value) => {
             RateLimitState::from_json(value).map_err(RateLimitLoadError::Inline)
         }
         StateSource::File(path) => {
             let path_text = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|error| RateLimitLoadError::Read {
-                path: path_text.clone(),
-                reason: error.to_string(),
+            let text = read_string(files, path).map_err(|error| match error {
+                ReadError::Read { path, reason } | ReadError::Parse { path, reason } => {
+                    RateLimitLoadError::Read { path, reason }
+                }
             })?;
             let value: Json =
                 serde_json::from_str(&text).map_err(|error| RateLimitLoadError::Parse {
@@ -222,12 +296,22 @@ fn read_rate_limit_state(source: &StateSource) -> Result<RateLimitState, RateLim
 
 /// Reads a registry and its verify key (`--approved-script-public-key`, else the approval
 /// key). A registry file that does not exist or is empty has no entries.
-fn read_registry(path: &Path, options: &EvalOptions) -> Result<ScriptRegistry, RegistryError> {
-    let document = match std::fs::read_to_string(path) {
-        Ok(text) if text.trim().is_empty() => Json::Array(Vec::new()),
-        Ok(text) => serde_json::from_str(&text)
-            .map_err(|error| RegistryError::Unreadable(error.to_string()))?,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Json::Array(Vec::new()),
+fn read_registry(
+    files: &dyn Files,
+    path: &Path,
+    options: &EvalOptions,
+) -> Result<ScriptRegistry, RegistryError> {
+    let document = match files.read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            if text.trim().is_empty() {
+                Json::Array(Vec::new())
+            } else {
+                serde_json::from_str(&text)
+                    .map_err(|error| RegistryError::Unreadable(error.to_string()))?
+            }
+        }
+        Err(error) if error.is_missing() => Json::Array(Vec::new()),
         Err(error) => return Err(RegistryError::Unreadable(error.to_string())),
     };
     let key_path = options
@@ -235,7 +319,7 @@ fn read_registry(path: &Path, options: &EvalOptions) -> Result<ScriptRegistry, R
         .as_ref()
         .or(options.approval_public_key.as_ref())
         .ok_or(RegistryError::KeyRequired)?;
-    let key = read_key(key_path).map_err(RegistryError::Key)?;
+    let key = read_key(files, key_path).map_err(RegistryError::Key)?;
     let entries = tokens::registry_entries(&document)
         .iter()
         .map(tokens::ApprovedScriptEntry::from_json)

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
+use crate::source::Files;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScenarioStatus {
@@ -26,8 +27,8 @@ pub struct ScenarioResult {
     pub runs: Vec<Evaluation>,
 }
 
-fn yaml_json(path: &Path) -> Option<Json> {
-    let text = std::fs::read_to_string(path).ok()?;
+fn yaml_json(files: &dyn Files, path: &Path) -> Option<Json> {
+    let text = String::from_utf8(files.read(path).ok()?).ok()?;
     let document = crate::parse::parse(&text, crate::parse::Format::Yaml);
     document.root.map(|root| root.to_json())
 }
@@ -35,11 +36,11 @@ fn yaml_json(path: &Path) -> Option<Json> {
 /// The approved-script registry a scenario directory replays (`approved_script_registry` in
 /// `flags.yaml`), with its `policy.yaml` (`None` when that does not load). Scenarios run on the
 /// wall clock, so the use has no fixed time.
-pub fn scenario_registry_use(dir: &Path) -> Option<(PathBuf, RegistryUse)> {
-    let flags = yaml_json(&dir.join("flags.yaml"))?;
+pub fn scenario_registry_use(files: &dyn Files, dir: &Path) -> Option<(PathBuf, RegistryUse)> {
+    let flags = yaml_json(files, &dir.join("flags.yaml"))?;
     let relative = flags.get("approved_script_registry")?.as_str()?;
     let policy_path = dir.join("policy.yaml");
-    let policy = policy::load_policy_file(&policy_path)
+    let policy = policy::load_policy_file(files, &policy_path)
         .ok()
         .map(|(policy, _)| {
             (
@@ -51,20 +52,21 @@ pub fn scenario_registry_use(dir: &Path) -> Option<(PathBuf, RegistryUse)> {
 }
 
 /// Runs one Gait scenario directory and compares the outputs with its expectations.
-pub fn run_scenario_dir(dir: &Path) -> ScenarioResult {
+pub fn run_scenario_dir(files: &dyn Files, dir: &Path) -> ScenarioResult {
+    let is_file = |path: &Path| files.reader().check(path).is_ok();
     let name = dir
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let policy_path = dir.join("policy.yaml");
-    if !policy_path.is_file() {
+    if !is_file(&policy_path) {
         return ScenarioResult {
             name,
             status: ScenarioStatus::Skipped("not a gate scenario (no policy.yaml)".into()),
             runs: Vec::new(),
         };
     }
-    let flags = yaml_json(&dir.join("flags.yaml")).unwrap_or(Json::Null);
+    let flags = yaml_json(files, &dir.join("flags.yaml")).unwrap_or(Json::Null);
     let mut options = EvalOptions {
         simulate: flags
             .get("simulate")
@@ -81,15 +83,15 @@ pub fn run_scenario_dir(dir: &Path) -> ScenarioResult {
     options.wrkr_inventory = file("wrkr_inventory");
     options.approved_script_registry = file("approved_script_registry");
     options.approved_script_public_key = file("approved_script_public_key");
-    if dir.join("approval-token.json").is_file() {
+    if is_file(&dir.join("approval-token.json")) {
         options
             .approval_tokens
             .push(dir.join("approval-token.json"));
     }
-    if dir.join("approval_public.key").is_file() {
+    if is_file(&dir.join("approval_public.key")) {
         options.approval_public_key = Some(dir.join("approval_public.key"));
     }
-    if dir.join("delegation-token-1.json").is_file() {
+    if is_file(&dir.join("delegation-token-1.json")) {
         options
             .delegation_tokens
             .push(dir.join("delegation-token-1.json"));
@@ -104,16 +106,21 @@ pub fn run_scenario_dir(dir: &Path) -> ScenarioResult {
             options.delegation_tokens.push(dir.join(relative));
         }
     }
-    if dir.join("delegation_public.key").is_file() {
+    if is_file(&dir.join("delegation_public.key")) {
         options.delegation_public_key = Some(dir.join("delegation_public.key"));
     }
 
     let mut failures = Vec::new();
     let mut runs = Vec::new();
-    if dir.join("intents.jsonl").is_file() {
-        let intents = std::fs::read_to_string(dir.join("intents.jsonl")).unwrap_or_default();
-        let expected =
-            std::fs::read_to_string(dir.join("expected-verdicts.jsonl")).unwrap_or_default();
+    if is_file(&dir.join("intents.jsonl")) {
+        let text = |name: &str| {
+            files
+                .read(&dir.join(name))
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_default()
+        };
+        let intents = text("intents.jsonl");
+        let expected = text("expected-verdicts.jsonl");
         let intents: Vec<&str> = intents
             .lines()
             .filter(|line| !line.trim().is_empty())
@@ -130,11 +137,11 @@ pub fn run_scenario_dir(dir: &Path) -> ScenarioResult {
                 expected.len()
             ));
         }
-        let policy = policy::load_policy_file(&policy_path);
+        let policy = policy::load_policy_file(files, &policy_path);
         for (index, (line, want)) in intents.iter().zip(expected.iter()).enumerate() {
             let run = match (&policy, intent::load_intent(line)) {
                 (Ok((policy, _)), Ok(intent)) => {
-                    evaluate_loaded(policy, intent, &options).map_err(EvalError::from)
+                    evaluate_loaded(files, policy, intent, &options).map_err(EvalError::from)
                 }
                 (Err(error), _) => Err(EvalError::Policy(error.clone())),
                 (_, Err(error)) => Err(EvalError::Intent(error)),
@@ -143,7 +150,7 @@ pub fn run_scenario_dir(dir: &Path) -> ScenarioResult {
             runs.push(run);
         }
     } else {
-        let expected = yaml_json(&dir.join("expected.yaml")).unwrap_or(Json::Null);
+        let expected = yaml_json(files, &dir.join("expected.yaml")).unwrap_or(Json::Null);
         let repeat = flags
             .get("concurrency")
             .or_else(|| flags.get("repeat"))
@@ -152,7 +159,7 @@ pub fn run_scenario_dir(dir: &Path) -> ScenarioResult {
             .max(1);
         let mut successful = 0_u64;
         for _ in 0..repeat {
-            let run = evaluate_files(&policy_path, &dir.join("intent.json"), &options);
+            let run = evaluate_files(files, &policy_path, &dir.join("intent.json"), &options);
             if exit_code(&run)
                 == expected
                     .get("exit_code")

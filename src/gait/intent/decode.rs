@@ -20,10 +20,13 @@ use crate::gait::time::GoTime;
 use crate::parse::{self, Format, Node, Value};
 use crate::span::Span;
 
-/// Reads, decodes and normalises the intent at `path`.
-pub fn load_intent_file(path: &std::path::Path) -> Result<Intent, IntentError> {
-    let bytes = std::fs::read(path).map_err(|error| IntentError {
-        kind: IntentErrorKind::Read(format!("`{}`: {}", path.display(), error)),
+/// Reads (through `files`), decodes and normalises the intent at `path`.
+pub fn load_intent_file(
+    files: &dyn crate::source::Files,
+    path: &std::path::Path,
+) -> Result<Intent, IntentError> {
+    let bytes = files.read(path).map_err(|error| IntentError {
+        kind: IntentErrorKind::Read(error.to_string()),
         span: Span::default(),
     })?;
     let (text, bad) = parse::decode(&bytes);

@@ -20,14 +20,14 @@ use crate::gait::canonical;
 use crate::parse::{self, Format, IssueKind, Node};
 use crate::span::Span;
 
-/// Reads and loads the policy at `path`.
-pub fn load_policy_file(path: &std::path::Path) -> Result<(Policy, String), PolicyError> {
-    let bytes = std::fs::read(path).map_err(|error| {
-        err(
-            PolicyErrorKind::Read(format!("`{}`: {}", path.display(), error)),
-            Span::default(),
-        )
-    })?;
+/// Reads (through `files`) and loads the policy at `path`.
+pub fn load_policy_file(
+    files: &dyn crate::source::Files,
+    path: &std::path::Path,
+) -> Result<(Policy, String), PolicyError> {
+    let bytes = files
+        .read(path)
+        .map_err(|error| err(PolicyErrorKind::Read(error.to_string()), Span::default()))?;
     let (text, bad_utf8) = parse::decode(&bytes);
     if let Some(issue) = bad_utf8 {
         return Err(err(
