@@ -7,7 +7,7 @@ use crate::stellaops::chain::{Decision, GateOutcome, PolicyVerdictStatus};
 use crate::stellaops::model::GateId;
 
 /// Compares a decision with an expectation; the list of differences (empty: it matches).
-pub fn compare(expect: &Expect, actual: &Actual) -> Vec<String> {
+pub(super) fn compare(expect: &Expect, actual: &Actual) -> Vec<String> {
     let mut mismatches = Vec::new();
     let verdict_matches = match PolicyVerdictStatus::parse(&expect.verdict) {
         Some(status) => status.as_str() == actual.verdict,
@@ -81,15 +81,15 @@ pub fn compare(expect: &Expect, actual: &Actual) -> Vec<String> {
     mismatches
 }
 
-/// The expectation terms of a Stella Ops decision. For `Pass` and `Warned`, every gate that
-/// passed (or warned) is an equivalent deciding gate: the docs name no single one.
-pub fn actual_of(decision: &Decision) -> Actual {
+/// Gates that also satisfy a `gate`/`message` expectation. For `Pass` and `Warned`, every gate
+/// that passed (or warned) is an equivalent deciding gate: the docs name no single one.
+fn equivalent(decision: &Decision) -> Vec<(String, String)> {
     let wanted = match decision.verdict {
         PolicyVerdictStatus::Pass => Some([GateOutcome::Pass, GateOutcome::PassWithNote]),
         PolicyVerdictStatus::Warned => Some([GateOutcome::Warn, GateOutcome::Warn]),
         _ => None,
     };
-    let equivalent = wanted
+    wanted
         .map(|outcomes| {
             decision
                 .gates
@@ -100,23 +100,14 @@ pub fn actual_of(decision: &Decision) -> Actual {
                 .map(|g| (g.gate.name().to_owned(), g.message.to_string()))
                 .collect()
         })
-        .unwrap_or_default();
-    Actual {
-        verdict: decision.verdict.as_str().to_owned(),
-        gate: decision.gate.map(|g| g.name().to_owned()),
-        rule: decision.rule.clone(),
-        reasons: decision.reasons.clone(),
-        message: decision.message.clone(),
-        exit_code: i32::from(Exit::from(decision.verdict).code()),
-        equivalent,
-    }
+        .unwrap_or_default()
 }
 
-/// As [`actual_of`], taking the decision apart instead of copying it, and listing equivalent
-/// gates only when the expectation names a gate or a message (nothing else reads them).
+/// The expectation terms of a Stella Ops decision, listing equivalent gates only when the
+/// expectation names a gate or a message (nothing else reads them).
 pub(super) fn actual_for(decision: Decision, expect: &Expect) -> Actual {
     let equivalent = if expect.gate.is_some() || expect.message.is_some() {
-        actual_of(&decision).equivalent
+        equivalent(&decision)
     } else {
         Vec::new()
     };

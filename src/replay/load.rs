@@ -46,7 +46,7 @@ pub fn load_stellaops(files: &dyn Files, paths: &[PathBuf]) -> Result<StellaConf
 }
 
 /// Deserialises a Stella Ops case input.
-pub fn stellaops_input(json: &serde_json::Value) -> Result<CaseInput, String> {
+pub(super) fn stellaops_input(json: &serde_json::Value) -> Result<CaseInput, String> {
     if json
         .get("environment")
         .and_then(|e| e.as_str())

@@ -5,7 +5,6 @@ mod compare;
 mod coverage;
 mod eval;
 mod evaluator;
-mod junit;
 mod load;
 mod outcome;
 mod run;

@@ -11,7 +11,7 @@ use super::case::{Engine, Evaluated, run_case, run_line};
 use super::coverage::{Coverage, describe_policy, insert_str};
 use super::evaluator::GaitEvaluator;
 use super::load::load_stellaops;
-use super::outcome::{CaseResult, CaseStatus, SuiteResult, TestOutcome, totals};
+use super::outcome::{CaseStatus, SuiteResult, TestOutcome, totals};
 use super::shard::Shard;
 use super::suite::{self, Case, SuiteHeader};
 use crate::source::{Files, Reader};
@@ -142,13 +142,13 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn run_suite(&mut self, path: &Path, sink: &mut dyn FnMut(&str, &CaseResult)) -> SuiteResult {
+    fn run_suite(&mut self, path: &Path) -> SuiteResult {
         let display = path.display().to_string();
         let mut result = SuiteResult {
             path: display.clone(),
             ..SuiteResult::default()
         };
-        if let Err(error) = self.run_suite_inner(path, &display, &mut result, sink) {
+        if let Err(error) = self.run_suite_inner(path, &display, &mut result) {
             result.error = Some(error);
         }
         result
@@ -159,7 +159,6 @@ impl<'a> Run<'a> {
         path: &Path,
         display: &str,
         result: &mut SuiteResult,
-        sink: &mut dyn FnMut(&str, &CaseResult),
     ) -> Result<(), String> {
         let semantics = &self.options.semantics;
         let shard = self.options.shard;
@@ -183,9 +182,6 @@ impl<'a> Run<'a> {
                     .filter_map(|raw| run_line(&engine, raw, &defaults, semantics, &owned))
                     .collect();
                 result.skipped += before - evaluated.len();
-                for item in &evaluated {
-                    sink(display, &item.result);
-                }
                 self.record(&policies, result, evaluated);
             }
             return Ok(());
@@ -207,9 +203,6 @@ impl<'a> Run<'a> {
             .into_par_iter()
             .map(|case| run_case(&engine, case, semantics))
             .collect();
-        for item in &evaluated {
-            sink(display, &item.result);
-        }
         self.record(&policies, result, evaluated);
         Ok(())
     }
@@ -229,16 +222,6 @@ pub fn discover_suites(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// `gatelint test`: replays every suite under `paths`.
 pub fn test_command(paths: &[PathBuf], options: &TestOptions<'_>) -> TestOutcome {
-    test_command_with_sink(paths, options, &mut |_, _| {})
-}
-
-/// As [`test_command`], handing every case result (in input order) to `sink` as it completes,
-/// so a reporter can stream JUnit for a suite too large to keep.
-pub fn test_command_with_sink(
-    paths: &[PathBuf],
-    options: &TestOptions<'_>,
-    sink: &mut dyn FnMut(&str, &CaseResult),
-) -> TestOutcome {
     // Without a view of the files, the suites are read from the working tree, confined to the
     // working directory and the paths given.
     let own_reader;
@@ -257,7 +240,7 @@ pub fn test_command_with_sink(
     };
     let mut outcome = TestOutcome::default();
     for path in discover_suites(paths) {
-        let suite = run.run_suite(&path, sink);
+        let suite = run.run_suite(&path);
         outcome.suites.push(suite);
     }
     outcome.coverage = run.coverage.into_values().collect();

@@ -1,14 +1,12 @@
 //! Replays fixture suites through the evaluators: `test_command` for suites, `eval_command` for
 //! one decision. The stage's public face; the parts live beside it.
 
-pub use super::compare::{actual_of, compare};
 pub use super::coverage::Coverage;
 pub use super::eval::{EvalOutcome, eval_command};
 pub use super::evaluator::GaitEvaluator;
-pub use super::junit::junit_xml;
-pub use super::load::{ReplayError, load_stellaops, stellaops_input};
+pub use super::load::{ReplayError, load_stellaops};
 pub use super::outcome::{
     Actual, CaseResult, CaseStatus, SuiteResult, TestOutcome, merge_outcomes,
 };
-pub use super::run::{TestOptions, discover_suites, test_command, test_command_with_sink};
+pub use super::run::{TestOptions, discover_suites, test_command};
 pub use super::shard::Shard;

@@ -13,7 +13,7 @@ mod typed;
 
 pub use typed::{Defaults, stella_case};
 
-pub const KIND: &str = "gatelint.fixtures/v1";
+const KIND: &str = "gatelint.fixtures/v1";
 
 /// A string or a list of strings (`policy: a.yaml` or `policy: [base.yaml, prod.yaml]`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -102,7 +102,7 @@ pub fn is_jsonl(path: &Path) -> bool {
 
 /// Merges `defaults` under `input`: objects recursively, anything else (`null` included) the
 /// case wins.
-pub fn deep_merge(defaults: &serde_json::Value, input: serde_json::Value) -> serde_json::Value {
+fn deep_merge(defaults: &serde_json::Value, input: serde_json::Value) -> serde_json::Value {
     match (defaults, input) {
         (serde_json::Value::Object(base), serde_json::Value::Object(over)) => {
             let mut merged = base.clone();
@@ -239,7 +239,7 @@ impl JsonlSuite<std::io::BufReader<std::fs::File>> {
 }
 
 impl<R: BufRead> JsonlSuite<R> {
-    pub fn from_reader(path: &str, reader: R) -> Result<Self, SuiteError> {
+    fn from_reader(path: &str, reader: R) -> Result<Self, SuiteError> {
         let mut lines = reader.lines();
         let mut line = 0u32;
         let mut offset = 0usize;

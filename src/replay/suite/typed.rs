@@ -316,7 +316,7 @@ mod tests {
             );
             assert_eq!(general.expect, Ok(expect), "{line}");
             assert_eq!(
-                crate::replay::runner::stellaops_input(&general.input),
+                crate::replay::load::stellaops_input(&general.input),
                 Ok(input),
                 "{line}"
             );
