@@ -96,12 +96,12 @@ pub(super) fn run_case(engine: &Engine<'_>, case: Case, semantics: &SemanticsOpt
     };
     let expect = match case.expect {
         Ok(expect) => expect,
-        Err(error) => return Evaluated::error(head, None, error),
+        Err(error) => return Evaluated::error(head, None, error.to_string()),
     };
     match engine {
         Engine::Stella(config) => match stellaops_input(&case.input) {
             Ok(input) => run_stella(config, head, expect, &input, semantics),
-            Err(error) => Evaluated::error(head, Some(expect), error),
+            Err(error) => Evaluated::error(head, Some(expect), error.to_string()),
         },
         Engine::Gait {
             evaluator,

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::load::{ReplayError, load_stellaops, stellaops_input};
+use super::error::ReplayError;
+use super::load::{load_stellaops, stellaops_input};
 use crate::exit::Exit;
 use crate::parse::{Format, parse};
 use crate::source::Reader;
@@ -69,9 +70,9 @@ pub fn eval_command(
     {
         json = input;
     }
-    let input = stellaops_input(&json).map_err(|message| ReplayError::Input {
+    let input = stellaops_input(&json).map_err(|source| ReplayError::Input {
         path: display,
-        message,
+        source,
     })?;
     let decision = chain::evaluate(&config, &input, semantics);
     Ok(EvalOutcome {

@@ -2,23 +2,11 @@
 
 use std::path::PathBuf;
 
-use super::suite::SuiteError;
+use super::error::{InputError, ReplayError};
 use crate::parse::{Format, parse};
-use crate::source::{Files, ReadError};
+use crate::source::Files;
 use crate::stellaops::input::CaseInput;
 use crate::stellaops::model::{self, StellaConfig};
-
-#[derive(Debug, thiserror::Error)]
-pub enum ReplayError {
-    #[error(transparent)]
-    Read(#[from] ReadError),
-    #[error("`{path}` does not parse")]
-    Parse { path: String },
-    #[error("invalid input `{path}`: {message}")]
-    Input { path: String, message: String },
-    #[error(transparent)]
-    Suite(#[from] SuiteError),
-}
 
 /// Reads and layers Stella Ops configuration files (later wins).
 pub fn load_stellaops(files: &dyn Files, paths: &[PathBuf]) -> Result<StellaConfig, ReplayError> {
@@ -46,13 +34,13 @@ pub fn load_stellaops(files: &dyn Files, paths: &[PathBuf]) -> Result<StellaConf
 }
 
 /// Deserialises a Stella Ops case input.
-pub(super) fn stellaops_input(json: &serde_json::Value) -> Result<CaseInput, String> {
+pub(super) fn stellaops_input(json: &serde_json::Value) -> Result<CaseInput, InputError> {
     if json
         .get("environment")
         .and_then(|e| e.as_str())
         .is_none_or(str::is_empty)
     {
-        return Err("input: `environment` is required".to_owned());
+        return Err(InputError::MissingEnvironment);
     }
-    serde_json::from_value(json.clone()).map_err(|error| format!("input: {error}"))
+    serde_json::from_value(json.clone()).map_err(|error| InputError::Invalid(error.to_string()))
 }

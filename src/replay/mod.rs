@@ -3,6 +3,7 @@
 mod case;
 mod compare;
 mod coverage;
+mod error;
 mod eval;
 mod evaluator;
 mod load;

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::case::{Engine, Evaluated, run_case, run_line};
 use super::coverage::{Coverage, describe_policy, insert_str};
+use super::error::ReplayError;
 use super::evaluator::GaitEvaluator;
 use super::load::load_stellaops;
 use super::outcome::{CaseStatus, SuiteResult, TestOutcome, totals};
@@ -56,7 +57,7 @@ impl<'a> Run<'a> {
         &mut self,
         path: &Path,
         header: &SuiteHeader,
-    ) -> Result<(Engine<'a>, Vec<String>), String> {
+    ) -> Result<(Engine<'a>, Vec<String>), ReplayError> {
         let policy = suite::resolve(path, &header.policy.to_vec());
         let determinization = suite::resolve(path, &header.determinization.to_vec());
         let is_gait = header
@@ -73,8 +74,7 @@ impl<'a> Run<'a> {
             let config = match self.configs.get(&layered) {
                 Some(config) => Arc::clone(config),
                 None => {
-                    let config =
-                        Arc::new(load_stellaops(self.files, &layered).map_err(|e| e.to_string())?);
+                    let config = Arc::new(load_stellaops(self.files, &layered)?);
                     self.configs.insert(layered, Arc::clone(&config));
                     config
                 }
@@ -98,7 +98,7 @@ impl<'a> Run<'a> {
             }
         }
         let Some(evaluator) = self.options.gait else {
-            return Err("a Gait suite needs the Gait evaluator".to_owned());
+            return Err(ReplayError::NoGaitEvaluator);
         };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok((
@@ -149,7 +149,7 @@ impl<'a> Run<'a> {
             ..SuiteResult::default()
         };
         if let Err(error) = self.run_suite_inner(path, &display, &mut result) {
-            result.error = Some(error);
+            result.error = Some(error.to_string());
         }
         result
     }
@@ -159,20 +159,17 @@ impl<'a> Run<'a> {
         path: &Path,
         display: &str,
         result: &mut SuiteResult,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReplayError> {
         let semantics = &self.options.semantics;
         let shard = self.options.shard;
         let owned = |name: &str| shard.is_none_or(|s| s.owns(display, name));
         if suite::is_jsonl(path) {
-            let mut stream =
-                suite::JsonlSuite::open(self.files.reader(), path).map_err(|e| e.to_string())?;
+            let mut stream = suite::JsonlSuite::open(self.files.reader(), path)?;
             let (engine, policies) = self.engine(path, &stream.header)?;
             result.ecosystem = ecosystem_name(&engine);
             let defaults = suite::Defaults::new(&stream.header.defaults);
             loop {
-                let batch = stream
-                    .next_batch(self.options.batch_size.max(1))
-                    .map_err(|e| e.to_string())?;
+                let batch = stream.next_batch(self.options.batch_size.max(1))?;
                 if batch.is_empty() {
                     break;
                 }
@@ -186,10 +183,11 @@ impl<'a> Run<'a> {
             }
             return Ok(());
         }
-        let bytes = self.files.reader().read(path).map_err(|e| e.to_string())?;
-        let text =
-            String::from_utf8(bytes).map_err(|_| format!("`{display}` is not valid UTF-8"))?;
-        let document = suite::parse_document(display, &text).map_err(|e| e.to_string())?;
+        let bytes = self.files.reader().read(path)?;
+        let text = String::from_utf8(bytes).map_err(|_| ReplayError::NotUtf8 {
+            path: display.to_owned(),
+        })?;
+        let document = suite::parse_document(display, &text)?;
         let (engine, policies) = self.engine(path, &document.header)?;
         result.ecosystem = ecosystem_name(&engine);
         let before = document.cases.len();

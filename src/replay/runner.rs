@@ -2,9 +2,10 @@
 //! one decision. The stage's public face; the parts live beside it.
 
 pub use super::coverage::Coverage;
+pub use super::error::{InputError, ReplayError};
 pub use super::eval::{EvalOutcome, eval_command};
 pub use super::evaluator::GaitEvaluator;
-pub use super::load::{ReplayError, load_stellaops};
+pub use super::load::load_stellaops;
 pub use super::outcome::{
     Actual, CaseResult, CaseStatus, SuiteResult, TestOutcome, merge_outcomes,
 };

@@ -70,11 +70,23 @@ pub struct Case {
     pub name: String,
     /// The input with the suite's `defaults` merged under it.
     pub input: serde_json::Value,
-    pub expect: Result<Expect, String>,
+    pub expect: Result<Expect, CaseError>,
     /// 1-based line of the case.
     pub line: u32,
     /// Byte span of the case (document suites) or of its line (JSONL).
     pub span: Span,
+}
+
+/// Why a case has no expectation to judge it by.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum CaseError {
+    #[error("`expect` is required")]
+    MissingExpect,
+    /// The deserialiser's message.
+    #[error("expect: {0}")]
+    Expect(String),
+    #[error("line {line} is not JSON: {message}")]
+    NotJson { line: u32, message: String },
 }
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
@@ -167,10 +179,9 @@ fn case_from(
         .cloned()
         .unwrap_or(serde_json::Value::Null);
     let expect = match json.get("expect") {
-        Some(expect) => {
-            serde_json::from_value::<Expect>(expect.clone()).map_err(|e| format!("expect: {e}"))
-        }
-        None => Err("`expect` is required".to_owned()),
+        Some(expect) => serde_json::from_value::<Expect>(expect.clone())
+            .map_err(|e| CaseError::Expect(e.to_string())),
+        None => Err(CaseError::MissingExpect),
     };
     Case {
         index,
@@ -321,7 +332,10 @@ impl RawLine {
                 index: self.index,
                 name: format!("line {}", self.line),
                 input: serde_json::Value::Null,
-                expect: Err(format!("line {} is not JSON: {error}", self.line)),
+                expect: Err(CaseError::NotJson {
+                    line: self.line,
+                    message: error.to_string(),
+                }),
                 line: self.line,
                 span: self.span,
             },
