@@ -245,3 +245,70 @@ pub fn test_command(paths: &[PathBuf], options: &TestOptions<'_>) -> TestOutcome
     totals(&mut outcome);
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replay(name: &str, bytes: &[u8]) -> SuiteResult {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let outcome = test_command(std::slice::from_ref(&path), &TestOptions::default());
+        outcome.suites.into_iter().next().unwrap()
+    }
+
+    fn case_errors(suite: &SuiteResult) -> Vec<&str> {
+        suite
+            .cases
+            .iter()
+            .filter_map(|case| case.error.as_deref())
+            .collect()
+    }
+
+    #[test]
+    fn case_errors_keep_their_messages() {
+        let suite = replay(
+            "s.fixtures.yaml",
+            b"kind: gatelint.fixtures/v1\ncases:\n  - {name: a, input: {environment: x}}\n  - {name: b, input: {}, expect: {verdict: Pass}}\n  - {name: c, input: {environment: x}, expect: {bogus: 1}}\n",
+        );
+        let errors = case_errors(&suite);
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(errors[0], "`expect` is required");
+        assert_eq!(errors[1], "input: `environment` is required");
+        assert!(
+            errors[2].starts_with("expect: unknown field `bogus`"),
+            "{}",
+            errors[2]
+        );
+
+        let suite = replay(
+            "s.fixtures.jsonl",
+            b"{\"kind\":\"gatelint.fixtures/v1\"}\n{not json\n",
+        );
+        let errors = case_errors(&suite);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("line 2 is not JSON: "),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn suite_errors_keep_their_messages() {
+        let suite = replay("s.fixtures.yaml", b"kind: gatelint.fixtures/v1\n\xff\n");
+        assert_eq!(
+            suite.error.as_deref(),
+            Some(format!("`{}` is not valid UTF-8", suite.path).as_str())
+        );
+        let suite = replay(
+            "s.fixtures.yaml",
+            b"kind: gatelint.fixtures/v1\necosystem: gait\ncases: []\n",
+        );
+        assert_eq!(
+            suite.error.as_deref(),
+            Some("a Gait suite needs the Gait evaluator")
+        );
+    }
+}
