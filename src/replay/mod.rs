@@ -1,4 +1,14 @@
 //! Fixture suites and their replay through the evaluators.
 
+mod case;
+mod compare;
+mod coverage;
+mod error;
+mod eval;
+mod evaluator;
+mod load;
+mod outcome;
+mod run;
 pub mod runner;
+mod shard;
 pub mod suite;
