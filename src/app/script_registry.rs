@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{FileOutcome, read_bounded};
+use super::FileOutcome;
+use super::analyze::read_bounded;
 use crate::classify::FileKind;
 use crate::discover;
 use crate::gait::registry::{self, RegistryUse};

@@ -1,0 +1,363 @@
+//! `check` and `validate`: discover, analyse every file, replay the suites, diff against the
+//! baseline, run the project rules, filter and decide the exit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::discover::{self, Excludes};
+use crate::exit::Exit;
+use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::project::{ProjectFile, ProjectFiles};
+use crate::report::Report;
+use crate::rules::registry;
+use crate::source::Reader;
+
+use super::analyze::analyze_candidate;
+use super::{
+    FileOutcome, ProjectRun, UsageError, analyze_unsuppressed, baseline_files, check_rule_ids,
+    diff_run, finish, load_config, replay, verdict_diff,
+};
+
+/// What `check` and `validate` are asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `None` = the config's `fail-on`, else `error`.
+    pub fail_on: Option<FailOn>,
+    pub allow_empty: bool,
+    pub exit_zero: bool,
+    /// `validate`: parse and schema rules only.
+    pub validate_only: bool,
+    /// `--baseline-ref`: the git commit whose versions of the scanned files are the baseline.
+    pub baseline_ref: Option<String>,
+    /// `--shard K/N`: replay only this shard of the fixture cases.
+    pub shard: Option<crate::replay::runner::Shard>,
+}
+
+/// The least severity that fails a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match text {
+            "never" => Some(FailOn::Never),
+            other => Severity::parse(other).map(FailOn::At),
+        }
+    }
+}
+
+/// Runs `check` (or `validate`) and builds the report.
+pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
+    let (config, config_outcome) = load_config(options.config.as_deref())?;
+    let select: Vec<String> = options
+        .select
+        .iter()
+        .chain(&config.select)
+        .cloned()
+        .collect();
+    let ignore: Vec<String> = options
+        .ignore
+        .iter()
+        .chain(&config.ignore)
+        .cloned()
+        .collect();
+    check_rule_ids(&select)?;
+    check_rule_ids(&ignore)?;
+    for id in config.severity.keys() {
+        check_rule_ids(std::slice::from_ref(id))?;
+    }
+    for entry in &config.overrides {
+        check_rule_ids(&entry.select)?;
+        check_rule_ids(&entry.ignore)?;
+        for id in entry.severity.keys() {
+            check_rule_ids(std::slice::from_ref(id))?;
+        }
+    }
+    let fail_on = options
+        .fail_on
+        .or_else(|| config.fail_on.as_deref().and_then(FailOn::parse))
+        .unwrap_or(FailOn::At(Severity::Error));
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let excludes = Excludes::new(&config.exclude)?;
+    let candidates = discover::discover(&paths, &excludes)?;
+    let reader = Reader::new(&paths);
+    let validate_run = ProjectRun {
+        validate_only: true,
+        require_reason: config.require_suppression_reason,
+        ..ProjectRun::default()
+    };
+    let mut outcomes: Vec<FileOutcome> = candidates
+        .par_iter()
+        .map(|candidate| {
+            let outcome = analyze_candidate(candidate, &reader, options.validate_only);
+            if !options.validate_only {
+                return outcome;
+            }
+            // `validate` has no project stage: each file is finished where it was analysed,
+            // and a file without findings gives its text back at once.
+            let (mut finished, _) = finish(vec![outcome], &validate_run);
+            let mut outcome = finished.pop().unwrap_or_default();
+            let quoted = quoted_paths(&outcome.findings);
+            release_unquoted(&mut outcome, &quoted);
+            outcome
+        })
+        .collect();
+    let mut replay_cases = Vec::new();
+    if !options.validate_only {
+        replay::check_fixtures(
+            &reader,
+            &candidates,
+            &mut outcomes,
+            &config,
+            options.shard,
+            &mut replay_cases,
+        );
+    }
+    let baseline = match &options.baseline_ref {
+        Some(reference) if !options.validate_only => Some(read_git_baseline(reference, &outcomes)?),
+        _ => None,
+    };
+    let mut verdict_diff = None;
+    if let (Some(reference), Some(baseline)) = (&options.baseline_ref, &baseline) {
+        let suites: Vec<verdict_diff::SuiteInput> = outcomes
+            .iter()
+            .filter_map(|outcome| outcome.scanned.as_ref())
+            .filter(|scanned| scanned.kind == "fixture-suite")
+            .map(|scanned| verdict_diff::SuiteInput {
+                path: PathBuf::from(scanned.source.path.as_ref()),
+                display: scanned.source.path.to_string(),
+            })
+            .collect();
+        let candidate_files: Vec<&ProjectFile> = outcomes
+            .iter()
+            .filter_map(|outcome| outcome.project.as_ref())
+            .collect();
+        let (summary, found) = diff_run::check_diff(
+            &reader,
+            reference,
+            &suites,
+            &config,
+            &candidate_files,
+            baseline,
+        )?;
+        for finding in found {
+            if let Some(outcome) = outcomes.iter_mut().find(|outcome| {
+                outcome
+                    .scanned
+                    .as_ref()
+                    .is_some_and(|scanned| scanned.source.path == finding.primary.path)
+            }) {
+                outcome.findings.push(finding);
+            }
+        }
+        verdict_diff = Some(summary);
+    }
+    let run = ProjectRun {
+        validate_only: options.validate_only,
+        baseline: baseline.as_ref(),
+        replay: None,
+        require_reason: config.require_suppression_reason,
+    };
+    let outcomes = if options.validate_only {
+        outcomes
+    } else {
+        let (mut outcomes, _project) = finish(outcomes, &run);
+        let quoted = quoted_paths(outcomes.iter().flat_map(|outcome| &outcome.findings));
+        for outcome in &mut outcomes {
+            release_unquoted(outcome, &quoted);
+        }
+        outcomes
+    };
+
+    let mut files = BTreeMap::new();
+    let mut findings = Vec::new();
+    let mut skipped = Vec::new();
+    for outcome in config_outcome.into_iter().chain(outcomes) {
+        if let Some(scanned) = outcome.scanned {
+            files.insert(scanned.source.path.clone(), scanned);
+        }
+        findings.extend(outcome.findings);
+        skipped.extend(outcome.skipped);
+    }
+    let walked_dirs: Vec<&PathBuf> = paths.iter().filter(|path| path.is_dir()).collect();
+    if files.is_empty() && !walked_dirs.is_empty() && !options.allow_empty {
+        let names: Vec<String> = walked_dirs
+            .iter()
+            .map(|path| discover::display_path(path))
+            .collect();
+        return Err(UsageError::NothingToCheck(names.join("`, `")));
+    }
+
+    let findings = filter_findings(findings, &select, &ignore, &config);
+    let mut rules = BTreeMap::new();
+    for meta in registry::all() {
+        rules.insert(meta.id, meta);
+    }
+    let mut exit = Exit::Success;
+    for finding in &findings {
+        let meta = registry::find(finding.rule.as_str());
+        let invalid = meta.is_some_and(|meta| meta.invalid_input);
+        let regression = meta.is_some_and(|meta| meta.regression);
+        if invalid && finding.severity == Severity::Error {
+            exit = exit.max(Exit::InvalidInput);
+        } else if regression && finding.severity == Severity::Error {
+            exit = exit.max(Exit::Regression);
+        } else if let FailOn::At(threshold) = fail_on
+            && finding.severity >= threshold
+        {
+            exit = exit.max(Exit::Blocked);
+        }
+    }
+    if options.exit_zero {
+        exit = Exit::Success;
+    }
+    skipped.sort();
+    Ok(Report {
+        command: if options.validate_only {
+            "validate"
+        } else {
+            "check"
+        },
+        files,
+        findings,
+        rules,
+        skipped,
+        cases: replay_cases,
+        passed_omitted: 0,
+        fail_on: match fail_on {
+            FailOn::At(severity) => Some(severity),
+            FailOn::Never => None,
+        },
+        exit,
+        diff: verdict_diff,
+    })
+}
+
+/// Every file a finding locates something in (primary or related).
+fn quoted_paths<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> BTreeSet<Arc<str>> {
+    findings
+        .into_iter()
+        .flat_map(|finding| {
+            std::iter::once(&finding.primary.path)
+                .chain(finding.related.iter().map(|related| &related.location.path))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Releases the text of a file no finding locates anything in: only findings are rendered
+/// from it, so a large scan need not hold every file until the report.
+fn release_unquoted(outcome: &mut FileOutcome, quoted: &BTreeSet<Arc<str>>) {
+    if let Some(scanned) = &mut outcome.scanned
+        && !quoted.contains(&scanned.source.path)
+    {
+        scanned.source.release_text();
+    }
+}
+
+/// The baseline versions (at git `reference`) of every analysed file with a model.
+fn read_git_baseline(
+    reference: &str,
+    outcomes: &[FileOutcome],
+) -> Result<ProjectFiles, UsageError> {
+    let paths: Vec<String> = outcomes
+        .iter()
+        .filter_map(|outcome| outcome.project.as_ref())
+        .map(|file| file.source.path.to_string())
+        .collect();
+    let texts = crate::diff::git::read_baseline(Path::new("."), reference, &paths)?;
+    let raw: Vec<FileOutcome> = texts
+        .iter()
+        .filter_map(|(path, text)| {
+            text.as_ref()
+                .map(|text| analyze_unsuppressed(path, text, None, true, false))
+        })
+        .collect();
+    Ok(baseline_files(raw))
+}
+
+/// Applies `--select`/`--ignore`, config ignores and severity overrides, then sorts.
+fn filter_findings(
+    findings: Vec<Finding>,
+    select: &[String],
+    ignore: &[String],
+    config: &Config,
+) -> Vec<Finding> {
+    let selected = |id: &str| {
+        let chosen = select.is_empty() || select.iter().any(|rule| rule == id || rule == "all");
+        let dropped = ignore.iter().any(|rule| rule == id || rule == "all");
+        chosen && !dropped
+    };
+    let overrides: Vec<(globset::GlobMatcher, &config::Override)> = config
+        .overrides
+        .iter()
+        .filter_map(|entry| {
+            globset::Glob::new(&entry.path)
+                .ok()
+                .map(|glob| (glob.compile_matcher(), entry))
+        })
+        .collect();
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter_map(|mut finding| {
+            let id = finding.rule.as_str();
+            let mut keep = selected(id);
+            if let Some(severity) = config.severity_override(id) {
+                finding.severity = severity;
+            }
+            // Per-path settings, after the top-level ones; later overrides win.
+            for (matcher, entry) in &overrides {
+                if !matcher.is_match(finding.primary.path.as_ref()) {
+                    continue;
+                }
+                if !entry.select.is_empty() {
+                    keep = entry.select.iter().any(|rule| rule == id || rule == "all")
+                        && !ignore.iter().any(|rule| rule == id || rule == "all");
+                }
+                if entry.ignore.iter().any(|rule| rule == id || rule == "all") {
+                    keep = false;
+                }
+                if let Some(severity) = entry
+                    .severity
+                    .get(id)
+                    .and_then(|name| Severity::parse(name))
+                {
+                    finding.severity = severity;
+                }
+            }
+            (keep && !ignored_by_config(config, &finding.primary, id)).then_some(finding)
+        })
+        .collect();
+    sort_findings(&mut out);
+    out
+}
+
+fn ignored_by_config(config: &Config, location: &Location, rule: &str) -> bool {
+    config.ignores.iter().any(|entry| {
+        if entry.rule != rule && entry.rule != "all" {
+            return false;
+        }
+        let path_matches = globset::Glob::new(&entry.path)
+            .map(|glob| glob.compile_matcher().is_match(location.path.as_ref()))
+            .unwrap_or(false);
+        let key_matches = entry.key.as_deref().is_none_or(|key| {
+            location.pointer == key || location.pointer.starts_with(&format!("{key}/"))
+        });
+        path_matches && key_matches
+    })
+}

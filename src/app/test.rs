@@ -1,0 +1,257 @@
+//! `test`: fixture suites, Gait scenario directories and bare Gait intents.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::discover;
+use crate::exit::Exit;
+use crate::finding::sort_findings;
+use crate::report::Report;
+use crate::rules::registry;
+use crate::source::Reader;
+
+use super::{ProjectRun, UsageError, finish, gait_replay, load_config, script_registry, semantics};
+
+/// What `test` is asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct TestOptions {
+    pub paths: Vec<PathBuf>,
+    /// `--policy P INTENT...`: evaluate bare Gait intents against one policy.
+    pub policy: Option<PathBuf>,
+    pub gait: crate::gait::command::EvalOptions,
+    pub shard: Option<crate::replay::runner::Shard>,
+    pub config: Option<PathBuf>,
+    /// Keep passing cases in the report (JUnit lists every case); otherwise only failures
+    /// are kept and passing ones are counted, so a huge suite replays in constant memory.
+    pub keep_passed: bool,
+}
+
+/// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
+pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
+    use crate::gait::command;
+    use crate::report::{CaseOutcome, CaseStatus};
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let mut cases = Vec::new();
+    let mut passed_omitted = 0;
+    let mut exit = Exit::Success;
+    let mut files = BTreeMap::new();
+    let mut findings = Vec::new();
+    if let Some(policy) = &options.policy {
+        let suite: Arc<str> = Arc::from(discover::display_path(policy));
+        let mut named = options.gait.named_paths();
+        named.push(policy.clone());
+        named.extend(paths.iter().cloned());
+        let reader = Reader::new(&named);
+        for intent in &paths {
+            let evaluation = command::evaluate_files(&reader, policy, intent, &options.gait);
+            let code = command::exit_code(&evaluation);
+            let verdict = evaluation
+                .as_ref()
+                .ok()
+                .map(|outcome| outcome.verdict.as_str().to_owned());
+            let message = evaluation.as_ref().err().map(ToString::to_string);
+            exit = exit.max(Exit::from_code(i64::from(code)));
+            cases.push(CaseOutcome {
+                suite: suite.clone(),
+                name: discover::display_path(intent),
+                status: if code == 6 {
+                    CaseStatus::Failed
+                } else {
+                    CaseStatus::Passed
+                },
+                message,
+                expected: None,
+                actual: verdict,
+            });
+        }
+    } else {
+        for path in &paths {
+            if !path.exists() {
+                return Err(discover::DiscoverError::Missing(path.display().to_string()).into());
+            }
+        }
+        let (config, _) = load_config(options.config.as_deref())?;
+        let reader = Reader::new(&paths);
+        let gait = gait_replay::GaitCases::default();
+        let (suites_exit, omitted) = replay_suites(
+            &reader,
+            &paths,
+            options.shard,
+            &config,
+            options.keep_passed,
+            &gait,
+            &mut cases,
+        );
+        passed_omitted = omitted;
+        exit = exit.max(suites_exit);
+        let mut registries = gait.registry_uses();
+        exit = exit.max(replay_scenarios(
+            &reader,
+            &paths,
+            &mut cases,
+            &mut registries,
+        ));
+        // The registries the replays read are reported beside the cases; as advice they leave
+        // the exit code to the cases.
+        let mut outcomes = Vec::new();
+        script_registry::add_findings(&reader, &registries, &mut outcomes);
+        let run = ProjectRun {
+            validate_only: true,
+            require_reason: config.require_suppression_reason,
+            ..ProjectRun::default()
+        };
+        for outcome in finish(outcomes, &run).0 {
+            if let Some(scanned) = outcome.scanned {
+                files.insert(scanned.source.path.clone(), scanned);
+            }
+            findings.extend(outcome.findings);
+        }
+    }
+    if cases.is_empty() && passed_omitted == 0 {
+        let names: Vec<String> = paths
+            .iter()
+            .map(|path| discover::display_path(path))
+            .collect();
+        return Err(UsageError::NothingToTest(names.join("`, `")));
+    }
+    sort_findings(&mut findings);
+    let rules = findings
+        .iter()
+        .filter_map(|finding| registry::find(finding.rule.as_str()))
+        .map(|meta| (meta.id, meta))
+        .collect();
+    Ok(Report {
+        command: "test",
+        files,
+        findings,
+        rules,
+        skipped: Vec::new(),
+        cases,
+        passed_omitted,
+        fail_on: None,
+        exit,
+        diff: None,
+    })
+}
+
+/// Replays the fixture suites under `paths` into `cases` (passing cases only when
+/// `keep_passed`); returns the exit and how many passing cases were not kept.
+fn replay_suites(
+    reader: &Reader,
+    paths: &[PathBuf],
+    shard: Option<crate::replay::runner::Shard>,
+    config: &Config,
+    keep_passed: bool,
+    gait: &gait_replay::GaitCases,
+    cases: &mut Vec<crate::report::CaseOutcome>,
+) -> (Exit, usize) {
+    use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let options = ReplayOptions {
+        shard,
+        semantics: semantics(config),
+        keep_passed,
+        gait: Some(gait),
+        files: Some(reader),
+        ..ReplayOptions::default()
+    };
+    let outcome = runner::test_command(paths, &options);
+    let kept_passed: usize = outcome
+        .suites
+        .iter()
+        .flat_map(|suite| &suite.cases)
+        .filter(|case| case.status == Replayed::Passed)
+        .count();
+    let omitted = outcome.passed.saturating_sub(kept_passed);
+    for suite in &outcome.suites {
+        let name: Arc<str> = Arc::from(discover::display_path(Path::new(&suite.path)));
+        if let Some(error) = &suite.error {
+            cases.push(CaseOutcome {
+                suite: name.clone(),
+                name: "(suite)".to_owned(),
+                status: CaseStatus::Failed,
+                message: Some(error.clone()),
+                expected: None,
+                actual: None,
+            });
+        }
+        for case in &suite.cases {
+            let message = match case.status {
+                Replayed::Passed => None,
+                Replayed::Failed => Some(case.mismatches.join("; ")),
+                Replayed::Error => case.error.clone(),
+            };
+            cases.push(CaseOutcome {
+                suite: name.clone(),
+                name: case.name.clone(),
+                status: if case.status == Replayed::Passed {
+                    CaseStatus::Passed
+                } else {
+                    CaseStatus::Failed
+                },
+                message,
+                expected: case.expected.as_ref().map(|expect| expect.verdict.clone()),
+                actual: case.actual.as_ref().map(|actual| actual.verdict.clone()),
+            });
+        }
+    }
+    (outcome.exit(), omitted)
+}
+
+/// Runs the Gait scenario directories under `paths` into `cases`, noting the approved-script
+/// registries they read in `registries`.
+fn replay_scenarios(
+    reader: &Reader,
+    paths: &[PathBuf],
+    cases: &mut Vec<crate::report::CaseOutcome>,
+    registries: &mut BTreeMap<PathBuf, Vec<crate::gait::registry::RegistryUse>>,
+) -> Exit {
+    use crate::gait::command::{self, ScenarioStatus};
+    use crate::report::{CaseOutcome, CaseStatus};
+    let mut dirs = Vec::new();
+    for path in paths.iter().filter(|path| path.is_dir()) {
+        dirs.extend(discover::scenario_dirs(path));
+    }
+    for dir in &dirs {
+        if let Some((path, usage)) = command::scenario_registry_use(reader, dir) {
+            registries.entry(path).or_default().push(usage);
+        }
+    }
+    let results: Vec<(PathBuf, command::ScenarioResult)> = dirs
+        .par_iter()
+        .map(|dir| (dir.clone(), command::run_scenario_dir(reader, dir)))
+        .collect();
+    let mut exit = Exit::Success;
+    for (dir, result) in results {
+        let (status, message) = match result.status {
+            ScenarioStatus::Passed => (CaseStatus::Passed, None),
+            ScenarioStatus::Failed(reasons) => (CaseStatus::Failed, Some(reasons.join("; "))),
+            ScenarioStatus::Skipped(reason) => (CaseStatus::Skipped, Some(reason)),
+        };
+        if status == CaseStatus::Failed {
+            exit = exit.max(Exit::Regression);
+        }
+        let actual = result
+            .runs
+            .first()
+            .and_then(|run| run.as_ref().ok())
+            .map(|outcome| outcome.verdict.as_str().to_owned());
+        cases.push(CaseOutcome {
+            suite: Arc::from(discover::display_path(&dir)),
+            name: result.name,
+            status,
+            message,
+            expected: None,
+            actual,
+        });
+    }
+    exit
+}
