@@ -62,10 +62,15 @@ const KNOWN: &[(&str, &str)] = &[
          command should return its own outcome for `app` to map, or move to `app/`",
     ),
     (
-        "cycle in src/app/: app -> app::diff_run -> app",
-        "`app/mod.rs` runs the commands and calls its children, which use its helpers \
-         (`UsageError`, `load_config`, `FileOutcome`, `read_bounded`, `semantics`): the helpers \
-         belong in a leaf file, one command per file; the one-pipeline refactor of `app/` mends it",
+        "cycle in src/gait/: gait::eval -> gait::eval::rule -> gait::eval",
+        "`eval/mod.rs` holds the decision types and `evaluate_single`, which `rule` and `script` \
+         use while `mod.rs` calls them: the types and the single-intent evaluation belong in \
+         leaf files of their own",
+    ),
+    (
+        "cycle in src/gait/: gait::command -> gait::command::render -> gait::command",
+        "`command/mod.rs` defines `EvalError` and `Evaluation`, which `render` reads while \
+         `mod.rs` re-exports it: the two types belong in a leaf file",
     ),
     (
         "cycle in src/gait/: gait::policy::normalize -> gait::policy::read -> \
