@@ -68,11 +68,6 @@ const KNOWN: &[(&str, &str)] = &[
          leaf files of their own",
     ),
     (
-        "cycle in src/gait/: gait::command -> gait::command::render -> gait::command",
-        "`command/mod.rs` defines `EvalError` and `Evaluation`, which `render` reads while \
-         `mod.rs` re-exports it: the two types belong in a leaf file",
-    ),
-    (
         "cycle in src/gait/: gait::policy::normalize -> gait::policy::read -> \
          gait::policy::normalize",
         "the split of `policy.rs` left `read` using `normalize`'s lower-casing helpers while \

@@ -3,6 +3,7 @@
 //! typed outcome as Gait's `--json` fields or a plain explanation (`render`). Scenario
 //! directories are in `scenario`.
 
+mod evaluation;
 mod render;
 mod scenario;
 
@@ -11,20 +12,21 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde_json::Value as Json;
 
-use super::gate::{self, GateError, GateExit, GateOutcome};
+use super::gate::{self, GateError, GateOutcome};
 use super::inputs::{
     ApprovalEvidence, DelegationEvidence, GateInputs, KeyReadError, RateLimitLoadError, ReadError,
     RegistryError, ScriptRegistry, StateError,
 };
-use super::intent::{self, Intent, IntentError};
+use super::intent::{self, Intent};
 use super::killswitch::KillSwitchState;
-use super::policy::{self, Policy, PolicyError};
+use super::policy::{self, Policy};
 use super::ratelimit::RateLimitState;
 use super::tokens::{self, ApprovalToken, DelegationToken, PublicKey};
 use super::wrkr::WrkrInventory;
 
 use crate::source::{Files, Reader};
 
+pub use evaluation::{EvalError, Evaluation};
 pub use render::{Decided, decided, describe, exit_code, render_json};
 pub use scenario::{ScenarioResult, ScenarioStatus, run_scenario_dir, scenario_registry_use};
 
@@ -56,37 +58,6 @@ pub enum StateSource {
     File(PathBuf),
     Inline(Json),
 }
-
-/// Why a `gate eval` run has no verdict.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum EvalError {
-    #[error(transparent)]
-    Policy(#[from] PolicyError),
-    #[error(transparent)]
-    Intent(#[from] IntentError),
-    #[error(transparent)]
-    Gate(#[from] GateError),
-}
-
-impl EvalError {
-    pub fn exit(&self) -> GateExit {
-        match self {
-            EvalError::Policy(_) | EvalError::Intent(_) => GateExit::InvalidInput,
-            EvalError::Gate(error) => error.exit(),
-        }
-    }
-
-    /// A hint more specific than the exit code's.
-    pub fn hint(&self) -> Option<&'static str> {
-        match self {
-            EvalError::Policy(error) => error.kind.hint(),
-            EvalError::Intent(_) | EvalError::Gate(_) => None,
-        }
-    }
-}
-
-/// One `gate eval` run: the decision, or why there is none.
-pub type Evaluation = Result<GateOutcome, EvalError>;
 
 impl EvalOptions {
     /// Every file the options name, for the reader's roots when they come from the command

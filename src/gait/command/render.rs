@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
 
-use super::{EvalError, Evaluation};
+use super::evaluation::{EvalError, Evaluation};
 use crate::gait::gate::{GateExit, GateOutcome};
 use crate::gait::policy::Verdict;
 use crate::gait::ratelimit::LimitDecision;
