@@ -468,3 +468,31 @@ fn report_files_are_never_written_through_a_planted_link() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("\"command\": \"check\""));
 }
+
+#[test]
+fn check_exits_6_when_the_baseline_at_a_git_ref_does_not_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    std::fs::create_dir_all(repo.join("config")).unwrap();
+    std::fs::write(
+        repo.join("config/appsettings.yaml"),
+        "PolicyGates:\n  VexTrust:\n    Enabled: [true\n",
+    )
+    .unwrap();
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "broken"]);
+    std::fs::write(repo.join("config/appsettings.yaml"), policy("0.80")).unwrap();
+    git(repo, &["commit", "-q", "-am", "fixed"]);
+    let output = run(repo, &["check", ".", "--baseline-ref", "HEAD~1"]);
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+    assert!(
+        text(&output)
+            .contains("the baseline at `HEAD~1` is invalid input: config/appsettings.yaml:4:1"),
+        "{}",
+        text(&output)
+    );
+    // Against a valid baseline the same check runs.
+    let output = run(repo, &["check", ".", "--baseline-ref", "HEAD"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+}

@@ -288,6 +288,29 @@ fn read_git_baseline(
                 .map(|text| analyze_unsuppressed(path, text, None, true, false))
         })
         .collect();
+    // A baseline that does not parse or bind decides nothing: comparing against it would
+    // report changes (or none) that are not there. Fail closed, at the baseline's line.
+    for outcome in &raw {
+        let (Some(scanned), Some(finding)) = (
+            &outcome.scanned,
+            outcome.findings.iter().find(|finding| {
+                finding.severity == Severity::Error
+                    && registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input)
+            }),
+        ) else {
+            continue;
+        };
+        let start = scanned
+            .source
+            .region(finding.primary.span, crate::span::ColumnUnit::Chars)
+            .start;
+        return Err(UsageError::BaselineInvalid {
+            location: format!("{}:{}:{}", scanned.source.path, start.line, start.column),
+            reference: reference.to_owned(),
+            message: finding.message.clone(),
+            rule: finding.rule.to_string(),
+        });
+    }
     Ok(baseline_files(raw))
 }
 

@@ -54,6 +54,13 @@ pub enum UsageError {
     Schema(#[from] schema::SchemaBug),
     #[error(transparent)]
     Baseline(#[from] crate::diff::git::GitError),
+    #[error("the baseline at `{reference}` is invalid input: {location}: {message} ({rule})")]
+    BaselineInvalid {
+        reference: String,
+        location: String,
+        message: String,
+        rule: String,
+    },
     #[error("{0}")]
     Diff(String),
 }

@@ -148,7 +148,8 @@ impl Reader {
     /// The checked absolute path of `path`: inside a root, no symbolic link below that root,
     /// a regular file. Nothing is opened.
     pub fn check(&self, path: &Path) -> Result<PathBuf, ReadError> {
-        let shown = crate::source::display(path);
+        // Shown only in an error: computing it reads the working directory.
+        let shown = || crate::source::display(path);
         let absolute = self.absolute(path);
         // The deepest root holding the path: its components below the root are checked.
         let root = self
@@ -162,33 +163,39 @@ impl Reader {
                 }
             })
             .max_by_key(|root| root.path.components().count())
-            .ok_or_else(|| ReadError::Outside {
-                path: shown.clone(),
-            })?;
+            .ok_or_else(|| ReadError::Outside { path: shown() })?;
         let below = absolute.strip_prefix(&root.path).unwrap_or(Path::new(""));
         let mut at = root.path.clone();
-        let mut components = below.components().peekable();
-        while let Some(component) = components.next() {
+        let mut last = None;
+        for component in below.components() {
+            if let Some(meta) = &last
+                && !std::fs::Metadata::is_dir(meta)
+            {
+                return Err(ReadError::Missing { path: shown() });
+            }
             at.push(component);
-            let last = components.peek().is_none();
-            let meta = std::fs::symlink_metadata(&at).map_err(|error| io_error(&shown, &error))?;
+            let meta =
+                std::fs::symlink_metadata(&at).map_err(|error| io_error(&shown(), &error))?;
             if meta.file_type().is_symlink() {
                 return Err(ReadError::Symlink {
                     path: crate::source::display(&at),
                 });
             }
-            if !last && !meta.is_dir() {
-                return Err(ReadError::Missing { path: shown });
-            }
+            last = Some(meta);
         }
-        let meta =
-            std::fs::symlink_metadata(&absolute).map_err(|error| io_error(&shown, &error))?;
+        // A root that is a file itself has no component below it: look at the file.
+        let meta = match last {
+            Some(meta) => meta,
+            None => {
+                std::fs::symlink_metadata(&absolute).map_err(|error| io_error(&shown(), &error))?
+            }
+        };
         if meta.file_type().is_symlink() {
-            return Err(ReadError::Symlink { path: shown });
+            return Err(ReadError::Symlink { path: shown() });
         }
         if !meta.is_file() {
             return Err(ReadError::NotRegular {
-                path: shown,
+                path: shown(),
                 kind: kind_of(&meta),
             });
         }
@@ -199,22 +206,23 @@ impl Reader {
     /// the opened descriptor is a regular file.
     pub fn open(&self, path: &Path) -> Result<(std::fs::File, u64), ReadError> {
         use std::os::unix::fs::OpenOptionsExt;
-        let shown = crate::source::display(path);
+        // Shown only in an error: computing it reads the working directory.
+        let shown = || crate::source::display(path);
         let absolute = self.check(path)?;
         let file = std::fs::OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(&absolute)
             .map_err(|error| match error.raw_os_error() {
-                Some(libc::ELOOP) => ReadError::Symlink {
-                    path: shown.clone(),
-                },
-                _ => io_error(&shown, &error),
+                Some(libc::ELOOP) => ReadError::Symlink { path: shown() },
+                _ => io_error(&shown(), &error),
             })?;
-        let meta = file.metadata().map_err(|error| io_error(&shown, &error))?;
+        let meta = file
+            .metadata()
+            .map_err(|error| io_error(&shown(), &error))?;
         if !meta.is_file() {
             return Err(ReadError::NotRegular {
-                path: shown,
+                path: shown(),
                 kind: kind_of(&meta),
             });
         }
@@ -229,11 +237,11 @@ impl Reader {
     /// Reads at most `limit` bytes of `path`; a larger file is [`ReadError::TooLarge`] with its
     /// real size.
     pub fn read_capped(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-        let shown = crate::source::display(path);
+        let shown = || crate::source::display(path);
         let (file, len) = self.open(path)?;
         if len > limit {
             return Err(ReadError::TooLarge {
-                path: shown,
+                path: shown(),
                 bytes: len,
                 limit,
             });
@@ -242,11 +250,11 @@ impl Reader {
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
         file.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
-            .map_err(|error| io_error(&shown, &error))?;
+            .map_err(|error| io_error(&shown(), &error))?;
         if bytes.len() as u64 > limit {
             // The file grew while it was read.
             return Err(ReadError::TooLarge {
-                path: shown,
+                path: shown(),
                 bytes: bytes.len() as u64,
                 limit,
             });
