@@ -168,8 +168,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             display: display(path),
         })
         .collect();
-    let mut replayed =
-        verdict_diff::replay_suites(&reader, &inputs, &source, &semantics).map_err(invalid)?;
+    let mut replayed = verdict_diff::replay_suites(&reader, &inputs, &source, &semantics)?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
         let pairs = verdict_diff::replay_intents(
@@ -178,8 +177,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             &candidate,
             &intents,
             &label_candidate,
-        )
-        .map_err(invalid)?;
+        )?;
         replayed
             .covered
             .entry(candidate.clone())
@@ -410,8 +408,7 @@ pub fn check_diff(
     let source = BaselineSource::Git {
         reference: reference.to_owned(),
     };
-    let mut replayed: Replayed =
-        verdict_diff::replay_suites(reader, suites, &source, &semantics).map_err(invalid)?;
+    let mut replayed: Replayed = verdict_diff::replay_suites(reader, suites, &source, &semantics)?;
     let mut summary = DiffSummary::build(
         source.label(),
         "working tree".to_owned(),
