@@ -378,7 +378,7 @@ fn analyze_read(
     FileOutcome {
         scanned: Some(ScannedFile {
             source,
-            kind: classified.kind.name(),
+            kind: classified.kind,
         }),
         findings,
         skipped: None,
@@ -400,7 +400,7 @@ fn project_file(
 ) -> Option<ProjectFile> {
     let mut file = ProjectFile {
         source: source.clone(),
-        kind: classified.kind.name(),
+        kind: classified.kind,
         stella: None,
         gait: None,
         tree: None,

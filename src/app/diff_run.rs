@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::verdict_diff::{self, BaselineSource, Replayed, SuiteInput};
 use super::{UsageError, analyze_unsuppressed, load_config, semantics};
+use crate::classify::FileKind;
 use crate::config::Config;
 use crate::diff::verdicts::{BoundaryRegion, DiffPolicy, DiffSummary, FailOnChange, VerdictOrder};
 use crate::exit::Exit;
@@ -283,7 +284,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
                 Arc::from(input.display.as_str()),
                 ScannedFile {
                     source: SourceFile::new(input.display.as_str(), text.as_str()),
-                    kind: "fixture-suite",
+                    kind: FileKind::FixtureSuite,
                 },
             );
         }
@@ -295,7 +296,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
                 Arc::from(name.as_str()),
                 ScannedFile {
                     source: SourceFile::new(name.as_str(), text.as_str()),
-                    kind: "gait-intent",
+                    kind: FileKind::GaitIntent,
                 },
             );
         }

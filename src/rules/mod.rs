@@ -226,8 +226,8 @@ pub struct ReplayContext<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct ReplayFile<'a> {
     pub source: &'a SourceFile,
-    /// The file kind's stable name (`fixture-suite`, `gait-policy`, …).
-    pub kind: &'static str,
+    /// What the file was classified as.
+    pub kind: crate::classify::FileKind,
     /// The bound sections, to point at the keys coverage names.
     pub sections: &'a [BoundSection<'static>],
     /// For a fixture suite: the display paths of the policy files it replays against.
