@@ -171,7 +171,6 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let run = ProjectRun {
         validate_only: options.validate_only,
         baseline: baseline.as_ref(),
-        replay: None,
         require_reason: config.require_suppression_reason,
     };
     let outcomes = if options.validate_only {
