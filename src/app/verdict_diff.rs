@@ -39,7 +39,7 @@ pub enum DiffError {
     Intent {
         intent: String,
         policy: String,
-        error: EvalError,
+        error: Box<EvalError>,
     },
 }
 
@@ -393,7 +393,7 @@ pub fn replay_intents(
                     Err(DiffError::Intent {
                         intent: display.clone(),
                         policy: crate::discover::display_path(policy),
-                        error,
+                        error: Box::new(error),
                     })
                 }
                 evaluation => Ok(gait_decided(&evaluation)),
