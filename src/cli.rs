@@ -197,13 +197,27 @@ pub struct GaitEvalArgs {
     pub approved_script_public_key: Option<PathBuf>,
 }
 
+/// An `--evaluation-time` that is not an RFC 3339 timestamp.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid `--evaluation-time {text}`: {source} (expected RFC 3339)")]
+pub struct BadEvaluationTime {
+    text: String,
+    source: jiff::Error,
+}
+
 impl GaitEvalArgs {
-    fn options(&self) -> Result<crate::gait::command::EvalOptions, String> {
+    fn options(&self) -> Result<crate::gait::command::EvalOptions, BadEvaluationTime> {
         let evaluation_time = match &self.evaluation_time {
             None => None,
-            Some(text) => Some(text.parse::<jiff::Timestamp>().map_err(|error| {
-                format!("invalid `--evaluation-time {text}`: {error} (expected RFC 3339)")
-            })?),
+            Some(text) => {
+                Some(
+                    text.parse::<jiff::Timestamp>()
+                        .map_err(|source| BadEvaluationTime {
+                            text: text.clone(),
+                            source,
+                        })?,
+                )
+            }
         };
         Ok(crate::gait::command::EvalOptions {
             simulate: self.simulate,
@@ -620,7 +634,7 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
     };
     let gait = match args.gait.options() {
         Ok(gait) => gait,
-        Err(message) => return usage_error(&message),
+        Err(error) => return usage_error(&error.to_string()),
     };
     let options = app::TestOptions {
         paths: args.paths.clone(),
@@ -659,7 +673,7 @@ fn eval(args: &EvalArgs) -> Exit {
     }
     let gait = match args.gait.options() {
         Ok(gait) => gait,
-        Err(message) => return usage_error(&message),
+        Err(error) => return usage_error(&error.to_string()),
     };
     let (Some(intent), [policy]) = (&args.intent, args.policy.as_slice()) else {
         return usage_error(

@@ -182,9 +182,14 @@ fn locate_key(text: &str, key: &str, within: Span) -> Option<Span> {
     None
 }
 
+/// Why a validated config tree does not deserialise: the deserialiser's message.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ConfigError(#[from] serde_json::Error);
+
 /// Deserialises a validated config tree.
-pub fn from_node(node: &Node) -> Result<Config, String> {
-    serde_json::from_value(node.to_json()).map_err(|error| error.to_string())
+pub fn from_node(node: &Node) -> Result<Config, ConfigError> {
+    Ok(serde_json::from_value(node.to_json())?)
 }
 
 /// The config file to use: `--config`, else `gatelint.toml` in the working directory.

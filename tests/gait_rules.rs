@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use gatelint::app::{analyze_pair, analyze_text};
+use gatelint::classify::FileKind;
 use gatelint::rules::registry;
 use gatelint::span::{ColumnUnit, Span};
 
@@ -146,7 +147,7 @@ fn corpus_gait_policies_load() {
         if outcome
             .scanned
             .as_ref()
-            .is_none_or(|s| s.kind != "gait-policy")
+            .is_none_or(|s| s.kind != FileKind::GaitPolicy)
         {
             continue;
         }

@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use gatelint::app::{CheckOptions, TestOptions, run_check, run_test};
+use gatelint::classify::FileKind;
 use gatelint::report::Report;
 
 const RULE: &str = "gait-approved-script-never-matches";
@@ -36,7 +37,7 @@ fn located(report: &Report) -> Vec<(String, String)> {
                 .files
                 .get(path.as_str())
                 .expect("the registry is a scanned file");
-            assert_eq!(file.kind, "gait-script-registry");
+            assert_eq!(file.kind, FileKind::GaitScriptRegistry);
             assert!(!file.source.slice(finding.primary.span).is_empty());
             let name = path.rsplit('/').next().unwrap().to_owned();
             (name, finding.primary.pointer.clone())
@@ -106,7 +107,7 @@ fn corpus_scenario_registries_raise_nothing() {
         checked
             .files
             .values()
-            .any(|file| file.kind == "gait-script-registry"),
+            .any(|file| file.kind == FileKind::GaitScriptRegistry),
         "the corpus registry was not scanned"
     );
     assert_eq!(located(&checked), Vec::<(String, String)>::new());

@@ -145,7 +145,6 @@ pub fn baseline_files(outcomes: Vec<FileOutcome>) -> ProjectFiles {
 pub struct ProjectRun<'a> {
     pub validate_only: bool,
     pub baseline: Option<&'a ProjectFiles>,
-    pub replay: Option<&'a crate::replay::runner::TestOutcome>,
     /// `require-suppression-reason`: a suppression without a reason is an error.
     pub require_reason: bool,
 }
@@ -167,7 +166,6 @@ pub fn finish(
     if !run.validate_only {
         let cx = ProjectContext {
             files: &files,
-            replay: run.replay,
             baseline: run.baseline,
         };
         for rule in registry::RULES {
@@ -378,7 +376,7 @@ fn analyze_read(
     FileOutcome {
         scanned: Some(ScannedFile {
             source,
-            kind: classified.kind.name(),
+            kind: classified.kind,
         }),
         findings,
         skipped: None,
@@ -400,7 +398,7 @@ fn project_file(
 ) -> Option<ProjectFile> {
     let mut file = ProjectFile {
         source: source.clone(),
-        kind: classified.kind.name(),
+        kind: classified.kind,
         stella: None,
         gait: None,
         tree: None,

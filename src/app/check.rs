@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::classify::FileKind;
 use crate::config::{self, Config};
 use crate::discover::{self, Excludes};
 use crate::exit::Exit;
@@ -137,7 +138,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         let suites: Vec<verdict_diff::SuiteInput> = outcomes
             .iter()
             .filter_map(|outcome| outcome.scanned.as_ref())
-            .filter(|scanned| scanned.kind == "fixture-suite")
+            .filter(|scanned| scanned.kind == FileKind::FixtureSuite)
             .map(|scanned| verdict_diff::SuiteInput {
                 path: PathBuf::from(scanned.source.path.as_ref()),
                 display: scanned.source.path.to_string(),
@@ -170,7 +171,6 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let run = ProjectRun {
         validate_only: options.validate_only,
         baseline: baseline.as_ref(),
-        replay: None,
         require_reason: config.require_suppression_reason,
     };
     let outcomes = if options.validate_only {

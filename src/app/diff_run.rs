@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::verdict_diff::{self, BaselineSource, Replayed, SuiteInput};
 use super::{UsageError, analyze_unsuppressed, load_config, semantics};
+use crate::classify::FileKind;
 use crate::config::Config;
 use crate::diff::verdicts::{BoundaryRegion, DiffPolicy, DiffSummary, FailOnChange, VerdictOrder};
 use crate::exit::Exit;
@@ -168,8 +169,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             display: display(path),
         })
         .collect();
-    let mut replayed =
-        verdict_diff::replay_suites(&reader, &inputs, &source, &semantics).map_err(invalid)?;
+    let mut replayed = verdict_diff::replay_suites(&reader, &inputs, &source, &semantics)?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
         let pairs = verdict_diff::replay_intents(
@@ -178,8 +178,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             &candidate,
             &intents,
             &label_candidate,
-        )
-        .map_err(invalid)?;
+        )?;
         replayed
             .covered
             .entry(candidate.clone())
@@ -285,7 +284,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
                 Arc::from(input.display.as_str()),
                 ScannedFile {
                     source: SourceFile::new(input.display.as_str(), text.as_str()),
-                    kind: "fixture-suite",
+                    kind: FileKind::FixtureSuite,
                 },
             );
         }
@@ -297,7 +296,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
                 Arc::from(name.as_str()),
                 ScannedFile {
                     source: SourceFile::new(name.as_str(), text.as_str()),
-                    kind: "gait-intent",
+                    kind: FileKind::GaitIntent,
                 },
             );
         }
@@ -410,8 +409,7 @@ pub fn check_diff(
     let source = BaselineSource::Git {
         reference: reference.to_owned(),
     };
-    let mut replayed: Replayed =
-        verdict_diff::replay_suites(reader, suites, &source, &semantics).map_err(invalid)?;
+    let mut replayed: Replayed = verdict_diff::replay_suites(reader, suites, &source, &semantics)?;
     let mut summary = DiffSummary::build(
         source.label(),
         "working tree".to_owned(),

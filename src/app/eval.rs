@@ -61,14 +61,13 @@ pub fn run_stellaops_eval(
         reader.check(path)?;
         let outcome = analyze_candidate(&candidate, &reader, true);
         let kind = outcome.scanned.as_ref().map(|scanned| scanned.kind);
-        let stella = [FileKind::StellaOps.name(), FileKind::Determinization.name()];
         match kind {
-            Some(kind) if stella.contains(&kind) => {}
+            Some(FileKind::StellaOps | FileKind::Determinization) => {}
             Some(kind) => {
                 return Err(EvalError::NotStellaOps {
                     path: display,
-                    found: FileKind::describe(kind),
-                    hint: if kind == FileKind::GaitPolicy.name() {
+                    found: FileKind::describe(kind.name()),
+                    hint: if kind == FileKind::GaitPolicy {
                         "evaluate a Gait intent with `--intent`"
                     } else {
                         "`--policy` names Stella Ops gate configurations (`policy-gates.yaml`, appsettings)"

@@ -13,7 +13,7 @@ use crate::gait::intent::IntentError;
 use crate::gait::policy::PolicyError;
 use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
-use crate::replay::runner::{Actual, GaitEvaluator};
+use crate::replay::runner::{Actual, CaseFailure, GaitEvaluator};
 use crate::source::Files;
 
 /// Evaluates Gait fixture cases: `input.intent` is a path (relative to the suite) or an inline
@@ -83,9 +83,9 @@ impl GaitEvaluator for GaitCases {
         suite_dir: &Path,
         policies: &[PathBuf],
         input: &Json,
-    ) -> Result<Actual, String> {
+    ) -> Result<Actual, CaseFailure> {
         self.case(files, suite_dir, policies, input)
-            .map_err(|error| error.to_string())
+            .map_err(CaseFailure::new)
     }
 }
 

@@ -18,6 +18,7 @@ pub use check::{CheckOptions, FailOn, run_check};
 pub use diff_run::{DiffOptions, run_diff};
 pub use eval::{EvalError, run_stellaops_eval};
 pub use test::{TestOptions, run_test};
+pub use verdict_diff::DiffError;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -63,6 +64,8 @@ pub enum UsageError {
     },
     #[error("{0}")]
     Diff(String),
+    #[error(transparent)]
+    Replay(#[from] verdict_diff::DiffError),
 }
 
 /// Resolves the configuration: `--config`, else `gatelint.toml` in the working directory.
@@ -105,9 +108,9 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
             .as_ref()
             .map(config::from_node)
             .transpose()
-            .map_err(|message| UsageError::Config {
+            .map_err(|error| UsageError::Config {
                 path: display.clone(),
-                message,
+                message: error.to_string(),
             })?
             .unwrap_or_default()
     };

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{FileOutcome, gait_replay, script_registry, semantics};
+use crate::classify::FileKind;
 use crate::config::Config;
 use crate::discover::{self, Candidate};
 use crate::gait::registry::RegistryUse;
@@ -32,7 +33,7 @@ pub fn check_fixtures(
             outcome
                 .scanned
                 .as_ref()
-                .is_some_and(|scanned| scanned.kind == "fixture-suite")
+                .is_some_and(|scanned| scanned.kind == FileKind::FixtureSuite)
                 && !outcome.findings.iter().any(|finding| {
                     crate::rules::registry::find(finding.rule.as_str())
                         .is_some_and(|meta| meta.invalid_input)
@@ -127,7 +128,7 @@ fn scenario_registries(
         let is_policy = outcome
             .scanned
             .as_ref()
-            .is_some_and(|scanned| scanned.kind == "gait-policy");
+            .is_some_and(|scanned| scanned.kind == FileKind::GaitPolicy);
         if !is_policy
             || candidate
                 .path

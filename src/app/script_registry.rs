@@ -36,7 +36,7 @@ pub fn add_findings(
             && let Some(file) = &outcome.scanned
         {
             // A discovered registry already has its own findings; add what the use reveals.
-            if file.kind != FileKind::GaitScriptRegistry.name() {
+            if file.kind != FileKind::GaitScriptRegistry {
                 continue;
             }
             let Some(root) = parse::parse(&file.source.text, Format::Json).root else {
@@ -89,7 +89,7 @@ fn referenced_registry(
     Some(FileOutcome {
         scanned: Some(ScannedFile {
             source,
-            kind: FileKind::GaitScriptRegistry.name(),
+            kind: FileKind::GaitScriptRegistry,
         }),
         findings,
         ..FileOutcome::default()

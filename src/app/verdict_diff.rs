@@ -11,11 +11,37 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use super::gait_replay::GaitCases;
+use crate::diff::git::GitError;
 use crate::diff::verdicts::{CasePair, Decided};
+use crate::gait::command::EvalError;
 use crate::replay::runner::{self, CaseResult, TestOptions};
-use crate::replay::suite::{self, SuiteHeader};
-use crate::source::{Overlay, Reader};
+use crate::replay::suite::{self, SuiteError, SuiteHeader};
+use crate::source::{Overlay, ReadError, Reader};
 use crate::stellaops::semantics::SemanticsOptions;
+
+/// Why the two sides of a diff could not be replayed (invalid input).
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error(
+        "`{path}` is outside the working directory; the baseline is read from git relative to it"
+    )]
+    OutsideWorkingDirectory { path: String },
+    #[error("`{path}` is outside the candidate tree `{tree}`")]
+    OutsideCandidateTree { path: String, tree: String },
+    #[error(transparent)]
+    Baseline(#[from] GitError),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Suite(#[from] SuiteError),
+    /// A bare intent that one side cannot evaluate.
+    #[error("`{intent}` against `{policy}`: {error}")]
+    Intent {
+        intent: String,
+        policy: String,
+        error: Box<EvalError>,
+    },
+}
 
 /// Where the baseline version of a candidate-side file comes from.
 #[derive(Clone, Debug)]
@@ -52,7 +78,7 @@ impl BaselineSource {
         &self,
         reader: &Reader,
         paths: &BTreeSet<PathBuf>,
-    ) -> Result<BTreeMap<PathBuf, Option<Vec<u8>>>, String> {
+    ) -> Result<BTreeMap<PathBuf, Option<Vec<u8>>>, DiffError> {
         let mut out = BTreeMap::new();
         match self {
             BaselineSource::Git { reference } => {
@@ -60,16 +86,14 @@ impl BaselineSource {
                 let mut relative = Vec::new();
                 for path in paths {
                     let rel = path.strip_prefix(&cwd).map_err(|_| {
-                        format!(
-                            "`{}` is outside the working directory; the baseline is read from git relative to it",
-                            path.display()
-                        )
+                        DiffError::OutsideWorkingDirectory {
+                            path: path.display().to_string(),
+                        }
                     })?;
                     relative.push((path.clone(), slash(rel)));
                 }
                 let names: Vec<String> = relative.iter().map(|(_, rel)| rel.clone()).collect();
-                let texts = crate::diff::git::read_baseline(Path::new("."), reference, &names)
-                    .map_err(|error| error.to_string())?;
+                let texts = crate::diff::git::read_baseline(Path::new("."), reference, &names)?;
                 for (path, rel) in relative {
                     let text = texts.get(&rel).cloned().flatten();
                     out.insert(path, text.map(String::into_bytes));
@@ -81,11 +105,10 @@ impl BaselineSource {
             } => {
                 for path in paths {
                     let rel = path.strip_prefix(candidate).map_err(|_| {
-                        format!(
-                            "`{}` is outside the candidate tree `{}`",
-                            path.display(),
-                            candidate.display()
-                        )
+                        DiffError::OutsideCandidateTree {
+                            path: path.display().to_string(),
+                            tree: candidate.display().to_string(),
+                        }
                     })?;
                     out.insert(path.clone(), read_optional(reader, &baseline.join(rel))?);
                 }
@@ -104,11 +127,11 @@ impl BaselineSource {
     }
 }
 
-fn read_optional(reader: &Reader, path: &Path) -> Result<Option<Vec<u8>>, String> {
+fn read_optional(reader: &Reader, path: &Path) -> Result<Option<Vec<u8>>, ReadError> {
     match reader.read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(error) if error.is_missing() => Ok(None),
-        Err(error) => Err(error.to_string()),
+        Err(error) => Err(error),
     }
 }
 
@@ -132,18 +155,12 @@ pub struct Replayed {
     pub covered: BTreeMap<PathBuf, BTreeSet<String>>,
 }
 
-fn header_of(reader: &Reader, path: &Path, display: &str) -> Result<SuiteHeader, String> {
+fn header_of(reader: &Reader, path: &Path, display: &str) -> Result<SuiteHeader, DiffError> {
     if suite::is_jsonl(path) {
-        return suite::JsonlSuite::open(reader, path)
-            .map(|stream| stream.header)
-            .map_err(|error| error.to_string());
+        return Ok(suite::JsonlSuite::open(reader, path)?.header);
     }
-    let text = reader
-        .read_string(path)
-        .map_err(|error| error.to_string())?;
-    suite::parse_document(display, &text)
-        .map(|document| document.header)
-        .map_err(|error| error.to_string())
+    let text = reader.read_string(path)?;
+    Ok(suite::parse_document(display, &text)?.header)
 }
 
 /// Each case's environment by index: Stella Ops `input.environment`, Gait the intent's
@@ -222,7 +239,7 @@ pub fn replay_suites(
     suites: &[SuiteInput],
     source: &BaselineSource,
     semantics: &SemanticsOptions,
-) -> Result<Replayed, String> {
+) -> Result<Replayed, DiffError> {
     let mut replayed = Replayed::default();
     // The files each suite names, absolute, read once for every suite.
     let mut plans = Vec::new();
@@ -265,7 +282,7 @@ pub fn replay_suites(
         candidate,
     } = source
     {
-        let bytes = reader.read(candidate).map_err(|error| error.to_string())?;
+        let bytes = reader.read(candidate)?;
         candidate_side.set(baseline, Some(Arc::from(bytes)));
     }
     for (input, absolute_suite, files) in plans {
@@ -361,7 +378,7 @@ pub fn replay_intents(
     candidate: &Path,
     intents: &[PathBuf],
     suite_label: &str,
-) -> Result<Vec<CasePair>, String> {
+) -> Result<Vec<CasePair>, DiffError> {
     use crate::gait::command::{EvalOptions, evaluate_files};
     let options = EvalOptions {
         evaluation_time: Some(jiff::Timestamp::now()),
@@ -370,17 +387,17 @@ pub fn replay_intents(
     let mut pairs = Vec::new();
     for (index, intent) in intents.iter().enumerate() {
         let display = crate::discover::display_path(intent);
-        let side = |policy: &Path| -> Result<Decided, String> {
-            let evaluation = evaluate_files(reader, policy, intent, &options);
-            if let Err(error) = &evaluation
-                && error.exit() == crate::gait::gate::GateExit::InvalidInput
-            {
-                return Err(format!(
-                    "`{display}` against `{}`: {error}",
-                    crate::discover::display_path(policy)
-                ));
+        let side = |policy: &Path| -> Result<Decided, DiffError> {
+            match evaluate_files(reader, policy, intent, &options) {
+                Err(error) if error.exit() == crate::gait::gate::GateExit::InvalidInput => {
+                    Err(DiffError::Intent {
+                        intent: display.clone(),
+                        policy: crate::discover::display_path(policy),
+                        error: Box::new(error),
+                    })
+                }
+                evaluation => Ok(gait_decided(&evaluation)),
             }
-            Ok(gait_decided(&evaluation))
         };
         let environment = reader
             .read_string(intent)

@@ -15,8 +15,8 @@ use crate::stellaops::model::StellaConfig;
 #[derive(Clone, Debug)]
 pub struct ProjectFile {
     pub source: SourceFile,
-    /// The file kind's stable name (`stellaops-gates`, `gait-policy`, …).
-    pub kind: &'static str,
+    /// What the file was classified as.
+    pub kind: crate::classify::FileKind,
     /// The bound Stella Ops model of this file alone (gate and determinization sections).
     pub stella: Option<StellaConfig>,
     /// The loaded Gait policy.

@@ -110,7 +110,7 @@ pub(super) fn run_case(engine: &Engine<'_>, case: Case, semantics: &SemanticsOpt
             policy,
         } => match evaluator.evaluate(*files, dir, policy, &case.input) {
             Ok(actual) => Evaluated::judged(head, expect, actual),
-            Err(error) => Evaluated::error(head, Some(expect), error),
+            Err(error) => Evaluated::error(head, Some(expect), error.to_string()),
         },
     }
 }

@@ -1,5 +1,6 @@
 //! The evaluators a replay hands its cases to.
 
+use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use super::outcome::Actual;
@@ -15,5 +16,17 @@ pub trait GaitEvaluator: Sync {
         suite_dir: &Path,
         policy: &[PathBuf],
         input: &serde_json::Value,
-    ) -> Result<Actual, String>;
+    ) -> Result<Actual, CaseFailure>;
+}
+
+/// Why the Gait evaluator could not evaluate a case: the evaluator's own error, kept whole
+/// behind a trait object so the replay stage names no Gait type. Displays as that error does.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CaseFailure(Box<dyn Error + Send + Sync>);
+
+impl CaseFailure {
+    pub fn new(error: impl Error + Send + Sync + 'static) -> Self {
+        CaseFailure(Box::new(error))
+    }
 }

@@ -420,7 +420,7 @@ mod tests {
                 Arc::from(path),
                 ScannedFile {
                     source: SourceFile::new(path, text),
-                    kind: "sample",
+                    kind: crate::classify::FileKind::StellaOps,
                 },
             )]),
             findings: vec![finding],

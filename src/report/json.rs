@@ -292,7 +292,7 @@ impl<'a> JsonReport<'a> {
                 .iter()
                 .map(|(path, file)| FileDto {
                     path,
-                    kind: file.kind,
+                    kind: file.kind.name(),
                 })
                 .collect(),
             findings: report

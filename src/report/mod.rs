@@ -58,8 +58,8 @@ impl OutputFormat {
 #[derive(Clone, Debug)]
 pub struct ScannedFile {
     pub source: SourceFile,
-    /// The file kind's stable name (`stellaops-gates`, `gait-policy`, …).
-    pub kind: &'static str,
+    /// What the file was classified as; reporters print its stable [`FileKind::name`].
+    pub kind: crate::classify::FileKind,
 }
 
 /// A path given on the command line that is not a policy file (pre-commit passes every staged

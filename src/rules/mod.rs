@@ -170,8 +170,8 @@ pub trait Rule: Declared + Sync {
     /// Checks one scanned file.
     fn check_file(&self, _cx: &FileContext<'_>, _out: &mut Sink) {}
 
-    /// Checks the whole run: every analysed file with its models, the replay results, and the
-    /// baseline side when there is one. Runs after the file rules.
+    /// Checks the whole run: every analysed file with its models, and the baseline side when
+    /// there is one. Runs after the file rules.
     fn check_project(&self, _cx: &ProjectContext<'_>, _out: &mut Sink) {}
 
     /// Checks the fixture replay of `check`: each suite and case result, and the coverage of
@@ -226,8 +226,8 @@ pub struct ReplayContext<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct ReplayFile<'a> {
     pub source: &'a SourceFile,
-    /// The file kind's stable name (`fixture-suite`, `gait-policy`, …).
-    pub kind: &'static str,
+    /// What the file was classified as.
+    pub kind: crate::classify::FileKind,
     /// The bound sections, to point at the keys coverage names.
     pub sections: &'a [BoundSection<'static>],
     /// For a fixture suite: the display paths of the policy files it replays against.
@@ -285,8 +285,6 @@ impl std::fmt::Debug for SuppressionContext<'_> {
 pub struct ProjectContext<'a> {
     /// Every analysed file, by path.
     pub files: &'a ProjectFiles,
-    /// The fixture replay of the candidate, when fixtures were replayed.
-    pub replay: Option<&'a crate::replay::runner::TestOutcome>,
     /// The same files at the baseline (`--baseline-ref`, `diff --baseline`), keyed by path.
     pub baseline: Option<&'a ProjectFiles>,
 }

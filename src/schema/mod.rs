@@ -130,14 +130,14 @@ enum Validation {
 }
 
 /// An embedded schema that does not compile is a bug in gatelint, not in the user's input.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("embedded schema `{file}` is invalid: {message}")]
 pub struct SchemaBug {
     pub file: &'static str,
     pub message: String,
 }
 
-static COMPILED: [OnceLock<Result<Compiled, String>>; Target::COUNT] =
+static COMPILED: [OnceLock<Result<Compiled, SchemaBug>>; Target::COUNT] =
     [const { OnceLock::new() }; Target::COUNT];
 
 /// The compiled schema of `target`, compiled on first use and shared afterwards.
@@ -148,16 +148,17 @@ pub fn compiled(target: Target) -> Result<&'static Compiled, SchemaBug> {
     })?;
     slot.get_or_init(|| compile(target))
         .as_ref()
-        .map_err(|message| SchemaBug {
-            file: target.schema_file().file_name(),
-            message: message.clone(),
-        })
+        .map_err(SchemaBug::clone)
 }
 
-fn compile(target: Target) -> Result<Compiled, String> {
+fn compile(target: Target) -> Result<Compiled, SchemaBug> {
     let file = target.schema_file();
+    let bug = |message: String| SchemaBug {
+        file: file.file_name(),
+        message,
+    };
     let document: serde_json::Value =
-        serde_json::from_str(file.text()).map_err(|error| error.to_string())?;
+        serde_json::from_str(file.text()).map_err(|error| bug(error.to_string()))?;
     let case_insensitive = document
         .get("x-gatelint-keys")
         .and_then(|value| value.as_str())
@@ -167,7 +168,7 @@ fn compile(target: Target) -> Result<Compiled, String> {
             .get("$defs")
             .and_then(|defs| defs.get(name))
             .cloned()
-            .ok_or_else(|| format!("missing `$defs/{name}`"))?;
+            .ok_or_else(|| bug(format!("missing `$defs/{name}`")))?;
         return Ok(Compiled {
             binding: bind::Plan::new(&document, &start, case_insensitive),
             case_insensitive,
@@ -177,7 +178,7 @@ fn compile(target: Target) -> Result<Compiled, String> {
     let validator = jsonschema::options_for::<view::Tree>()
         .should_validate_formats(false)
         .build(&document)
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| bug(error.to_string()))?;
     Ok(Compiled {
         binding: bind::Plan::new(&document, &document, case_insensitive),
         case_insensitive,

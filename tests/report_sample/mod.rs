@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use gatelint::classify::FileKind;
 use gatelint::declare_rule;
 use gatelint::exit::Exit;
 use gatelint::finding::{Location, Severity, sort_findings};
@@ -124,7 +125,7 @@ fn location(path: &str, text: &str, needle: &str, pointer: &str) -> Location {
     Location::new(Arc::from(path), span_of(text, needle), pointer)
 }
 
-fn file(path: &str, text: &str, kind: &'static str) -> (Arc<str>, ScannedFile) {
+fn file(path: &str, text: &str, kind: FileKind) -> (Arc<str>, ScannedFile) {
     (
         Arc::from(path),
         ScannedFile {
@@ -252,10 +253,10 @@ pub fn sample() -> Report {
     Report {
         command: "check",
         files: [
-            file(GATES, GATES_TEXT, "stellaops-gates"),
-            file(APPSETTINGS, APPSETTINGS_TEXT, "stellaops-appsettings"),
-            file(POLICY, POLICY_TEXT, "gait-policy"),
-            file(FIXTURES, FIXTURES_TEXT, "fixture-suite"),
+            file(GATES, GATES_TEXT, FileKind::StellaOps),
+            file(APPSETTINGS, APPSETTINGS_TEXT, FileKind::StellaOps),
+            file(POLICY, POLICY_TEXT, FileKind::GaitPolicy),
+            file(FIXTURES, FIXTURES_TEXT, FileKind::FixtureSuite),
         ]
         .into_iter()
         .collect(),
@@ -277,7 +278,7 @@ pub fn sample() -> Report {
 pub fn empty() -> Report {
     Report {
         command: "check",
-        files: [file(GATES, "Policy: {}\n", "stellaops-gates")]
+        files: [file(GATES, "Policy: {}\n", FileKind::StellaOps)]
             .into_iter()
             .collect(),
         findings: Vec::new(),

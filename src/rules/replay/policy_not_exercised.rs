@@ -1,3 +1,4 @@
+use crate::classify::FileKind;
 use crate::declare_rule;
 use crate::finding::Location;
 use crate::rules::{ReplayContext, Rule, Sink};
@@ -32,10 +33,10 @@ declare_rule! {
 }
 
 /// The file kinds a fixture suite can replay.
-const POLICY_KINDS: [&str; 3] = [
-    "stellaops-gates",
-    "stellaops-determinization",
-    "gait-policy",
+const POLICY_KINDS: [FileKind; 3] = [
+    FileKind::StellaOps,
+    FileKind::Determinization,
+    FileKind::GaitPolicy,
 ];
 
 impl Rule for PolicyNotExercised {
