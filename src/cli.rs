@@ -693,7 +693,7 @@ fn eval(args: &EvalArgs) -> Exit {
     } else {
         print!("{}", crate::gait::command::describe(&evaluation));
     }
-    Exit::from_code(i64::from(crate::gait::command::exit_code(&evaluation)))
+    Exit::from_code(i64::from(crate::gait::command::exit_of(&evaluation).code()))
 }
 
 fn fmt(args: &FmtArgs) -> Exit {

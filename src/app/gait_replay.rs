@@ -7,8 +7,9 @@ use std::sync::Mutex;
 use serde_json::Value as Json;
 
 use crate::discover;
+use crate::exit::Exit;
 use crate::gait::command::{self, EvalOptions, StateSource};
-use crate::gait::gate::{GateError, GateExit};
+use crate::gait::gate::GateError;
 use crate::gait::intent::IntentError;
 use crate::gait::policy::PolicyError;
 use crate::gait::registry::RegistryUse;
@@ -134,7 +135,7 @@ impl GaitCases {
         let evaluation = command::evaluate_loaded(files, &policy, intent, &options);
         let (exit, message) = match &evaluation {
             Ok(outcome) => (outcome.exit(), None),
-            Err(error) if error.exit() == GateExit::InvalidInput => {
+            Err(error) if error.exit() == Exit::InvalidInput => {
                 return Err(CaseError::Invalid(error.clone()));
             }
             Err(error) => (error.exit(), Some(error.to_string())),

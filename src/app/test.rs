@@ -52,7 +52,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         let reader = Reader::new(&named);
         for intent in &paths {
             let evaluation = command::evaluate_files(&reader, policy, intent, &options.gait);
-            let code = command::exit_code(&evaluation);
+            let code = command::exit_of(&evaluation).code();
             let verdict = evaluation
                 .as_ref()
                 .ok()

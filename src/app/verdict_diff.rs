@@ -389,7 +389,7 @@ pub fn replay_intents(
         let display = crate::discover::display_path(intent);
         let side = |policy: &Path| -> Result<Decided, DiffError> {
             match evaluate_files(reader, policy, intent, &options) {
-                Err(error) if error.exit() == crate::gait::gate::GateExit::InvalidInput => {
+                Err(error) if error.exit() == crate::exit::Exit::InvalidInput => {
                     Err(DiffError::Intent {
                         intent: display.clone(),
                         policy: crate::discover::display_path(policy),

@@ -12,26 +12,7 @@ use super::policy::{self, Policy, Verdict, uniq_sort};
 use super::ratelimit::LimitDecision;
 use super::tokens::{self, ApprovalContext};
 use super::wrkr::WrkrError;
-
-/// A `gate eval` exit code (Gait's).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum GateExit {
-    Ok,
-    Blocked,
-    ApprovalRequired,
-    InvalidInput,
-}
-
-impl GateExit {
-    pub fn code(self) -> u8 {
-        match self {
-            GateExit::Ok => 0,
-            GateExit::Blocked => 3,
-            GateExit::ApprovalRequired => 4,
-            GateExit::InvalidInput => 6,
-        }
-    }
-}
+use crate::exit::Exit;
 
 /// Why `registry_reason` says what it says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,11 +107,11 @@ pub struct GateOutcome {
 
 impl GateOutcome {
     /// The exit code Gait gives this decision.
-    pub fn exit(&self) -> GateExit {
+    pub fn exit(&self) -> Exit {
         match self.verdict {
-            Verdict::Block => GateExit::Blocked,
-            Verdict::RequireApproval => GateExit::ApprovalRequired,
-            Verdict::Allow | Verdict::DryRun => GateExit::Ok,
+            Verdict::Block => Exit::Blocked,
+            Verdict::RequireApproval => Exit::ApprovalRequired,
+            Verdict::Allow | Verdict::DryRun => Exit::Success,
         }
     }
 
@@ -154,10 +135,10 @@ pub enum GateError {
 }
 
 impl GateError {
-    pub fn exit(&self) -> GateExit {
+    pub fn exit(&self) -> Exit {
         match self {
-            GateError::WrkrFailClosed(_) | GateError::RegistryFailClosed(_) => GateExit::Blocked,
-            GateError::KillSwitchState(_) | GateError::RateLimitState(_) => GateExit::InvalidInput,
+            GateError::WrkrFailClosed(_) | GateError::RegistryFailClosed(_) => Exit::Blocked,
+            GateError::KillSwitchState(_) | GateError::RateLimitState(_) => Exit::InvalidInput,
         }
     }
 }
@@ -508,7 +489,7 @@ mod tests {
 
         let spent = decide(&policy, intent(), &inputs).unwrap();
         assert_eq!(spent.verdict, Verdict::Block);
-        assert_eq!(spent.exit(), GateExit::Blocked);
+        assert_eq!(spent.exit(), Exit::Blocked);
         assert_eq!(spent.matched_rule(), Some("limited"));
         assert!(
             spent
@@ -560,6 +541,6 @@ mod tests {
         assert_eq!(low.warnings, vec![Warning::WrkrUnavailable]);
         let high = load_intent(&INTENT.replace("\"low\"", "\"high\"")).unwrap();
         let error = decide(&policy, high, &inputs).unwrap_err();
-        assert_eq!(error.exit(), GateExit::Blocked);
+        assert_eq!(error.exit(), Exit::Blocked);
     }
 }

@@ -1,6 +1,7 @@
 //! What one `gate eval` run gives: the decision, or why there is none.
 
-use crate::gait::gate::{GateError, GateExit, GateOutcome};
+use crate::exit::Exit;
+use crate::gait::gate::{GateError, GateOutcome};
 use crate::gait::intent::IntentError;
 use crate::gait::policy::PolicyError;
 
@@ -16,9 +17,9 @@ pub enum EvalError {
 }
 
 impl EvalError {
-    pub fn exit(&self) -> GateExit {
+    pub fn exit(&self) -> crate::exit::Exit {
         match self {
-            EvalError::Policy(_) | EvalError::Intent(_) => GateExit::InvalidInput,
+            EvalError::Policy(_) | EvalError::Intent(_) => Exit::InvalidInput,
             EvalError::Gate(error) => error.exit(),
         }
     }

@@ -27,7 +27,7 @@ use super::wrkr::WrkrInventory;
 use crate::source::{Files, Reader};
 
 pub use evaluation::{EvalError, Evaluation};
-pub use render::{Decided, decided, describe, exit_code, render_json};
+pub use render::{Decided, decided, describe, exit_of, render_json};
 pub use scenario::{ScenarioResult, ScenarioStatus, run_scenario_dir, scenario_registry_use};
 
 /// The `gate eval` flags gatelint honours.
@@ -117,14 +117,14 @@ fn reader_for(paths: &[&Path], options: &EvalOptions) -> Reader {
 pub fn eval_command(policy_path: &Path, intent_path: &Path, options: &EvalOptions) -> (Json, u8) {
     let reader = reader_for(&[policy_path, intent_path], options);
     let evaluation = evaluate_files(&reader, policy_path, intent_path, options);
-    (render_json(&evaluation), exit_code(&evaluation))
+    (render_json(&evaluation), exit_of(&evaluation).code())
 }
 
 /// [`eval_command`] on a loaded policy and a normalised intent.
 pub fn eval_loaded(policy: &Policy, intent: Intent, options: &EvalOptions) -> (Json, u8) {
     let reader = reader_for(&[], options);
     let evaluation = evaluate_loaded(&reader, policy, intent, options).map_err(EvalError::from);
-    (render_json(&evaluation), exit_code(&evaluation))
+    (render_json(&evaluation), exit_of(&evaluation).code())
 }
 
 // ---------------------------------------------------------------------------------------------

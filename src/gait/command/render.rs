@@ -6,15 +6,16 @@ use std::collections::BTreeMap;
 use serde_json::{Value as Json, json};
 
 use super::evaluation::{EvalError, Evaluation};
-use crate::gait::gate::{GateExit, GateOutcome};
+use crate::exit::Exit;
+use crate::gait::gate::GateOutcome;
 use crate::gait::policy::Verdict;
 use crate::gait::ratelimit::LimitDecision;
 
-/// The exit code of a run.
-pub fn exit_code(evaluation: &Evaluation) -> u8 {
+/// How a run ends.
+pub fn exit_of(evaluation: &Evaluation) -> Exit {
     match evaluation {
-        Ok(outcome) => outcome.exit().code(),
-        Err(error) => error.exit().code(),
+        Ok(outcome) => outcome.exit(),
+        Err(error) => error.exit(),
     }
 }
 
@@ -30,15 +31,15 @@ pub fn render_json(evaluation: &Evaluation) -> Json {
 fn error_json(error: &EvalError) -> Json {
     let exit = error.exit();
     let (code, hint) = match exit {
-        GateExit::Blocked => (
+        Exit::Blocked => (
             "policy_blocked",
             "inspect reason_codes and adjust policy or intent",
         ),
-        GateExit::ApprovalRequired => (
+        Exit::ApprovalRequired => (
             "approval_required",
             "provide a valid approval token and retry",
         ),
-        GateExit::Ok | GateExit::InvalidInput => {
+        Exit::Success | Exit::Internal | Exit::Regression | Exit::InvalidInput => {
             ("invalid_input", "check command usage and input schema")
         }
     };
@@ -336,7 +337,7 @@ mod tests {
             )),
         ));
         assert_eq!(decided(&error).verdict, Verdict::Block);
-        assert_eq!(exit_code(&error), 3);
+        assert_eq!(exit_of(&error), Exit::Blocked);
         let output = render_json(&error);
         assert_eq!(output["error_code"], "policy_blocked");
         assert_eq!(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value as Json, json};
 
 use super::{
-    EvalError, EvalOptions, Evaluation, evaluate_files, evaluate_loaded, exit_code, render_json,
+    EvalError, EvalOptions, Evaluation, evaluate_files, evaluate_loaded, exit_of, render_json,
 };
 use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
@@ -160,7 +160,7 @@ pub fn run_scenario_dir(files: &dyn Files, dir: &Path) -> ScenarioResult {
         let mut successful = 0_u64;
         for _ in 0..repeat {
             let run = evaluate_files(files, &policy_path, &dir.join("intent.json"), &options);
-            if exit_code(&run)
+            if exit_of(&run).code()
                 == expected
                     .get("exit_code")
                     .and_then(Json::as_u64)
@@ -217,7 +217,7 @@ fn same_run(a: &Evaluation, b: &Evaluation) -> bool {
 /// Compares a run with a scenario's expectations, which are written in Gait's `--json` shape.
 fn compare(run: &Evaluation, expected: &Json, prefix: &str, failures: &mut Vec<String>) {
     let output = render_json(run);
-    let exit = exit_code(run);
+    let exit = exit_of(run).code();
     if let Some(want) = expected.get("exit_code").and_then(Json::as_u64)
         && want != u64::from(exit)
     {
