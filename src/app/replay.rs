@@ -47,15 +47,28 @@ pub fn check_fixtures(
         return;
     }
     let gait = gait_replay::GaitCases::default();
+    // The policies were parsed once by the file stage: the replay builds its models from
+    // those trees rather than reading and parsing the files again.
+    let parsed: runner::Parsed<'_> = outcomes
+        .iter()
+        .filter_map(|outcome| outcome.project.as_ref())
+        .filter(|file| file.stella.is_some())
+        .filter_map(|file| {
+            let tree = file.tree.as_ref()?;
+            Some((reader.absolute(Path::new(file.source.path.as_ref())), tree))
+        })
+        .collect();
     let options = TestOptions {
         shard,
         semantics: semantics(config),
         keep_passed: true,
         gait: Some(&gait),
         files: Some(reader),
+        parsed: Some(&parsed),
         ..TestOptions::default()
     };
     let outcome = runner::test_command(&suites, &options);
+    drop(parsed);
     for (path, uses) in gait.registry_uses() {
         registries.entry(path).or_default().extend(uses);
     }

@@ -11,7 +11,7 @@ use super::case::{Engine, Evaluated, run_case, run_line};
 use super::coverage::{Coverage, describe_policy, insert_str};
 use super::error::ReplayError;
 use super::evaluator::GaitEvaluator;
-use super::load::load_stellaops;
+use super::load::{Parsed, load_stellaops_parsed};
 use super::outcome::{CaseStatus, SuiteResult, TestOutcome, totals};
 use super::shard::Shard;
 use super::suite::{self, Case, SuiteHeader};
@@ -29,6 +29,8 @@ pub struct TestOptions<'a> {
     pub gait: Option<&'a dyn GaitEvaluator>,
     /// Where the files suites name are read (`None`: the working directory's reader).
     pub files: Option<&'a dyn Files>,
+    /// Policy trees the run has parsed already (`check`): models are built from them.
+    pub parsed: Option<&'a Parsed<'a>>,
 }
 
 impl Default for TestOptions<'_> {
@@ -40,6 +42,7 @@ impl Default for TestOptions<'_> {
             batch_size: 4096,
             gait: None,
             files: None,
+            parsed: None,
         }
     }
 }
@@ -74,7 +77,11 @@ impl<'a> Run<'a> {
             let config = match self.configs.get(&layered) {
                 Some(config) => Arc::clone(config),
                 None => {
-                    let config = Arc::new(load_stellaops(self.files, &layered)?);
+                    let config = Arc::new(load_stellaops_parsed(
+                        self.files,
+                        self.options.parsed,
+                        &layered,
+                    )?);
                     self.configs.insert(layered, Arc::clone(&config));
                     config
                 }
@@ -249,6 +256,53 @@ pub fn test_command(paths: &[PathBuf], options: &TestOptions<'_>) -> TestOutcome
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The working tree with one file that must never be read.
+    struct Forbidden<'a> {
+        reader: &'a Reader,
+        path: PathBuf,
+    }
+
+    impl Files for Forbidden<'_> {
+        fn reader(&self) -> &Reader {
+            self.reader
+        }
+
+        fn read(&self, path: &Path) -> Result<Vec<u8>, crate::source::ReadError> {
+            assert_ne!(
+                self.reader.absolute(path),
+                self.path,
+                "the policy was read again"
+            );
+            self.reader.read(path)
+        }
+    }
+
+    #[test]
+    fn a_parsed_policy_is_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("policy.yaml");
+        let text = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production: { MinCompositeScore: 0.8, FailureAction: Block }\n";
+        std::fs::write(&policy, text).unwrap();
+        let suite = dir.path().join("s.fixtures.yaml");
+        std::fs::write(&suite, "kind: gatelint.fixtures/v1\npolicy: policy.yaml\ncases:\n  - name: low\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.5, signatureVerified: true}}\n    expect: {verdict: Blocked}\n").unwrap();
+        let reader = Reader::new(&[dir.path().to_path_buf()]);
+        let files = Forbidden {
+            reader: &reader,
+            path: reader.absolute(&policy),
+        };
+        let tree = crate::parse::parse(text, crate::parse::Format::Yaml)
+            .root
+            .unwrap();
+        let parsed: Parsed<'_> = [(reader.absolute(&policy), &tree)].into_iter().collect();
+        let options = TestOptions {
+            files: Some(&files),
+            parsed: Some(&parsed),
+            ..TestOptions::default()
+        };
+        let outcome = test_command(std::slice::from_ref(&suite), &options);
+        assert_eq!((outcome.passed, outcome.total), (1, 1), "{outcome:?}");
+    }
 
     fn replay(name: &str, bytes: &[u8]) -> SuiteResult {
         let dir = tempfile::tempdir().unwrap();
