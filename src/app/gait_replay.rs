@@ -14,7 +14,7 @@ use crate::gait::intent::IntentError;
 use crate::gait::policy::PolicyError;
 use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
-use crate::replay::runner::{Actual, CaseFailure, GaitEvaluator};
+use crate::replay::runner::{Actual, CaseFailure, Evaluator, Gait, GaitEvaluator};
 use crate::source::Files;
 
 /// Evaluates Gait fixture cases: `input.intent` is a path (relative to the suite) or an inline
@@ -132,7 +132,10 @@ impl GaitCases {
                 },
             );
         }
-        let evaluation = command::evaluate_loaded(files, &policy, intent, &options);
+        // The suite gives the time (or the case runs on the wall clock, as Gait does).
+        let now = options.evaluation_time.unwrap_or_else(jiff::Timestamp::now);
+        let inputs = command::read_inputs(files, &options, now);
+        let evaluation = Gait.decide(&policy, (intent, &inputs));
         let (exit, message) = match &evaluation {
             Ok(outcome) => (outcome.exit(), None),
             Err(error) if error.exit() == Exit::InvalidInput => {

@@ -8,10 +8,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value as Json, json};
 
-use crate::gait::gate;
 use crate::gait::inputs::GateInputs;
 use crate::gait::intent;
 use crate::gait::policy::Policy;
+use crate::replay::runner::{Evaluator, Gait};
 
 /// The member of a dimension that stands for every value no policy names.
 pub const OTHER: &str = "(other)";
@@ -171,7 +171,7 @@ pub fn verdict_of(policy: &Policy, intent: &Json) -> String {
         return crate::diff::verdicts::ERROR_VERDICT.to_owned();
     };
     let inputs = GateInputs::at(WITNESS_TIME);
-    match gate::decide(policy, loaded, &inputs) {
+    match Gait.decide(policy, (loaded, &inputs)) {
         Ok(outcome) => outcome.verdict.as_str().to_owned(),
         Err(_) => crate::diff::verdicts::ERROR_VERDICT.to_owned(),
     }

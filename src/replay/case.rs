@@ -1,6 +1,7 @@
 //! One case through its evaluator: the decision, judged against the expectation, and what the
 //! case exercised.
 
+use super::evaluator::{Evaluator, StellaOps};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -122,7 +123,11 @@ fn run_stella(
     input: &CaseInput,
     semantics: &SemanticsOptions,
 ) -> Evaluated {
-    let decision = chain::evaluate_with(config, input, semantics, chain::Detail::Omit);
+    let evaluator = StellaOps {
+        semantics,
+        detail: chain::Detail::Omit,
+    };
+    let decision = evaluator.decide(config, input);
     let gates = decision
         .gates
         .iter()

@@ -1,5 +1,6 @@
 //! `gatelint eval`: one Stella Ops decision, explained.
 
+use super::evaluator::{Evaluator, StellaOps};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -74,7 +75,11 @@ pub fn eval_command(
         path: display,
         source,
     })?;
-    let decision = chain::evaluate(&config, &input, semantics);
+    let evaluator = StellaOps {
+        semantics,
+        detail: chain::Detail::Full,
+    };
+    let decision = evaluator.decide(&config, &input);
     Ok(EvalOutcome {
         explanation: chain::explain(&decision),
         exit_code: i32::from(Exit::from(decision.verdict).code()),

@@ -1,12 +1,70 @@
-//! The evaluators a replay hands its cases to.
+//! The evaluators a replay hands its cases to: one decision function per ecosystem behind one
+//! trait over its loaded policy model and typed input, and the adapter that turns a Gait suite's
+//! case into that input.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use super::outcome::Actual;
+use crate::gait::gate::{self, GateError, GateOutcome};
+use crate::gait::inputs::GateInputs;
+use crate::gait::intent::Intent;
+use crate::gait::policy::Policy;
 use crate::source::Files;
+use crate::stellaops::chain::{self, Decision, Detail};
+use crate::stellaops::input::CaseInput;
+use crate::stellaops::model::StellaConfig;
+use crate::stellaops::semantics::SemanticsOptions;
 
-/// The Gait evaluator, written elsewhere; the runner hands it Gait suites' cases.
+/// One ecosystem's decision: pure, a function of the loaded policy model and the typed input
+/// only. Every command that decides (`check`, `test`, `eval`, `diff`) reaches the ecosystem's
+/// decision through this one function.
+pub trait Evaluator: Sync {
+    /// The loaded policy model.
+    type Policy: ?Sized;
+    /// One case's input, typed.
+    type Input<'i>;
+    /// The typed decision.
+    type Decision;
+
+    fn decide(&self, policy: &Self::Policy, input: Self::Input<'_>) -> Self::Decision;
+}
+
+/// Stella Ops: the gate chain over a layered configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct StellaOps<'s> {
+    pub semantics: &'s SemanticsOptions,
+    /// Whether gates fill in their `details` (`eval` explains them; replay does not read them).
+    pub detail: Detail,
+}
+
+impl Evaluator for StellaOps<'_> {
+    type Policy = StellaConfig;
+    type Input<'i> = &'i CaseInput;
+    type Decision = Decision;
+
+    fn decide(&self, policy: &StellaConfig, input: &CaseInput) -> Decision {
+        chain::evaluate_with(policy, input, self.semantics, self.detail)
+    }
+}
+
+/// Gait: `gate eval` over a loaded policy, a normalised intent and the inputs read for it
+/// (tokens, counters, kill switch, registry, inventory, time).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Gait;
+
+impl Evaluator for Gait {
+    type Policy = Policy;
+    type Input<'i> = (Intent, &'i GateInputs);
+    type Decision = Result<GateOutcome, GateError>;
+
+    fn decide(&self, policy: &Policy, (intent, inputs): (Intent, &GateInputs)) -> Self::Decision {
+        gate::decide(policy, intent, inputs)
+    }
+}
+
+/// Turns a Gait suite's case (paths and JSON, as the suite writes them) into [`Gait`]'s input
+/// and decides it; the runner hands it Gait suites' cases.
 pub trait GaitEvaluator: Sync {
     /// Evaluates one case: `policy` paths are resolved against the suite, `input` is the merged
     /// case input (`intent` path or inline intent, `options`).

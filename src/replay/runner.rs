@@ -4,7 +4,7 @@
 pub use super::coverage::Coverage;
 pub use super::error::{InputError, ReplayError};
 pub use super::eval::{EvalOutcome, eval_command};
-pub use super::evaluator::{CaseFailure, GaitEvaluator};
+pub use super::evaluator::{CaseFailure, Evaluator, Gait, GaitEvaluator, StellaOps};
 pub use super::load::{Parsed, load_stellaops, load_stellaops_parsed};
 pub use super::outcome::{
     Actual, CaseResult, CaseStatus, SuiteResult, TestOutcome, merge_outcomes,
