@@ -59,6 +59,16 @@ fn json_of(output: &Output) -> serde_json::Value {
     })
 }
 
+/// The first finding of `rule` in a JSON report.
+fn first_finding<'j>(json: &'j serde_json::Value, rule: &str) -> &'j serde_json::Value {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["rule"] == rule)
+        .unwrap_or_else(|| panic!("no `{rule}` finding: {json:#}"))
+}
+
 fn text(output: &Output) -> String {
     format!(
         "{}{}",
@@ -91,12 +101,7 @@ fn diff_exits_6_when_the_candidate_file_does_not_parse() {
     let output = run(dir.path(), &args);
     assert_eq!(output.status.code(), Some(6), "{}", text(&output));
     let json = json_of(&output);
-    let finding = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|finding| finding["rule"] == "syntax-error")
-        .unwrap_or_else(|| panic!("{json:#}"));
+    let finding = first_finding(&json, "syntax-error");
     assert_eq!(finding["path"], "broken.yaml");
     assert_eq!(finding["start"]["line"], 4);
 }
@@ -128,12 +133,7 @@ fn diff_exits_6_when_a_baseline_tree_file_is_schema_invalid() {
     );
     assert_eq!(output.status.code(), Some(6), "{}", text(&output));
     let json = json_of(&output);
-    let finding = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|finding| finding["rule"] == "unknown-key")
-        .unwrap_or_else(|| panic!("{json:#}"));
+    let finding = first_finding(&json, "unknown-key");
     assert_eq!(finding["path"], "base/config/appsettings.yaml");
     assert_eq!(finding["start"]["line"], 6);
 }
@@ -338,12 +338,7 @@ fn refused_reference(reference: &str, prepare: impl FnOnce(&Path), words: &str) 
         );
         if command == "check" {
             let json = json_of(&output);
-            let finding = json["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|finding| finding["rule"] == "fixture-error")
-                .unwrap_or_else(|| panic!("{json:#}"));
+            let finding = first_finding(&json, "fixture-error");
             assert_eq!(finding["path"], "suites/s.fixtures.yaml");
             assert_eq!(finding["start"]["line"], 2, "{json:#}");
             assert_eq!(finding["start"]["column"], 9, "{json:#}");
