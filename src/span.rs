@@ -93,7 +93,8 @@ pub struct Region {
     pub end: Position,
 }
 
-/// Byte offsets of line starts of one text.
+/// Byte offsets of line starts of one text. A line ends at `\n`, `\r\n` or a lone `\r` (as YAML
+/// and the old Mac convention have it), so a file with CR-only line endings is not one line.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
@@ -103,8 +104,10 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0u32];
-        for (i, byte) in text.bytes().enumerate() {
-            if byte == b'\n' {
+        let mut bytes = text.bytes().enumerate().peekable();
+        while let Some((i, byte)) = bytes.next() {
+            let lone_cr = byte == b'\r' && bytes.peek().is_none_or(|(_, next)| *next != b'\n');
+            if byte == b'\n' || lone_cr {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
@@ -196,5 +199,22 @@ mod tests {
         let index = LineIndex::new(text);
         assert_eq!(&text[index.line_range(text, 0)], "one");
         assert_eq!(&text[index.line_range(text, 1)], "two");
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_and_crlf_is_one_break() {
+        let text = "a: 1\rb: 2\r\nc: 3\r\rd: 4\ne\r";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 7);
+        let lines: Vec<&str> = (0..index.line_count())
+            .map(|line| &text[index.line_range(text, line)])
+            .collect();
+        assert_eq!(lines, ["a: 1", "b: 2", "c: 3", "", "d: 4", "e", ""]);
+        let d = text.find('d').unwrap_or_default() as u32;
+        let position = index.position(text, d, ColumnUnit::Chars);
+        assert_eq!((position.line.get(), position.column.get()), (5, 1));
+        let cr = text.find('\r').unwrap_or_default() as u32;
+        let position = index.position(text, cr, ColumnUnit::Chars);
+        assert_eq!((position.line.get(), position.column.get()), (1, 5));
     }
 }

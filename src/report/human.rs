@@ -20,6 +20,13 @@ use crate::span::ColumnUnit;
 /// Tabs are shown as this many spaces, so the underline lines up whatever the terminal's tab stops.
 const TAB_WIDTH: usize = 4;
 
+/// A source line wider than this many columns is shown as a window of this width around the
+/// span, `…` included.
+const WINDOW_COLUMNS: usize = 120;
+
+/// Marks text cut from either side of a window.
+const ELLIPSIS: char = '…';
+
 /// Spans longer than this many lines show their first and last lines with `...` in between.
 const MAX_SPAN_LINES: usize = 6;
 
@@ -156,9 +163,7 @@ fn render_finding(out: &mut String, report: &Report, finding: &Finding, paint: P
         .chain(finding.related.iter().map(|related| &related.location))
         .map(|location| last_line(report, location))
         .max()
-        .unwrap_or(1)
-        .to_string()
-        .len();
+        .map_or(1, digits);
     let primary = Marker {
         underline: '^',
         severity: Some(severity),
@@ -192,8 +197,8 @@ fn render_finding(out: &mut String, report: &Report, finding: &Finding, paint: P
     if let Some(help) = &finding.help {
         let _ = writeln!(
             out,
-            "{:width$} {} help: {}",
-            "",
+            "{} {} help: {}",
+            spaces(width),
             paint.gutter("="),
             clean(help)
         );
@@ -247,8 +252,8 @@ fn render_location(
     let Some(source) = report.source(&location.path) else {
         let _ = writeln!(
             out,
-            "{:width$}{} {}",
-            "",
+            "{}{} {}",
+            spaces(width),
             paint.gutter(arrow),
             clean(&location.path)
         );
@@ -256,18 +261,18 @@ fn render_location(
     };
     let start = source.region(location.span, ColumnUnit::Chars).start;
     if arrow == ":::" {
-        let _ = writeln!(out, "{:width$} {}", "", paint.gutter("|"));
+        let _ = writeln!(out, "{} {}", spaces(width), paint.gutter("|"));
     }
     let _ = writeln!(
         out,
-        "{:width$}{} {}:{}:{}",
-        "",
+        "{}{} {}:{}:{}",
+        spaces(width),
         paint.gutter(arrow),
         clean(&location.path),
         start.line,
         start.column
     );
-    let _ = writeln!(out, "{:width$} {}", "", paint.gutter("|"));
+    let _ = writeln!(out, "{} {}", spaces(width), paint.gutter("|"));
 
     let (first, last) = line_span(source, location);
     let span = location.span.range();
@@ -282,22 +287,6 @@ fn render_location(
         let range = source.lines().line_range(&source.text, line);
         let text = source.text.get(range.clone()).unwrap_or("");
         let number = line + 1;
-        let shown = display(text);
-        if shown.is_empty() {
-            let _ = writeln!(
-                out,
-                "{} {}",
-                paint.gutter(&format!("{number:>width$}")),
-                paint.gutter("|")
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "{} {} {shown}",
-                paint.gutter(&format!("{number:>width$}")),
-                paint.gutter("|")
-            );
-        }
 
         // The part of this line the span covers. Continuation lines start at their first
         // non-blank character: underlining indentation says nothing.
@@ -306,15 +295,25 @@ fn render_location(
             let indent = text.len() - text.trim_start().len();
             from = range.start + indent;
         }
-        let from = from.min(range.end);
-        let to = span.end.min(range.end).max(from);
-        let before = text.get(..from - range.start).unwrap_or("");
-        let covered = text.get(from - range.start..to - range.start).unwrap_or("");
-        if line != first && covered.is_empty() {
+        let from = floor_char_boundary(text, from.min(range.end) - range.start);
+        let to = floor_char_boundary(text, span.end.min(range.end).max(range.start) - range.start)
+            .max(from);
+        let window = Window::around(text, from, to);
+        let shown = window.display(text);
+        let number = paint.gutter(&format!(
+            "{}{number}",
+            spaces(width.saturating_sub(digits(number)))
+        ));
+        if shown.is_empty() {
+            let _ = writeln!(out, "{number} {}", paint.gutter("|"));
+        } else {
+            let _ = writeln!(out, "{number} {} {shown}", paint.gutter("|"));
+        }
+
+        if line != first && from == to {
             continue;
         }
-        let pad = display_width(before);
-        let len = display_width(covered).max(1);
+        let (pad, len) = window.underline(text, from, to);
         let underline: String = std::iter::repeat_n(marker.underline, len).collect();
         let underline = match marker.severity {
             Some(severity) => paint.severity(severity, &underline),
@@ -327,12 +326,149 @@ fn render_location(
         };
         let _ = writeln!(
             out,
-            "{:width$} {} {:pad$}{underline}{label}",
-            "",
+            "{} {} {}{underline}{label}",
+            spaces(width),
             paint.gutter("|"),
-            ""
+            spaces(pad)
         );
     }
+}
+
+/// The part of one source line a snippet shows: all of it when it fits in [`WINDOW_COLUMNS`],
+/// otherwise a byte range on character boundaries around the span, with `…` for the cut text.
+/// Only the window is ever expanded, so a finding on a 10 MB line prints a short line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Window {
+    start: usize,
+    end: usize,
+    /// Text before `start` (after `end`) is cut and shown as `…`.
+    cut_before: bool,
+    cut_after: bool,
+}
+
+impl Window {
+    /// The window of `text` around the byte range `from..to` (both on character boundaries).
+    /// The span's start is always inside; text before it gets up to half of what the span
+    /// leaves of the window (an eighth of the window when the span fills it), and a window that
+    /// reaches the end of the line is filled from the left.
+    fn around(text: &str, from: usize, to: usize) -> Window {
+        if display_width_within(text, WINDOW_COLUMNS).is_some() {
+            return Window {
+                start: 0,
+                end: text.len(),
+                cut_before: false,
+                cut_after: false,
+            };
+        }
+        // Room for the text once both ellipses are in.
+        let budget = WINDOW_COLUMNS - 2;
+        let before = text.get(..from).unwrap_or("");
+        let covered = text.get(from..to).unwrap_or("");
+        let covered_width = display_width_within(covered, budget).unwrap_or(budget);
+        // A span as wide as the window still shows a little of what precedes it.
+        let lead = if covered_width < budget {
+            (budget - covered_width) / 2
+        } else {
+            budget / 8
+        };
+        let mut start = extend_left(before, before.len(), lead).0;
+        let (length, used) = extend_right(text.get(start..).unwrap_or(""), budget);
+        let end = start + length;
+        if end == text.len() && used < budget {
+            start = extend_left(before, start, budget - used).0;
+        }
+        Window {
+            start,
+            end,
+            cut_before: start > 0,
+            cut_after: end < text.len(),
+        }
+    }
+
+    /// The window as shown, with its ellipses.
+    fn display(self, text: &str) -> String {
+        let mut out = String::new();
+        if self.cut_before {
+            out.push(ELLIPSIS);
+        }
+        out.push_str(&display(text.get(self.start..self.end).unwrap_or("")));
+        if self.cut_after {
+            out.push(ELLIPSIS);
+        }
+        out
+    }
+
+    /// Columns before the underline and its length (at least one) for the byte range `from..to`,
+    /// both clipped to the window.
+    fn underline(self, text: &str, from: usize, to: usize) -> (usize, usize) {
+        let from = from.clamp(self.start, self.end);
+        let to = to.clamp(from, self.end);
+        let lead = usize::from(self.cut_before);
+        let pad = lead + display_width(text.get(self.start..from).unwrap_or(""));
+        let len = display_width(text.get(from..to).unwrap_or("")).max(1);
+        (pad, len)
+    }
+}
+
+/// The start of the widest suffix of `text[..end]` that takes at most `columns`, and its width.
+fn extend_left(text: &str, end: usize, columns: usize) -> (usize, usize) {
+    let mut start = end;
+    let mut used = 0;
+    for (index, c) in text.get(..end).unwrap_or("").char_indices().rev() {
+        let width = char_width(c);
+        if used + width > columns {
+            break;
+        }
+        used += width;
+        start = index;
+    }
+    (start, used)
+}
+
+/// The byte length of the widest prefix of `text` that takes at most `columns`, and its width.
+fn extend_right(text: &str, columns: usize) -> (usize, usize) {
+    let mut length = 0;
+    let mut used = 0;
+    for (index, c) in text.char_indices() {
+        let width = char_width(c);
+        if used + width > columns {
+            break;
+        }
+        used += width;
+        length = index + c.len_utf8();
+    }
+    (length, used)
+}
+
+/// The display width of `text` if it is at most `columns`; stops counting past it.
+fn display_width_within(text: &str, columns: usize) -> Option<usize> {
+    let mut used = 0;
+    for c in text.chars() {
+        used += char_width(c);
+        if used > columns {
+            return None;
+        }
+    }
+    Some(used)
+}
+
+/// The largest character boundary of `text` at or before `offset`.
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// `count` spaces. Padding is built, never a formatting width, which cannot exceed `u16::MAX`.
+fn spaces(count: usize) -> String {
+    " ".repeat(count)
+}
+
+/// Decimal digits of `number`.
+fn digits(number: usize) -> usize {
+    number.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
 /// A source line as shown: tabs expanded, control characters replaced so a hostile file cannot
@@ -352,9 +488,11 @@ fn display(text: &str) -> String {
 /// Columns `text` takes once displayed. Counts characters: wide (East Asian) characters may
 /// shift the underline by a column, which is acceptable for a terminal hint.
 fn display_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| if c == '\t' { TAB_WIDTH } else { 1 })
-        .sum()
+    text.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    if c == '\t' { TAB_WIDTH } else { 1 }
 }
 
 /// User text on one line, without control characters.
@@ -452,6 +590,101 @@ mod tests {
         let out = render(&report_with("x.yaml", text, Span::new(0, 11)), false);
         assert!(out.contains("1 | key: value\n  | ^^^^^^^^^^\n"), "{out}");
         assert!(!out.contains("2 |"), "{out}");
+    }
+
+    /// The snippet's source line and underline line of a one-line rendering.
+    fn snippet(out: &str) -> (&str, &str) {
+        let mut lines = out.lines().skip_while(|line| !line.starts_with("1 |"));
+        let source = lines.next().unwrap_or_default();
+        let underline = lines.next().unwrap_or_default();
+        (source, underline)
+    }
+
+    /// The source text the underline of `out` sits under.
+    fn underlined(out: &str) -> String {
+        let (source, underline) = snippet(out);
+        source
+            .chars()
+            .zip(underline.chars())
+            .filter(|(_, mark)| *mark == '^')
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    #[test]
+    fn a_long_line_is_a_window_around_the_span() {
+        let text = format!(
+            "{}\"MinCompositScore\": 1,{}",
+            "é".repeat(70_000),
+            "x".repeat(500)
+        );
+        let start = text.find('"').unwrap_or_default();
+        let span = Span::new(start, start + "\"MinCompositScore\"".len());
+        let out = render(&report_with("x.json", &text, span), false);
+        assert!(out.contains("x.json:1:70001"), "{out}");
+        let (source, underline) = snippet(&out);
+        assert!(source.starts_with("1 | …é"), "{out}");
+        assert!(source.ends_with("x…"), "{out}");
+        assert!(source.chars().count() <= 4 + WINDOW_COLUMNS, "{out}");
+        assert!(underline.chars().count() <= 4 + WINDOW_COLUMNS, "{out}");
+        assert_eq!(underlined(&out), "\"MinCompositScore\"");
+    }
+
+    #[test]
+    fn a_window_at_either_end_of_a_line_has_one_ellipsis() {
+        let text = format!("key: 1 {}", "y".repeat(1_000));
+        let out = render(&report_with("x.yaml", &text, Span::new(0, 3)), false);
+        let (source, _) = snippet(&out);
+        assert!(source.starts_with("1 | key: 1 y"), "{out}");
+        assert!(source.ends_with('…'), "{out}");
+        assert_eq!(source.chars().count(), 4 + WINDOW_COLUMNS - 1);
+        assert_eq!(underlined(&out), "key");
+
+        let text = format!("{}\tlast", "z".repeat(1_000));
+        let start = text.len() - "last".len();
+        let out = render(
+            &report_with("x.yaml", &text, Span::new(start, text.len())),
+            false,
+        );
+        let (source, _) = snippet(&out);
+        assert!(source.starts_with("1 | …z"), "{out}");
+        assert!(source.ends_with("z    last"), "{out}");
+        assert_eq!(source.chars().count(), 4 + WINDOW_COLUMNS - 1);
+        assert_eq!(underlined(&out), "last");
+    }
+
+    #[test]
+    fn a_span_wider_than_the_window_is_underlined_to_its_edge() {
+        let text = format!("a{}b", "😀".repeat(100_000));
+        let out = render(
+            &report_with("x.json", &text, Span::new(1, text.len())),
+            false,
+        );
+        let (source, underline) = snippet(&out);
+        assert!(source.starts_with("1 | a😀"), "{out}");
+        assert!(source.ends_with("😀…"), "{out}");
+        assert_eq!(underlined(&out), "😀".repeat(WINDOW_COLUMNS - 2 - 1));
+        assert!(underline.chars().count() <= 4 + WINDOW_COLUMNS);
+    }
+
+    #[test]
+    fn a_line_that_fits_is_shown_whole() {
+        let text = "k".repeat(WINDOW_COLUMNS);
+        let out = render(&report_with("x.yaml", &text, Span::new(110, 111)), false);
+        assert!(out.contains(&format!("1 | {text}\n")), "{out}");
+        assert!(!out.contains('…'), "{out}");
+    }
+
+    #[test]
+    fn a_window_never_splits_a_character() {
+        let text = "ü".repeat(1_000);
+        for offset in [0, 1, 2, 999, 1_000, 1_001, 1_999, 2_000] {
+            let span = Span::new(offset, offset + 1);
+            let out = render(&report_with("x.json", &text, span), false);
+            let (source, underline) = snippet(&out);
+            assert!(source.chars().count() <= 4 + WINDOW_COLUMNS, "{out}");
+            assert!(underline.contains('^'), "{out}");
+        }
     }
 
     #[test]

@@ -1,0 +1,175 @@
+//! End-to-end tests of the binary on hostile input: a finding far along a minified one-line file,
+//! and a file with lone-CR line endings.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The exit code of a run with findings at or above the failing severity.
+const EXIT_FINDINGS: i32 = 6;
+
+/// No output line of the human format is wider than this, however long the source line.
+const MAX_OUTPUT_LINE: usize = 200;
+
+fn gatelint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("gatelint").unwrap();
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// A minified `appsettings.Production.json` over 70,000 columns on one line, with the unknown key
+/// `MinCompositScore` near its end; returns the text and the 1-based column of the key's quote.
+fn minified_appsettings() -> (String, usize) {
+    let text = format!(
+        r#"{{"Logging":{{"LogLevel":{{"Default":"Information","Note":"{}"}}}},"PolicyGates":{{"VexTrust":{{"Enabled":true,"Thresholds":{{"production":{{"MinCompositScore":0.9,"FailureAction":"Block"}}}}}}}}}}"#,
+        "x".repeat(70_000)
+    );
+    assert!(!text.contains('\n'));
+    assert!(text.len() > 70_000);
+    let column = text.find(r#""MinCompositScore""#).unwrap() + 1;
+    (text, column)
+}
+
+fn findings(report: &Value) -> Vec<(String, u64, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["start"]["line"].as_u64().unwrap(),
+                finding["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn assert_no_panic(stderr: &str) {
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_finding_past_column_65535_is_shown_as_a_short_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (text, column) = minified_appsettings();
+    assert!(column > usize::from(u16::MAX));
+    std::fs::write(dir.path().join("appsettings.Production.json"), &text).unwrap();
+
+    let output = gatelint(dir.path())
+        .args(["check", "appsettings.Production.json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_no_panic(&stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(EXIT_FINDINGS),
+        "{stdout}{stderr}"
+    );
+    assert!(stdout.contains("error[unknown-key]"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(" --> appsettings.Production.json:1:{column}\n")),
+        "{stdout}"
+    );
+    for line in stdout.lines().chain(stderr.lines()) {
+        assert!(
+            line.chars().count() <= MAX_OUTPUT_LINE,
+            "a line of {} characters: {}…",
+            line.chars().count(),
+            line.chars().take(MAX_OUTPUT_LINE).collect::<String>()
+        );
+    }
+
+    // The snippet is the end of the line, cut before, and the underline sits under the key.
+    let source = stdout
+        .lines()
+        .find(|line| line.starts_with("1 | "))
+        .unwrap();
+    assert!(source.starts_with("1 | …"), "{source}");
+    assert!(
+        source.ends_with(r#""FailureAction":"Block"}}}}}"#),
+        "{source}"
+    );
+    assert!(source.chars().count() <= "1 | ".len() + 120, "{source}");
+    let underline = stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("1 | "))
+        .nth(1)
+        .unwrap();
+    let underlined: String = source
+        .chars()
+        .zip(underline.chars())
+        .filter(|(_, mark)| *mark == '^')
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(underlined, r#""MinCompositScore""#, "{source}\n{underline}");
+}
+
+#[test]
+fn a_finding_past_column_65535_has_its_exact_column_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (text, column) = minified_appsettings();
+    std::fs::write(dir.path().join("appsettings.Production.json"), &text).unwrap();
+
+    let output = gatelint(dir.path())
+        .args(["check", "appsettings.Production.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_no_panic(&String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let column = u64::try_from(column).unwrap();
+    assert_eq!(
+        findings(&report),
+        [("unknown-key".to_owned(), 1, column)],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn lone_cr_line_endings_count_as_line_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "PolicyGates:\r  VexTrust:\r    Thresholds:\r      production:\r        MinCompositScore: 0.9\r        FailureAction: Block\r";
+    std::fs::write(dir.path().join("appsettings.yaml"), text).unwrap();
+
+    let output = gatelint(dir.path())
+        .args(["check", "appsettings.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_no_panic(&String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        [("unknown-key".to_owned(), 5, 9)],
+        "{report:#}"
+    );
+
+    let output = gatelint(dir.path())
+        .args(["check", "appsettings.yaml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS), "{stdout}");
+    assert!(stdout.contains(" --> appsettings.yaml:5:9\n"), "{stdout}");
+    assert!(
+        stdout.contains("5 |         MinCompositScore: 0.9\n  |         ^^^^^^^^^^^^^^^^\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\r'), "{stdout:?}");
+}
