@@ -347,6 +347,8 @@ impl DelegationToken {
         };
         if schema_id != "gait.gate.delegation_token"
             || schema_version.is_empty()
+            || created_at.is_zero()
+            || expires_at.is_zero()
             || token.token_id.is_empty()
             || token.delegator_identity.is_empty()
             || token.delegate_identity.is_empty()
