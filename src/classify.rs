@@ -155,6 +155,11 @@ pub fn by_content(display: &str, root: &Node) -> Option<Classified> {
     if let Some(FileKind::FixtureSuite) = by_name(display) {
         return Some(single(FileKind::FixtureSuite, Target::Fixtures));
     }
+    // A file that says it is a Gait policy is one, whatever else it holds (Gait's loader then
+    // rejects what does not belong) and whatever its name.
+    if declares_gait_policy(root) {
+        return Some(single(FileKind::GaitPolicy, Target::GaitPolicy));
+    }
     if is_scenario_bookkeeping(display) {
         return None;
     }
@@ -173,7 +178,6 @@ pub fn by_content(display: &str, root: &Node) -> Option<Classified> {
     }
     let schema_id = root.get("schema_id").and_then(Node::as_str).map(str::trim);
     match schema_id {
-        Some("gait.gate.policy") => return Some(single(FileKind::GaitPolicy, Target::GaitPolicy)),
         Some("gait.gate.intent_request") => {
             return Some(single(FileKind::GaitIntent, Target::GaitIntent));
         }
@@ -206,6 +210,16 @@ pub fn by_content(display: &str, root: &Node) -> Option<Classified> {
         return Some(single(FileKind::GaitIntent, Target::GaitIntent));
     }
     None
+}
+
+/// The schema id a Gait policy declares.
+pub const POLICY_SCHEMA_ID: &str = "gait.gate.policy";
+
+/// A mapping whose `schema_id` is the Gait policy's.
+pub fn declares_gait_policy(root: &Node) -> bool {
+    root.get("schema_id")
+        .and_then(Node::as_str)
+        .is_some_and(|id| id.trim() == POLICY_SCHEMA_ID)
 }
 
 /// The schema id of a Gait approved-script registry entry.
@@ -390,6 +404,21 @@ mod tests {
             Some(FileKind::GaitIntent)
         );
         assert_eq!(classify("expected.yaml", "verdict: allow\n"), None);
+        // The declared schema id wins over every other key and over scenario bookkeeping names.
+        for (name, text) in [
+            (
+                "p.yaml",
+                "schema_id: gait.gate.policy\nkind: gatelint.fixtures/v1\n",
+            ),
+            (
+                "p.yaml",
+                "schema_id: gait.gate.policy\nversion: '1'\ngates: {}\n",
+            ),
+            ("p.yaml", "schema_id: gait.gate.policy\nbogus: 1\n"),
+            ("expected_policy.yaml", "schema_id: gait.gate.policy\n"),
+        ] {
+            assert_eq!(classify(name, text), Some(FileKind::GaitPolicy), "{text}");
+        }
         assert_eq!(classify("x.yaml", "name: ci\non: push\n"), None);
     }
 }

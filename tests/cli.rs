@@ -657,3 +657,57 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn a_file_declaring_the_gait_policy_schema_id_is_validated_as_a_gait_policy() {
+    // None of `rules` / `default_verdict` / `default_action`; other roots; a bookkeeping name.
+    for (name, text, key) in [
+        (
+            "unknown.yaml",
+            "schema_id: gait.gate.policy\nschema_version: 1.0.0\ndefault_verdit: allow\n",
+            "default_verdit",
+        ),
+        (
+            "trust.yaml",
+            "schema_id: gait.gate.policy\nmcp_trust:\n  enabled: true\n  min_score: 5\n",
+            "min_score",
+        ),
+        (
+            "legacy.yaml",
+            "schema_id: gait.gate.policy\nallow_tools: [tool.read]\n",
+            "allow_tools",
+        ),
+        (
+            "required.yaml",
+            "schema_id: gait.gate.policy\nfail_closed:\n  enabled: true\n  required_fields: [targets, unknown]\n",
+            "unknown",
+        ),
+        (
+            "kind.yaml",
+            "schema_id: gait.gate.policy\nkind: gatelint.fixtures/v1\n",
+            "kind",
+        ),
+        (
+            "stella.yaml",
+            "schema_id: gait.gate.policy\nversion: '1'\ngates: {}\n",
+            "version",
+        ),
+        (
+            "expected_policy.yaml",
+            "schema_id: gait.gate.policy\nbogus: 1\n",
+            "bogus",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), name, text);
+        let (report, code) = json_report(dir.path(), &["validate", name]);
+        assert_eq!(code, 6, "{name}: {report}");
+        let findings = report["findings"].as_array().unwrap();
+        assert!(
+            findings
+                .iter()
+                .any(|finding| finding["message"].as_str().unwrap().contains(key)),
+            "{name}: no finding on `{key}`: {report}"
+        );
+    }
+}

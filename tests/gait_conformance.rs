@@ -56,6 +56,27 @@ fn run_case(case: &Value) -> ((Value, u8), String) {
         rate_limit_state: side_file(dir.path(), "rate_limits.json", &case["rate_limit_state"])
             .map(StateSource::File),
         wrkr_inventory,
+        approval_tokens: side_file(dir.path(), "approval_token.json", &case["approval_token"])
+            .into_iter()
+            .collect(),
+        delegation_tokens: side_file(
+            dir.path(),
+            "delegation_token.json",
+            &case["delegation_token"],
+        )
+        .into_iter()
+        .collect(),
+        kill_switch_state: side_file(dir.path(), "kill_switch.json", &case["kill_switch_state"]),
+        approved_script_registry: side_file(
+            dir.path(),
+            "approved_scripts.json",
+            &case["approved_script_registry"],
+        ),
+        approved_script_public_key: side_file(
+            dir.path(),
+            "approved_script_public.key",
+            &case["approved_script_public_key"],
+        ),
         simulate: case["simulate"].as_bool().unwrap_or(false),
         evaluation_time: Some(
             case["evaluation_time"]

@@ -225,7 +225,9 @@ fn analyze_read(
     };
     let by_name = classify::by_name(display);
     if by_name.is_none()
-        && (classify::is_scenario_bookkeeping(display) || !classify::may_be_interesting(text))
+        && ((classify::is_scenario_bookkeeping(display)
+            && !text.contains(classify::POLICY_SCHEMA_ID))
+            || !classify::may_be_interesting(text))
     {
         return skip("not a policy-gate file");
     }

@@ -5,7 +5,9 @@
 
 use super::destructive;
 use super::eval::{self, Decision, EvalOptions, FreezeDecision, SandboxDecision, ScriptOutcome};
-use super::inputs::{GateInputs, RateLimitLoadError, RegistryError, ScriptRegistry, StateError};
+use super::inputs::{
+    GateInputs, RateLimitLoadError, ReadError, RegistryError, ScriptRegistry, StateError,
+};
 use super::intent::Intent;
 use super::killswitch::KillSwitchDecision;
 use super::policy::{self, Policy, Verdict, uniq_sort};
@@ -132,13 +134,20 @@ pub enum GateError {
     RegistryFailClosed(RegistryError),
     #[error(transparent)]
     RateLimitState(RateLimitLoadError),
+    #[error("approval token: {0}")]
+    ApprovalToken(ReadError),
+    #[error("delegation token: {0}")]
+    DelegationToken(ReadError),
 }
 
 impl GateError {
     pub fn exit(&self) -> Exit {
         match self {
             GateError::WrkrFailClosed(_) | GateError::RegistryFailClosed(_) => Exit::Blocked,
-            GateError::KillSwitchState(_) | GateError::RateLimitState(_) => Exit::InvalidInput,
+            GateError::KillSwitchState(_)
+            | GateError::RateLimitState(_)
+            | GateError::ApprovalToken(_)
+            | GateError::DelegationToken(_) => Exit::InvalidInput,
         }
     }
 }
@@ -149,6 +158,13 @@ pub fn decide(
     mut intent: Intent,
     inputs: &GateInputs,
 ) -> Result<GateOutcome, GateError> {
+    // A token file that is missing or not JSON is invalid input before anything is decided.
+    if let Some(error) = inputs.approvals.unreadable.first() {
+        return Err(GateError::ApprovalToken(error.clone()));
+    }
+    if let Some(error) = inputs.delegation.unreadable.first() {
+        return Err(GateError::DelegationToken(error.clone()));
+    }
     let now = inputs.evaluation_time;
     let risk = intent.context.get("risk_class");
     let fail_closed_risk = risk == "high" || risk == "critical";

@@ -51,9 +51,11 @@ impl GateInputs {
 /// Approval tokens and the key they are verified with.
 #[derive(Clone, Debug, Default)]
 pub struct ApprovalEvidence {
-    /// One per distinct token file, in path order; `None` for one that could not be read or is
+    /// One per distinct readable JSON token file, in path order; `None` for a document that is
     /// not an approval token (`approval_token_invalid`).
     pub tokens: Vec<Option<ApprovalToken>>,
+    /// Token files that are missing, unreadable or not JSON: invalid input (exit 6), as in Gait.
+    pub unreadable: Vec<ReadError>,
     /// `None` when no key was given or it could not be read: signatures then fail.
     pub key: Option<PublicKey>,
 }
@@ -64,9 +66,11 @@ pub struct DelegationEvidence {
     /// Whether any delegation token or key was given: without evidence the intent's
     /// delegation claims stand.
     pub supplied: bool,
-    /// One per distinct readable token file, in path order; `None` for a document that is not a
-    /// delegation token (`delegation_token_invalid`). Unreadable files are left out.
+    /// One per distinct readable JSON token file, in path order; `None` for a document that is
+    /// not a delegation token (`delegation_token_invalid`).
     pub tokens: Vec<Option<DelegationToken>>,
+    /// Token files that are missing, unreadable or not JSON: invalid input (exit 6), as in Gait.
+    pub unreadable: Vec<ReadError>,
     pub key: Option<PublicKey>,
 }
 

@@ -151,18 +151,18 @@ impl KillSwitchState {
                 )));
             }
             let expires = text(entry, "expires_at");
+            // Absent, empty or Go's zero time (what Gait's writer puts for "no expiry"): the
+            // entry does not expire.
             let expires_at = if expires.is_empty() {
                 None
             } else {
-                Some(
-                    GoTime::parse_rfc3339(&expires)
-                        .ok_or_else(|| {
-                            KillSwitchError::Invalid(format!(
-                                "entries[{index}].expires_at must be RFC 3339"
-                            ))
-                        })?
-                        .timestamp,
-                )
+                Some(GoTime::parse_rfc3339(&expires).ok_or_else(|| {
+                    KillSwitchError::Invalid(format!(
+                        "entries[{index}].expires_at must be RFC 3339"
+                    ))
+                })?)
+                .filter(|time| !time.is_zero())
+                .map(|time| time.timestamp)
             };
             let parsed = KillSwitchEntry {
                 entry_id: text(entry, "entry_id"),

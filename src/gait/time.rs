@@ -23,6 +23,12 @@ impl GoTime {
         }
     }
 
+    /// Go's `Time.IsZero`: the instant `0001-01-01T00:00:00Z`, whatever offset wrote it (what
+    /// `encoding/json` writes for an unset time, so "absent").
+    pub fn is_zero(&self) -> bool {
+        GoTime::parse_rfc3339(Self::ZERO_TEXT).is_some_and(|zero| zero.timestamp == self.timestamp)
+    }
+
     pub fn to_utc(self) -> Self {
         GoTime::utc(self.timestamp)
     }
@@ -148,6 +154,17 @@ mod tests {
             );
         }
         assert!(GoTime::parse_rfc3339("2026-02-30T00:00:00Z").is_none());
+        assert!(GoTime::parse_rfc3339(GoTime::ZERO_TEXT).unwrap().is_zero());
+        assert!(
+            GoTime::parse_rfc3339("0001-01-01T01:00:00+01:00")
+                .unwrap()
+                .is_zero()
+        );
+        assert!(
+            !GoTime::parse_rfc3339("0001-01-01T00:00:01Z")
+                .unwrap()
+                .is_zero()
+        );
         assert!(GoTime::parse_rfc3339("2026-02-18 00:00:00Z").is_none());
     }
 }

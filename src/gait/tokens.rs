@@ -347,6 +347,8 @@ impl DelegationToken {
         };
         if schema_id != "gait.gate.delegation_token"
             || schema_version.is_empty()
+            || created_at.is_zero()
+            || expires_at.is_zero()
             || token.token_id.is_empty()
             || token.delegator_identity.is_empty()
             || token.delegate_identity.is_empty()
@@ -704,15 +706,16 @@ impl ApprovedScriptEntry {
     }
 }
 
-/// Reads registry entries from `{"entries":[…]}` or a bare array.
-pub fn registry_entries(document: &Json) -> Vec<Json> {
+/// Reads registry entries from `{"entries":[…]}` or a bare array. An `entries` that is not an
+/// array (`null` included) is an error, as in Gait: `null` is not an empty registry.
+pub fn registry_entries(document: &Json) -> Result<Vec<Json>, String> {
     match document {
-        Json::Array(items) => items.clone(),
-        Json::Object(map) => map
-            .get("entries")
-            .and_then(Json::as_array)
-            .cloned()
-            .unwrap_or_default(),
-        _ => Vec::new(),
+        Json::Array(items) => Ok(items.clone()),
+        Json::Object(map) => match map.get("entries") {
+            None => Ok(Vec::new()),
+            Some(Json::Array(items)) => Ok(items.clone()),
+            Some(_) => Err("parse approved script registry: `entries` must be an array".to_owned()),
+        },
+        _ => Ok(Vec::new()),
     }
 }

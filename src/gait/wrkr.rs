@@ -105,15 +105,15 @@ impl WrkrInventory {
     }
 }
 
-/// Parses inventory JSON as Gait does: an object with an `items` key (exact spelling; `null`
-/// means no items) or anything else decoded as an array of items (`null` means none).
+/// Parses inventory JSON as Gait does: an object with an `items` array (exact spelling; `null`
+/// is an error) or anything else decoded as an array of items (a bare `null` means none).
 pub fn parse(content: &str) -> Result<BTreeMap<String, WrkrTool>, WrkrError> {
     let document: Json =
         serde_json::from_str(content).map_err(|error| WrkrError::Parse(error.to_string()))?;
     let items: &[Json] = match &document {
         Json::Object(map) => match map.get("items") {
             Some(Json::Array(items)) => items,
-            Some(Json::Null) => &[],
+            // `null` is not an empty inventory: Gait rejects it, so high risk fails closed.
             Some(_) => return Err(WrkrError::Parse("`items` must be an array".into())),
             None => {
                 return Err(WrkrError::Parse(
@@ -184,7 +184,6 @@ mod tests {
     fn empty_forms_and_skipped_items() {
         for text in [
             r#"{"items": []}"#,
-            r#"{"items": null}"#,
             "[]",
             "null",
             r#"[null, {"data_class": "x"}]"#,
@@ -206,6 +205,7 @@ mod tests {
             "{}",
             r#"{"tools": []}"#,
             r#"{"items": {}}"#,
+            r#"{"items": null}"#,
             r#"{"items": [1]}"#,
             r#"[{"tool_name": 5}]"#,
             r#""tool.read""#,

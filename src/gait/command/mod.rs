@@ -156,35 +156,46 @@ pub fn read_inputs(
             || Ok(RateLimitState::default()),
             |source| read_rate_limit_state(files, source),
         ),
-        approvals: ApprovalEvidence {
-            tokens: distinct(&options.approval_tokens)
-                .iter()
-                .map(|path| {
-                    read_json(files, path)
-                        .ok()
-                        .and_then(|document| ApprovalToken::from_json(&document))
-                })
-                .collect(),
-            key: options
-                .approval_public_key
-                .as_deref()
-                .and_then(|path| read_key(files, path).ok()),
+        approvals: {
+            let (documents, unreadable) = read_token_files(files, &options.approval_tokens);
+            ApprovalEvidence {
+                tokens: documents.iter().map(ApprovalToken::from_json).collect(),
+                unreadable,
+                key: options
+                    .approval_public_key
+                    .as_deref()
+                    .and_then(|path| read_key(files, path).ok()),
+            }
         },
-        delegation: DelegationEvidence {
-            supplied: !options.delegation_tokens.is_empty()
-                || options.delegation_public_key.is_some(),
-            tokens: distinct(&options.delegation_tokens)
-                .iter()
-                .filter_map(|path| read_json(files, path).ok())
-                .map(|document| DelegationToken::from_json(&document))
-                .collect(),
-            key: options
-                .delegation_public_key
-                .as_ref()
-                .or(options.approval_public_key.as_ref())
-                .and_then(|path| read_key(files, path).ok()),
+        delegation: {
+            let (documents, unreadable) = read_token_files(files, &options.delegation_tokens);
+            DelegationEvidence {
+                supplied: !options.delegation_tokens.is_empty()
+                    || options.delegation_public_key.is_some(),
+                tokens: documents.iter().map(DelegationToken::from_json).collect(),
+                unreadable,
+                key: options
+                    .delegation_public_key
+                    .as_ref()
+                    .or(options.approval_public_key.as_ref())
+                    .and_then(|path| read_key(files, path).ok()),
+            }
         },
     }
+}
+
+/// The JSON documents of the distinct token files, in path order, and the files that are
+/// missing, unreadable or not JSON.
+fn read_token_files(files: &dyn Files, paths: &[PathBuf]) -> (Vec<Json>, Vec<ReadError>) {
+    let mut documents = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in distinct(paths) {
+        match read_json(files, &path) {
+            Ok(document) => documents.push(document),
+            Err(error) => unreadable.push(error),
+        }
+    }
+    (documents, unreadable)
 }
 
 fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
@@ -292,6 +303,7 @@ fn read_registry(
         .ok_or(RegistryError::KeyRequired)?;
     let key = read_key(files, key_path).map_err(RegistryError::Key)?;
     let entries = tokens::registry_entries(&document)
+        .map_err(RegistryError::Unreadable)?
         .iter()
         .map(tokens::ApprovedScriptEntry::from_json)
         .collect();
