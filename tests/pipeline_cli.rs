@@ -148,20 +148,18 @@ fn file_pair_diff_replays_the_candidate_when_the_suite_names_the_baseline() {
         suite("policy-gates.yaml"),
     )
     .unwrap();
-    let output = run(
-        dir.path(),
-        &[
-            "diff",
-            "--baseline",
-            "policy-gates.yaml",
-            "--candidate",
-            "cand.yaml",
-            "--fixtures",
-            "s.fixtures.yaml",
-            "--format",
-            "json",
-        ],
-    );
+    let args = [
+        "diff",
+        "--baseline",
+        "policy-gates.yaml",
+        "--candidate",
+        "cand.yaml",
+        "--fixtures",
+        "s.fixtures.yaml",
+        "--format",
+        "json",
+    ];
+    let output = run(dir.path(), &args);
     assert_eq!(output.status.code(), Some(5), "{}", text(&output));
     let json = json_of(&output);
     let changed = json["changed"].as_array().unwrap();
@@ -170,20 +168,7 @@ fn file_pair_diff_replays_the_candidate_when_the_suite_names_the_baseline() {
     assert_eq!(changed[0]["candidate"]["verdict"], "Pass");
     // The suite naming the candidate gives the same change.
     std::fs::write(dir.path().join("s.fixtures.yaml"), suite("cand.yaml")).unwrap();
-    let again = json_of(&run(
-        dir.path(),
-        &[
-            "diff",
-            "--baseline",
-            "policy-gates.yaml",
-            "--candidate",
-            "cand.yaml",
-            "--fixtures",
-            "s.fixtures.yaml",
-            "--format",
-            "json",
-        ],
-    ));
+    let again = json_of(&run(dir.path(), &args));
     assert_eq!(again["changed"], json["changed"]);
     // Nothing was written beside the files.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);

@@ -94,11 +94,6 @@ fn read_candidate(reader: &Reader, path: &Path, display: &str) -> Result<Vec<u8>
     }
 }
 
-/// Reads a file the user named (a config) through `reader`.
-pub(crate) fn read_bounded(reader: &Reader, path: &Path) -> Result<Vec<u8>, ReadError> {
-    reader.read(path)
-}
-
 /// Analyses one file's text: parse, classify, bind and validate each section, run the file
 /// rules, apply inline suppressions.
 pub fn analyze_text(

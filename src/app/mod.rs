@@ -31,8 +31,6 @@ use crate::rules::{RuleMeta, registry};
 use crate::schema;
 use crate::source::Reader;
 
-use analyze::read_bounded;
-
 /// Errors that end a run before any report (bad usage, unreadable config): exit 6.
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
@@ -79,7 +77,7 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
     };
     let display = discover::display_path(path);
     let reader = Reader::new(std::slice::from_ref(&path.to_path_buf()));
-    let bytes = read_bounded(&reader, path).map_err(|error| UsageError::Config {
+    let bytes = reader.read(path).map_err(|error| UsageError::Config {
         path: display.clone(),
         message: error.to_string(),
     })?;

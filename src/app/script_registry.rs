@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::FileOutcome;
-use super::analyze::read_bounded;
 use crate::classify::FileKind;
 use crate::discover;
 use crate::gait::registry::{self, RegistryUse};
@@ -72,7 +71,7 @@ fn referenced_registry(
     display: &str,
     uses: &[RegistryUse],
 ) -> Option<FileOutcome> {
-    let bytes = read_bounded(reader, path).ok()?;
+    let bytes = reader.read(path).ok()?;
     let (text, utf8_issue) = parse::decode(&bytes);
     if utf8_issue.is_some() {
         return None;

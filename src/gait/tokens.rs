@@ -706,15 +706,20 @@ impl ApprovedScriptEntry {
     }
 }
 
+/// A registry whose `entries` is not an array.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("parse approved script registry: `entries` must be an array")]
+pub struct EntriesNotArray;
+
 /// Reads registry entries from `{"entries":[…]}` or a bare array. An `entries` that is not an
 /// array (`null` included) is an error, as in Gait: `null` is not an empty registry.
-pub fn registry_entries(document: &Json) -> Result<Vec<Json>, String> {
+pub fn registry_entries(document: &Json) -> Result<Vec<Json>, EntriesNotArray> {
     match document {
         Json::Array(items) => Ok(items.clone()),
         Json::Object(map) => match map.get("entries") {
             None => Ok(Vec::new()),
             Some(Json::Array(items)) => Ok(items.clone()),
-            Some(_) => Err("parse approved script registry: `entries` must be an array".to_owned()),
+            Some(_) => Err(EntriesNotArray),
         },
         _ => Ok(Vec::new()),
     }

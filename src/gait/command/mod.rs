@@ -303,7 +303,7 @@ fn read_registry(
         .ok_or(RegistryError::KeyRequired)?;
     let key = read_key(files, key_path).map_err(RegistryError::Key)?;
     let entries = tokens::registry_entries(&document)
-        .map_err(RegistryError::Unreadable)?
+        .map_err(|error| RegistryError::Unreadable(error.to_string()))?
         .iter()
         .map(tokens::ApprovedScriptEntry::from_json)
         .collect();
