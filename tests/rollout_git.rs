@@ -106,3 +106,66 @@ fn shallow_clone_with_the_commit_works() {
     );
     assert_eq!(code, 6, "{stderr}");
 }
+
+/// A clone as `actions/checkout` makes it with `fetch-depth: 0`: `git init`, fetch every branch
+/// into `refs/remotes/origin/*`, check out the commit under test. No local `production`.
+fn checkout_clone(upstream: &Path, remotes: &[&str]) -> tempfile::TempDir {
+    let clone = tempfile::tempdir().unwrap();
+    let root = clone.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    let url = format!("file://{}", upstream.display());
+    for remote in remotes {
+        git(root, &["remote", "add", remote, &url]);
+        let refspec = format!("+refs/heads/*:refs/remotes/{remote}/*");
+        git(root, &["fetch", "-q", remote, &refspec]);
+    }
+    git(
+        root,
+        &[
+            "checkout",
+            "-q",
+            "--force",
+            "-B",
+            "main",
+            "refs/remotes/origin/main",
+        ],
+    );
+    clone
+}
+
+#[test]
+fn baseline_ref_names_a_remote_tracking_branch_as_checkout_guesses() {
+    let dir = repo(DISABLED, BLOCK);
+    git(dir.path(), &["branch", "production", "HEAD~1"]);
+    let clone = checkout_clone(dir.path(), &["origin"]);
+    let (code, stdout, stderr) = check(clone.path(), &["--baseline-ref", "production", "."]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(stdout.contains("error[shadow-phase-skipped]"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "baseline ref `production` is the remote-tracking branch `origin/production`"
+        ),
+        "{stdout}"
+    );
+    // A name that is a local branch or tag resolves as itself, with no note.
+    git(dir.path(), &["tag", "v1", "HEAD~1"]);
+    let (code, stdout, _) = check(dir.path(), &["--baseline-ref", "v1", "."]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(!stdout.contains("remote-tracking"), "{stdout}");
+}
+
+#[test]
+fn baseline_ref_on_two_remotes_is_ambiguous() {
+    let dir = repo(DISABLED, BLOCK);
+    git(dir.path(), &["branch", "production", "HEAD~1"]);
+    let clone = checkout_clone(dir.path(), &["origin", "upstream"]);
+    let (code, _, stderr) = check(clone.path(), &["--baseline-ref", "production", "."]);
+    assert_eq!(code, 6, "{stderr}");
+    assert!(
+        stderr.contains("`origin/production`, `upstream/production`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = check(clone.path(), &["--baseline-ref", "nowhere", "."]);
+    assert_eq!(code, 6, "{stderr}");
+    assert!(stderr.contains("is not a commit in this clone"), "{stderr}");
+}

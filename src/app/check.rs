@@ -129,12 +129,19 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             &mut replay_cases,
         );
     }
-    let baseline = match &options.baseline_ref {
-        Some(reference) if !options.validate_only => Some(read_git_baseline(reference, &outcomes)?),
+    let resolved = match &options.baseline_ref {
+        Some(reference) if !options.validate_only => {
+            Some(crate::diff::git::resolve(Path::new("."), reference)?)
+        }
         _ => None,
     };
+    let baseline = match &resolved {
+        Some(resolved) => Some(read_git_baseline(&resolved.name, &outcomes)?),
+        None => None,
+    };
     let mut verdict_diff = None;
-    if let (Some(reference), Some(baseline)) = (&options.baseline_ref, &baseline) {
+    if let (Some(resolved), Some(baseline)) = (&resolved, &baseline) {
+        let reference = &resolved.name;
         let suites: Vec<verdict_diff::SuiteInput> = outcomes
             .iter()
             .filter_map(|outcome| outcome.scanned.as_ref())
@@ -148,7 +155,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             .iter()
             .filter_map(|outcome| outcome.project.as_ref())
             .collect();
-        let (summary, found) = diff_run::check_diff(
+        let (mut summary, found) = diff_run::check_diff(
             &reader,
             reference,
             &suites,
@@ -165,6 +172,18 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             }) {
                 outcome.findings.push(finding);
             }
+        }
+        if resolved.guessed {
+            summary.notes.insert(
+                0,
+                format!(
+                    "baseline ref `{}` is the remote-tracking branch `{}` (commit {}), as `git checkout {}` would guess",
+                    options.baseline_ref.as_deref().unwrap_or_default(),
+                    resolved.name,
+                    resolved.commit.get(..12).unwrap_or(&resolved.commit),
+                    options.baseline_ref.as_deref().unwrap_or_default(),
+                ),
+            );
         }
         verdict_diff = Some(summary);
     }

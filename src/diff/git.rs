@@ -16,6 +16,13 @@ pub enum GitError {
         "baseline ref `{0}` is not a commit in this clone (fetch it first, e.g. `git fetch --depth=1 origin {0}`, or check out with `fetch-depth: 0`)"
     )]
     UnknownRef(String),
+    #[error(
+        "baseline ref `{reference}` is ambiguous: it names no local commit, branch or tag, and the remote-tracking branches {candidates} all match; name one of them"
+    )]
+    AmbiguousRef {
+        reference: String,
+        candidates: String,
+    },
     #[error("`{0}` is not inside a git work tree")]
     NotARepository(String),
     #[error("git failed reading `{path}` at `{reference}`: {message}")]
@@ -63,13 +70,23 @@ fn run(dir: &Path, args: &[&str]) -> Result<(bool, Vec<u8>, String), GitError> {
     ))
 }
 
-/// The text of each of `paths` (relative to `dir`, `/`-separated) at `reference`; a path absent
-/// at the baseline maps to `None`.
-pub fn read_baseline(
-    dir: &Path,
-    reference: &str,
-    paths: &[String],
-) -> Result<BTreeMap<String, Option<String>>, GitError> {
+/// The commit a baseline ref names, and how it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// What to read the baseline at: the ref as given, or the remote-tracking branch it was
+    /// guessed to mean (`origin/production`).
+    pub name: String,
+    /// The full commit id.
+    pub commit: String,
+    /// Whether `name` is a remote-tracking branch guessed from the ref given.
+    pub guessed: bool,
+}
+
+/// The commit at `reference`, as `git rev-parse` resolves it (a commit, a local branch or tag,
+/// `remote/branch`); failing that, as `git checkout NAME` guesses, the one remote-tracking
+/// branch `<remote>/NAME`. After `actions/checkout` only remote-tracking branches exist, so a
+/// workflow that names `production` finds `origin/production`.
+pub fn resolve(dir: &Path, reference: &str) -> Result<Resolved, GitError> {
     if reference.starts_with('-') || reference.is_empty() {
         return Err(GitError::UnknownRef(reference.to_owned()));
     }
@@ -77,6 +94,45 @@ pub fn read_baseline(
     if !inside {
         return Err(GitError::NotARepository(dir.display().to_string()));
     }
+    if let Some(commit) = commit_of(dir, reference)? {
+        return Ok(Resolved {
+            name: reference.to_owned(),
+            commit,
+            guessed: false,
+        });
+    }
+    let (_, remotes, _) = run(dir, &["remote"])?;
+    let mut found = Vec::new();
+    for remote in String::from_utf8_lossy(&remotes).lines() {
+        let remote = remote.trim();
+        if remote.is_empty() {
+            continue;
+        }
+        let name = format!("{remote}/{reference}");
+        if let Some(commit) = commit_of(dir, &format!("refs/remotes/{name}"))? {
+            found.push(Resolved {
+                name,
+                commit,
+                guessed: true,
+            });
+        }
+    }
+    match found.len() {
+        0 => Err(GitError::UnknownRef(reference.to_owned())),
+        1 => Ok(found.remove(0)),
+        _ => Err(GitError::AmbiguousRef {
+            reference: reference.to_owned(),
+            candidates: found
+                .iter()
+                .map(|found| format!("`{}`", found.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// The commit `reference` names, if it names one.
+fn commit_of(dir: &Path, reference: &str) -> Result<Option<String>, GitError> {
     let (ok, commit, _) = run(
         dir,
         &[
@@ -87,10 +143,17 @@ pub fn read_baseline(
             &format!("{reference}^{{commit}}"),
         ],
     )?;
-    if !ok {
-        return Err(GitError::UnknownRef(reference.to_owned()));
-    }
-    let commit = String::from_utf8_lossy(&commit).trim().to_owned();
+    Ok(ok.then(|| String::from_utf8_lossy(&commit).trim().to_owned()))
+}
+
+/// The text of each of `paths` (relative to `dir`, `/`-separated) at `reference`; a path absent
+/// at the baseline maps to `None`. `reference` is resolved as [`resolve`] does.
+pub fn read_baseline(
+    dir: &Path,
+    reference: &str,
+    paths: &[String],
+) -> Result<BTreeMap<String, Option<String>>, GitError> {
+    let commit = resolve(dir, reference)?.commit;
     let (_, prefix, _) = run(dir, &["rev-parse", "--show-prefix"])?;
     let prefix = String::from_utf8_lossy(&prefix).trim().to_owned();
     let (_, top, _) = run(dir, &["rev-parse", "--show-toplevel"])?;
