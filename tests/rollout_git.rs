@@ -169,3 +169,94 @@ fn baseline_ref_on_two_remotes_is_ambiguous() {
     assert_eq!(code, 6, "{stderr}");
     assert!(stderr.contains("is not a commit in this clone"), "{stderr}");
 }
+
+fn rollout_phase(name: &str) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/stellaops/rollout")
+        .join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) => {
+            eprintln!("note: {} is absent; skipping", path.display());
+            None
+        }
+    }
+}
+
+/// Commits `phases` in order and runs the PR check against the previous commit at each step.
+fn walk_phases(phases: &[&str], config: Option<&str>) -> Option<Vec<(i32, String)>> {
+    let texts: Vec<String> = phases
+        .iter()
+        .map(|name| rollout_phase(name))
+        .collect::<Option<_>>()?;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    if let Some(config) = config {
+        std::fs::write(root.join("gatelint.toml"), config).unwrap();
+    }
+    let mut out = Vec::new();
+    for (step, text) in texts.iter().enumerate() {
+        std::fs::write(root.join("appsettings.yaml"), text).unwrap();
+        git(root, &["add", "."]);
+        git(root, &["commit", "-q", "-m", phases[step]]);
+        if step > 0 {
+            let (code, stdout, stderr) = check(root, &["--baseline-ref", "HEAD~1", "."]);
+            out.push((code, format!("{}\n{stdout}{stderr}", phases[step])));
+        }
+    }
+    Some(out)
+}
+
+const PHASES: [&str; 5] = [
+    "phase1-feature-flag.yaml",
+    "phase2-shadow-mode.yaml",
+    "phase3-tenant-overrides.yaml",
+    "phase4-production-enforcement.yaml",
+    "phase5-full-rollout.yaml",
+];
+
+#[test]
+fn the_guides_rollout_phases_in_order_raise_no_error() {
+    let Some(steps) = walk_phases(&PHASES, None) else {
+        return;
+    };
+    assert_eq!(steps.len(), 4);
+    for (code, output) in steps {
+        assert!(!output.contains("error["), "{output}");
+        assert_eq!(code, 0, "{output}");
+    }
+}
+
+#[test]
+fn skipping_from_the_feature_flag_to_enforcement_is_an_error() {
+    for target in [PHASES[3], PHASES[4]] {
+        let Some(steps) = walk_phases(&[PHASES[0], target], None) else {
+            return;
+        };
+        let (code, output) = &steps[0];
+        assert_eq!(*code, 3, "{output}");
+        assert!(output.contains("error[gate-enabled-blocking]"), "{output}");
+        assert!(output.contains("error[shadow-phase-skipped]"), "{output}");
+        assert!(output.contains("blocks in production"), "{output}");
+    }
+}
+
+#[test]
+fn a_blocking_class_default_set_is_named_with_its_fix() {
+    let config = "[stellaops]\ndefault_environment_failure_action = \"Block\"\n";
+    let Some(steps) = walk_phases(&PHASES[..2], Some(config)) else {
+        return;
+    };
+    let (code, output) = &steps[0];
+    assert_eq!(*code, 3, "{output}");
+    assert!(output.contains("error[shadow-phase-skipped]"), "{output}");
+    assert!(
+        output.contains("rests on the class `default` threshold set"),
+        "{output}"
+    );
+    assert!(
+        output.contains("set `Thresholds.default.FailureAction: Warn`"),
+        "{output}"
+    );
+}

@@ -142,6 +142,8 @@ pub struct ProjectRun<'a> {
     pub baseline: Option<&'a ProjectFiles>,
     /// `require-suppression-reason`: a suppression without a reason is an error.
     pub require_reason: bool,
+    /// `[stellaops] default_environment_failure_action`; `None`: its default.
+    pub default_failure_action: Option<crate::stellaops::bind::Action>,
 }
 
 /// Runs the project rules over every analysed file, then applies each file's inline
@@ -162,6 +164,10 @@ pub fn finish(
         let cx = ProjectContext {
             files: &files,
             baseline: run.baseline,
+            default_failure_action: run.default_failure_action.unwrap_or(
+                crate::stellaops::semantics::SemanticsOptions::default()
+                    .default_environment_failure_action,
+            ),
         };
         for rule in registry::RULES {
             rule.check_project(&cx, &mut project_findings);

@@ -191,6 +191,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         validate_only: options.validate_only,
         baseline: baseline.as_ref(),
         require_reason: config.require_suppression_reason,
+        default_failure_action: Some(super::semantics(&config).default_environment_failure_action),
     };
     let outcomes = if options.validate_only {
         outcomes

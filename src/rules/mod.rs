@@ -287,6 +287,9 @@ pub struct ProjectContext<'a> {
     pub files: &'a ProjectFiles,
     /// The same files at the baseline (`--baseline-ref`, `diff --baseline`), keyed by path.
     pub baseline: Option<&'a ProjectFiles>,
+    /// The class `default` VexTrust set's `FailureAction` where no file configures it
+    /// (`[stellaops] default_environment_failure_action`).
+    pub default_failure_action: crate::stellaops::bind::Action,
 }
 
 impl ProjectContext<'_> {

@@ -41,7 +41,7 @@ impl Default for SemanticsOptions {
     fn default() -> Self {
         SemanticsOptions {
             missing_trust_behavior_default: Action::Warn,
-            default_environment_failure_action: Action::Block,
+            default_environment_failure_action: Action::Warn,
             tenant_override_merge: TenantMerge::Field,
             absent_trust_fields_fail: false,
             lattice_missing_justification: Action::Warn,

@@ -18,7 +18,13 @@ pub struct ToBlock {
     pub loc: Option<Loc>,
     pub fallback: Option<Loc>,
     pub pointer: String,
+    /// Whether the `Block` is the class `default` set's, configured nowhere.
+    pub class_default: bool,
 }
+
+/// What a finding resting on the class `default` VexTrust set adds: that it does, and the
+/// one-line fix.
+pub const CLASS_DEFAULT_HINT: &str = "; this rests on the class `default` threshold set, which no file configures and `[stellaops] default_environment_failure_action` makes `Block`: set `Thresholds.default.FailureAction: Warn`";
 
 /// Where `Enabled` is written for a gate.
 pub fn enabled_loc(model: &StellaConfig, gate: GateId) -> Option<Loc> {
@@ -68,35 +74,50 @@ fn vex_environments(model: &StellaConfig) -> Vec<String> {
 }
 
 /// The first environment in which an enabled gate blocks (for the gates that can warn instead,
-/// the configured action; the CVE gates always block).
-pub fn blocking_environment(model: &StellaConfig, gate: GateId) -> Option<String> {
+/// the configured action; the CVE gates always block), and whether that rests on the class
+/// `default` VexTrust set, whose action is `class_default` where no file configures it.
+pub fn blocking_environment(
+    model: &StellaConfig,
+    gate: GateId,
+    class_default: Action,
+) -> Option<(String, bool)> {
+    let plain = |environment: String| Some((environment, false));
     match gate {
         GateId::VexTrust => ["production", "staging", "development", "default"]
             .into_iter()
-            .find(|env| {
-                lookup(&model.vex_trust.thresholds, env)
-                    .is_some_and(|t| t.failure_action.value == Action::Block)
-            })
-            .map(str::to_owned),
+            .find_map(|env| {
+                let resolved = model.vex_trust.resolve(env, None, false);
+                (resolved.failure_action(class_default) == Action::Block)
+                    .then(|| (env.to_owned(), resolved.rests_on_class_default()))
+            }),
         GateId::ExecutionEvidence => {
-            (model.execution_evidence.missing_evidence_action.value == Action::Block).then(|| {
+            if model.execution_evidence.missing_evidence_action.value != Action::Block {
+                return None;
+            }
+            plain(
                 model
                     .execution_evidence
                     .required_environments
                     .value
-                    .join(", ")
-            })
+                    .join(", "),
+            )
         }
-        GateId::BeaconRate => (model.beacon_rate.below_threshold_action.value == Action::Block
-            || model.beacon_rate.missing_beacon_action.value == Action::Block)
-            .then(|| model.beacon_rate.required_environments.value.join(", ")),
-        gate if gate.is_cve_gate() => Some("every environment".to_owned()),
+        GateId::BeaconRate => {
+            if model.beacon_rate.below_threshold_action.value != Action::Block
+                && model.beacon_rate.missing_beacon_action.value != Action::Block
+            {
+                return None;
+            }
+            plain(model.beacon_rate.required_environments.value.join(", "))
+        }
+        gate if gate.is_cve_gate() => plain("every environment".to_owned()),
         _ => None,
     }
 }
 
-/// Gates that block somewhere in `new` where `old` neither warned nor blocked.
-pub fn to_block(old: &StellaConfig, new: &StellaConfig) -> Vec<ToBlock> {
+/// Gates that block somewhere in `new` where `old` neither warned nor blocked; `class_default`
+/// is the class `default` VexTrust set's action where no file configures it.
+pub fn to_block(old: &StellaConfig, new: &StellaConfig, class_default: Action) -> Vec<ToBlock> {
     let mut out = Vec::new();
     if new.vex_trust.enabled.value {
         let mut environments = vex_environments(new);
@@ -106,20 +127,23 @@ pub fn to_block(old: &StellaConfig, new: &StellaConfig) -> Vec<ToBlock> {
             }
         }
         for env in environments {
-            let now = new.vex_trust.resolve(&env, None, false).thresholds;
-            if now.failure_action.value != Action::Block {
+            let resolved = new.vex_trust.resolve(&env, None, false);
+            if resolved.failure_action(class_default) != Action::Block {
                 continue;
             }
-            let before = old.vex_trust.resolve(&env, None, false).thresholds;
+            let before = old
+                .vex_trust
+                .resolve(&env, None, false)
+                .failure_action(class_default);
             let baseline = if !old.vex_trust.enabled.value {
                 "had the gate disabled".to_owned()
-            } else if before.failure_action.value == Action::Warn
-                || before.failure_action.value == Action::Block
-            {
+            } else if before == Action::Warn || before == Action::Block {
                 continue;
             } else {
-                format!("used `{}` there", before.failure_action.value.as_str())
+                format!("used `{}` there", before.as_str())
             };
+            let class_default = resolved.rests_on_class_default();
+            let now = resolved.thresholds;
             out.push(ToBlock {
                 gate: "VexTrust",
                 environment: env.clone(),
@@ -131,6 +155,7 @@ pub fn to_block(old: &StellaConfig, new: &StellaConfig) -> Vec<ToBlock> {
                     .loc
                     .or(gate_loc(new, GateId::VexTrust)),
                 pointer: format!("/VexTrust/Thresholds/{env}/FailureAction"),
+                class_default,
             });
         }
     }
@@ -172,6 +197,7 @@ pub fn to_block(old: &StellaConfig, new: &StellaConfig) -> Vec<ToBlock> {
             loc: action.loc,
             fallback: enabled.loc.or(gate_loc(new, id)),
             pointer: format!("/{gate}/{key}"),
+            class_default: false,
         });
     }
     out

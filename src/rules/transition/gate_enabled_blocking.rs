@@ -64,13 +64,20 @@ impl Rule for GateEnabledBlocking {
                 if old.gate_enabled(gate) || !model.gate_enabled(gate) {
                     continue;
                 }
-                let Some(environment) = changes::blocking_environment(model, gate) else {
+                let Some((environment, class_default)) =
+                    changes::blocking_environment(model, gate, cx.default_failure_action)
+                else {
                     continue;
+                };
+                let hint = if class_default {
+                    changes::CLASS_DEFAULT_HINT
+                } else {
+                    ""
                 };
                 out.push(Self::META.finding(
                     file.location(&[changes::enabled_loc(model, gate), files::gate_loc(model, gate)], &format!("/{}/Enabled", gate.name())),
                     format!(
-                        "{} is enabled for the first time and blocks in {environment} at once (baseline: disabled); enable it in warn mode first",
+                        "{} is enabled for the first time and blocks in {environment} at once (baseline: disabled); enable it in warn mode first{hint}",
                         gate.name()
                     ),
                 ));

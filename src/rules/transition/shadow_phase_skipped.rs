@@ -68,11 +68,16 @@ impl Rule for ShadowPhaseSkipped {
             baseline: old,
         } in cx.stella_pairs()
         {
-            for change in changes::to_block(old, model) {
+            for change in changes::to_block(old, model, cx.default_failure_action) {
+                let hint = if change.class_default {
+                    changes::CLASS_DEFAULT_HINT
+                } else {
+                    ""
+                };
                 out.push(Self::META.finding(
                     file.location(&[change.loc, change.fallback], &change.pointer),
                     format!(
-                        "{} goes to `Block` in {} without a shadow phase: the baseline {}",
+                        "{} goes to `Block` in {} without a shadow phase: the baseline {}{hint}",
                         change.gate, change.environment, change.baseline
                     ),
                 ));

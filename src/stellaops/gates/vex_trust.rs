@@ -44,7 +44,9 @@ impl VexTrustThresholds {
                 &["fresh", "stale", "superseded"],
                 Action::Warn,
             ),
-            _ => (0.70, true, None, &["fresh"], Action::Block),
+            // The class `default` set's action is `default_environment_failure_action`
+            // (Warn unless configured): see `ResolvedThresholds::failure_action`.
+            _ => (0.70, true, None, &["fresh"], Action::Warn),
         };
         VexTrustThresholds {
             min_composite_score: d(score),
@@ -166,6 +168,24 @@ pub struct ResolvedThresholds {
     pub environment_entry: String,
     /// The tenant whose override was applied.
     pub tenant: Option<String>,
+}
+
+impl ResolvedThresholds {
+    /// Whether the `FailureAction` that applies is the class `default` set's, configured
+    /// nowhere: the choice `default_environment_failure_action` makes.
+    pub fn rests_on_class_default(&self) -> bool {
+        self.environment_entry == "default" && self.thresholds.failure_action.loc.is_none()
+    }
+
+    /// The `FailureAction` that applies, `class_default` standing for the class `default`
+    /// set's unconfigured one.
+    pub fn failure_action(&self, class_default: Action) -> Action {
+        if self.rests_on_class_default() {
+            class_default
+        } else {
+            self.thresholds.failure_action.value
+        }
+    }
 }
 
 impl VexTrustOptions {
@@ -309,12 +329,7 @@ pub fn evaluate_with(
         options.tenant_override_merge == TenantMerge::Replace,
     );
     let thresholds = &resolved.thresholds;
-    let failure_action =
-        if resolved.environment_entry == "default" && thresholds.failure_action.loc.is_none() {
-            options.default_environment_failure_action
-        } else {
-            thresholds.failure_action.value
-        };
+    let failure_action = resolved.failure_action(options.default_environment_failure_action);
     let details = || {
         json!({
             "environment": env,
