@@ -546,6 +546,11 @@ fn slow_pre_commit_try_repo_passes_valid_and_fails_invalid_file() {
         fs::create_dir_all(work.join(dir)).expect("create dir");
         fs::write(work.join(dir).join("policy.yaml"), body).expect("write policy");
     }
+    // A Stella Ops policy whose staged change breaks a fixture suite that lives elsewhere.
+    fs::create_dir_all(work.join("deploy")).expect("create dir");
+    fs::create_dir_all(work.join("fixtures")).expect("create dir");
+    fs::write(work.join("deploy/appsettings.yaml"), LOOSENED_STELLA_POLICY).expect("write");
+    fs::write(work.join("fixtures/prod.fixtures.yaml"), STELLA_SUITE).expect("write suite");
     run_ok(git(&work).args(["init", "--quiet"])).expect("git init");
     run_ok(git(&work).args(["add", "--all"])).expect("git add");
 
@@ -589,4 +594,22 @@ fn slow_pre_commit_try_repo_passes_valid_and_fails_invalid_file() {
         "the hook's output does not name the file:\n{}",
         text(&invalid)
     );
+
+    let regression = try_repo(&work, &snapshot, &home, &build, "deploy/appsettings.yaml")
+        .expect("pre-commit runs");
+    assert!(
+        !regression.status.success(),
+        "{version}: the hook passed a policy change that breaks a fixture elsewhere:\n{}",
+        text(&regression)
+    );
+    let stdout = String::from_utf8_lossy(&regression.stdout);
+    assert!(
+        stdout.contains("fixture-mismatch") && stdout.contains("fixtures/prod.fixtures.yaml"),
+        "the hook's output does not name the broken fixture:\n{}",
+        text(&regression)
+    );
 }
+
+const LOOSENED_STELLA_POLICY: &str = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: 0.70\n        FailureAction: Block\n";
+
+const STELLA_SUITE: &str = "kind: gatelint.fixtures/v1\npolicy: ../deploy/appsettings.yaml\ncases:\n  - name: production trust 0.75 blocks\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, issuerVerified: true, freshness: fresh}}\n    expect: {verdict: Blocked}\n";

@@ -476,3 +476,124 @@ fn check_exits_6_when_the_baseline_at_a_git_ref_does_not_parse() {
     let output = run(repo, &["check", ".", "--baseline-ref", "HEAD"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
 }
+
+/// The pre-commit form: `check FILE` on a staged policy also replays the suites elsewhere in
+/// the repository that name it, and only those.
+#[test]
+fn check_on_a_named_policy_replays_the_suites_that_refer_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::git(root, &["init", "-q", "-b", "main"]);
+    for sub in ["deploy", "other", "fixtures"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    std::fs::write(root.join("deploy/appsettings.yaml"), policy("0.80")).unwrap();
+    // Another policy whose suite fails: not reported when only deploy's policy is named.
+    std::fs::write(root.join("other/appsettings.yaml"), policy("0.70")).unwrap();
+    std::fs::write(
+        root.join("fixtures/prod.fixtures.yaml"),
+        suite("../deploy/appsettings.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("fixtures/other.fixtures.yaml"),
+        suite("../other/appsettings.yaml"),
+    )
+    .unwrap();
+
+    let output = run(
+        root,
+        &["check", "--format", "json", "deploy/appsettings.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+
+    // The staged change loosens production: the suite that names the policy now disagrees.
+    std::fs::write(root.join("deploy/appsettings.yaml"), policy("0.70")).unwrap();
+    let output = run(
+        root,
+        &["check", "--format", "json", "deploy/appsettings.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output));
+    let json = json_of(&output);
+    let mismatch = first_finding(&json, "fixture-mismatch");
+    assert_eq!(mismatch["path"], "fixtures/prod.fixtures.yaml", "{json:#}");
+    assert_eq!(mismatch["start"]["line"], 4, "{json:#}");
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|finding| finding["path"].as_str())
+        .collect();
+    assert!(!paths.iter().any(|path| path.contains("other")), "{json:#}");
+}
+
+/// `check --shard K/N`: each finding on the files appears in one shard's report (shard 1),
+/// each case's mismatch in the shard that replays it, and no shard gives coverage advice.
+#[test]
+fn shards_report_each_finding_once_and_no_partial_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let typo = policy("0.80").replace(
+        "        MinCompositeScore: 0.60\n",
+        "        MinCompositeScore: 0.60\n        MinAcuracyRate: 0.5\n",
+    );
+    std::fs::write(root.join("appsettings.yaml"), typo).unwrap();
+    let mut suite = "kind: gatelint.fixtures/v1\npolicy: appsettings.yaml\ndefaults: {environment: production, requestedStatus: not_affected, vexTrust: {signatureVerified: true, issuerVerified: true, freshness: fresh}}\ncases:\n".to_owned();
+    for index in 0..12 {
+        // Case 7 expects the wrong verdict.
+        let verdict = if index == 7 { "Blocked" } else { "Pass" };
+        suite.push_str(&format!(
+            "  - name: case {index}\n    input: {{vexTrust: {{trustScore: 0.9}}}}\n    expect: {{verdict: {verdict}}}\n"
+        ));
+    }
+    std::fs::write(root.join("prod.fixtures.yaml"), suite).unwrap();
+
+    let whole = json_of(&run(root, &["check", "--format", "json", "."]));
+    let rules_of = |json: &serde_json::Value| -> Vec<String> {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| finding["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let whole_rules = rules_of(&whole);
+    assert!(
+        whole_rules.iter().any(|rule| rule == "unknown-key"),
+        "{whole:#}"
+    );
+    assert!(
+        whole_rules
+            .iter()
+            .any(|rule| rule == "environment-not-exercised"),
+        "{whole:#}"
+    );
+    let mut merged = Vec::new();
+    for shard in ["1/3", "2/3", "3/3"] {
+        let json = json_of(&run(
+            root,
+            &["check", "--shard", shard, "--format", "json", "."],
+        ));
+        let rules = rules_of(&json);
+        assert!(
+            !rules.iter().any(|rule| rule.ends_with("-not-exercised")),
+            "shard {shard}: {json:#}"
+        );
+        merged.extend(rules);
+    }
+    let count = |rules: &[String], id: &str| rules.iter().filter(|rule| *rule == id).count();
+    assert_eq!(
+        count(&merged, "unknown-key"),
+        count(&whole_rules, "unknown-key")
+    );
+    assert_eq!(count(&merged, "fixture-mismatch"), 1, "{merged:?}");
+    let not_coverage: Vec<&String> = whole_rules
+        .iter()
+        .filter(|rule| !rule.ends_with("-not-exercised"))
+        .collect();
+    assert_eq!(
+        merged.len(),
+        not_coverage.len(),
+        "{merged:?} vs {whole_rules:?}"
+    );
+}

@@ -42,6 +42,10 @@ pub struct CheckOptions {
     pub shard: Option<crate::replay::runner::Shard>,
 }
 
+/// The rules whose findings come from the fixture cases a shard replays; under `--shard K/N`
+/// with K > 1 the other findings are left to shard 1.
+const SHARDED_RULES: [&str; 2] = ["fixture-mismatch", "fixture-error"];
+
 /// The least severity that fails a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailOn {
@@ -95,8 +99,12 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         options.paths.clone()
     };
     let excludes = Excludes::new(&config.exclude)?;
-    let candidates = discover::discover(&paths, &excludes)?;
+    let mut candidates = discover::discover(&paths, &excludes)?;
     let reader = Reader::new(&paths);
+    if !options.validate_only {
+        let extra = replay::suites_naming(&reader, &candidates, &excludes);
+        candidates.extend(extra);
+    }
     let validate_run = ProjectRun {
         validate_only: true,
         require_reason: config.require_suppression_reason,
@@ -223,7 +231,14 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         return Err(UsageError::NothingToCheck(names.join("`, `")));
     }
 
-    let findings = filter_findings(findings, &select, &ignore, &config);
+    let mut findings = filter_findings(findings, &select, &ignore, &config);
+    if let Some(shard) = options.shard
+        && shard.index != 1
+    {
+        // The shards of one run scan the same files: each reports the cases it replayed, and
+        // shard 1 alone the findings on the files, so merged shard reports hold each once.
+        findings.retain(|finding| SHARDED_RULES.contains(&finding.rule.as_str()));
+    }
     let mut rules = BTreeMap::new();
     for meta in registry::all() {
         rules.insert(meta.id, meta);

@@ -67,7 +67,13 @@ pub fn check_fixtures(
         parsed: Some(&parsed),
         ..TestOptions::default()
     };
-    let outcome = runner::test_command(&suites, &options);
+    let mut outcome = runner::test_command(&suites, &options);
+    if shard.is_some() {
+        // One shard's cases are not the suite's: coverage advice computed from them would be
+        // false for the whole run (`environment-not-exercised` for an environment another
+        // shard evaluates), so a sharded run gives none.
+        outcome.coverage.clear();
+    }
     drop(parsed);
     for (path, uses) in gait.registry_uses() {
         registries.entry(path).or_default().extend(uses);
@@ -158,4 +164,76 @@ fn scenario_registries(
         }
     }
     out
+}
+
+/// The pre-commit form, `check FILE…`: the suites under the repository of each named policy
+/// file that refer to one of them (`policy`, `determinization`), so that a staged policy change
+/// that breaks a fixture elsewhere is reported. A suite already among `candidates` is not added
+/// again; a suite whose header cannot be read is added (fail closed: its error is reported).
+/// Costs one walk of each repository and one header read per suite.
+pub fn suites_naming(
+    reader: &Reader,
+    candidates: &[Candidate],
+    excludes: &discover::Excludes,
+) -> Vec<Candidate> {
+    let named: std::collections::BTreeSet<PathBuf> = candidates
+        .iter()
+        .filter(|candidate| {
+            candidate.explicit
+                && !candidate
+                    .path
+                    .file_name()
+                    .is_some_and(|name| discover::is_suite_name(&name.to_string_lossy()))
+        })
+        .map(|candidate| reader.absolute(&candidate.path))
+        .collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let mut roots: Vec<PathBuf> = named
+        .iter()
+        .map(|path| {
+            path.ancestors()
+                .find(|dir| std::fs::symlink_metadata(dir.join(".git")).is_ok())
+                .map_or_else(|| reader.absolute(Path::new(".")), Path::to_path_buf)
+        })
+        .collect();
+    roots.sort();
+    roots.dedup();
+    let known: std::collections::BTreeSet<PathBuf> = candidates
+        .iter()
+        .map(|candidate| reader.absolute(&candidate.path))
+        .collect();
+    discover::files_named(&roots, excludes, &discover::is_suite_name)
+        .into_iter()
+        .filter(|suite| !known.contains(suite))
+        .filter(|suite| match references(reader, suite) {
+            Some(refs) => refs
+                .iter()
+                .any(|path| named.contains(&reader.absolute(path))),
+            None => true,
+        })
+        .map(|path| Candidate {
+            display: discover::display_path(&path),
+            path,
+            explicit: false,
+        })
+        .collect()
+}
+
+/// The policy and determinization files a suite's header names, resolved against the suite's
+/// directory; `None` when the header cannot be read.
+fn references(reader: &Reader, suite: &Path) -> Option<Vec<PathBuf>> {
+    use crate::replay::suite;
+    let header = if suite::is_jsonl(suite) {
+        suite::JsonlSuite::open(reader, suite).ok()?.header
+    } else {
+        let text = reader.read_string(suite).ok()?;
+        suite::parse_document(&discover::display_path(suite), &text)
+            .ok()?
+            .header
+    };
+    let mut names = header.policy.to_vec();
+    names.extend(header.determinization.to_vec());
+    Some(suite::resolve(suite, &names))
 }
