@@ -597,3 +597,34 @@ fn shards_report_each_finding_once_and_no_partial_coverage() {
         "{merged:?} vs {whole_rules:?}"
     );
 }
+
+/// Same verdict for another reason is `verdict-rule-changed`, never `verdict-tightened`.
+#[test]
+fn same_verdict_for_other_reasons_is_a_rule_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::git(root, &["init", "-q", "-b", "main"]);
+    std::fs::write(root.join("appsettings.yaml"), policy("0.80")).unwrap();
+    let suite = "kind: gatelint.fixtures/v1\npolicy: appsettings.yaml\ncases:\n  - name: stale and low\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, issuerVerified: true, freshness: stale}}\n    expect: {verdict: Blocked}\n";
+    std::fs::write(root.join("prod.fixtures.yaml"), suite).unwrap();
+    common::git(root, &["add", "."]);
+    common::git(root, &["commit", "-q", "-m", "baseline"]);
+    // The score now passes; freshness alone still blocks.
+    std::fs::write(root.join("appsettings.yaml"), policy("0.70")).unwrap();
+    let output = run(
+        root,
+        &["check", "--baseline-ref", "HEAD", "--format", "json", "."],
+    );
+    let json = json_of(&output);
+    let changed = first_finding(&json, "verdict-rule-changed");
+    assert_eq!(changed["path"], "prod.fixtures.yaml", "{json:#}");
+    assert_eq!(changed["start"]["line"], 4, "{json:#}");
+    assert!(
+        !json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|finding| finding["rule"] == "verdict-tightened"),
+        "{json:#}"
+    );
+}

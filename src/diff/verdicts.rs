@@ -27,6 +27,16 @@ pub struct Decided {
 }
 
 impl Decided {
+    /// What a diff compares: the decision without the gate where no gate decides it.
+    fn identity(&self) -> Decided {
+        let undecided = self.verdict.eq_ignore_ascii_case("Pass")
+            || (self.verdict.eq_ignore_ascii_case("allow") && self.rule.is_none());
+        Decided {
+            gate: if undecided { None } else { self.gate.clone() },
+            ..self.clone()
+        }
+    }
+
     /// The verdict of a case that could not be evaluated: ranked with the blocking verdicts,
     /// as a fail-closed gate would treat it.
     pub fn error(message: impl Into<String>) -> Decided {
@@ -229,8 +239,10 @@ pub struct CasePair {
 impl CasePair {
     /// Gait's rule: verdict, reason codes (ordered), violations or matched rule differ; here
     /// also the deciding gate and the evaluation error.
+    /// For verdicts no gate decides (Stella Ops `Pass`, Gait `allow` without a matched rule)
+    /// the gate is not compared: it is only the last gate that ran.
     pub fn changed(&self) -> bool {
-        self.baseline != self.candidate
+        self.baseline.identity() != self.candidate.identity()
     }
 }
 
@@ -487,6 +499,30 @@ mod tests {
             baseline: decided(baseline),
             candidate: decided(candidate),
         }
+    }
+
+    #[test]
+    fn the_gate_of_a_verdict_no_gate_decides_is_not_compared() {
+        let at = |verdict: &str, gate: &str, rule: Option<&str>| Decided {
+            verdict: verdict.to_owned(),
+            gate: Some(gate.to_owned()),
+            rule: rule.map(str::to_owned),
+            ..Decided::default()
+        };
+        let mut case = pair("c", "production", "Pass", "Pass");
+        case.baseline = at("Pass", "VexTrust", None);
+        case.candidate = at("Pass", "ExecutionEvidence", None);
+        assert!(!case.changed());
+        case.baseline = at("allow", "gait", None);
+        case.candidate = at("allow", "other", None);
+        assert!(!case.changed());
+        // A matched rule or a blocking verdict is decided by its gate: a move is a change.
+        case.baseline = at("allow", "gait", Some("a"));
+        case.candidate = at("allow", "gait", Some("b"));
+        assert!(case.changed());
+        case.baseline = at("Blocked", "VexTrust", None);
+        case.candidate = at("Blocked", "ExecutionEvidence", None);
+        assert!(case.changed());
     }
 
     #[test]

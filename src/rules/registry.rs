@@ -90,6 +90,7 @@ pub static RULES: &[&dyn Rule] = &[
     &replay::tenant_not_exercised::TenantNotExercised,
     &replay::verdict_loosened::VerdictLoosened,
     &replay::verdict_tightened::VerdictTightened,
+    &replay::verdict_rule_changed::VerdictRuleChanged,
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {

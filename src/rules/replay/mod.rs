@@ -9,6 +9,7 @@ pub mod gate_not_exercised;
 pub mod policy_not_exercised;
 pub mod tenant_not_exercised;
 pub mod verdict_loosened;
+pub mod verdict_rule_changed;
 pub mod verdict_tightened;
 
 use std::sync::Arc;

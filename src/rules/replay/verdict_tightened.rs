@@ -4,10 +4,9 @@ use crate::rules::{DiffContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a fixture case (or a bare Gait intent) whose decision changed without being
-    /// loosened: the candidate decides it more strictly than the baseline, or equally strictly
-    /// for another reason (deciding gate, rule or reason codes). A note, on the case's line;
-    /// an error (exit 5) when `[diff] fail-on = "any"`.
+    /// Reports a fixture case (or a bare Gait intent) that the candidate decides more strictly
+    /// than the baseline. A note, on the case's line; an error (exit 5) when
+    /// `[diff] fail-on = "any"`. The same verdict for another reason is `verdict-rule-changed`.
     ///
     /// ## Why is this bad?
     /// A tightening is usually what a change intends, but it can block releases that passed
@@ -29,7 +28,7 @@ declare_rule! {
     /// ```
     pub struct VerdictTightened {
         id: "verdict-tightened",
-        summary: "a fixture case is decided more strictly, or for other reasons, than at the baseline",
+        summary: "a fixture case is decided more strictly than at the baseline",
         severity: Note,
         since: "0.1.0",
         regression: true,
@@ -39,7 +38,7 @@ declare_rule! {
 impl Rule for VerdictTightened {
     fn check_diff(&self, cx: &DiffContext<'_>, out: &mut Sink) {
         for case in cx.changed {
-            if case.direction == Direction::Loosening {
+            if case.direction != Direction::Tightening {
                 continue;
             }
             out.push(super::verdict_finding(&Self::META, case));
