@@ -628,3 +628,36 @@ fn same_verdict_for_other_reasons_is_a_rule_change() {
         "{json:#}"
     );
 }
+
+/// The human report ends with the exit code and every reason behind it.
+#[test]
+fn the_last_human_line_names_the_exit_code_and_every_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let typo = policy("0.70").replace(
+        "        MinCompositeScore: 0.60\n",
+        "        MinCompositeScore: 0.60\n        MinAcuracyRate: 0.5\n",
+    );
+    std::fs::write(root.join("appsettings.yaml"), typo).unwrap();
+    std::fs::write(root.join("prod.fixtures.yaml"), suite("appsettings.yaml")).unwrap();
+    let output = run(root, &["check", "--color", "never", "."]);
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.lines().last(),
+        Some(
+            "exit 6: 1 file is invalid input (unknown-key); also 1 regression (fixture-mismatch), which alone would exit 5"
+        ),
+        "{stdout}"
+    );
+    let output = run(root, &["check", "--color", "never", "--exit-zero", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .is_some_and(|line| line.starts_with("exit 0 (`--exit-zero`); without it: exit 6: ")),
+        "{stdout}"
+    );
+}

@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 
 use crate::finding::{Finding, Location, Severity};
-use crate::report::{CaseStatus, Report, plural, summary_line};
+use crate::report::{CaseStatus, Report, exit_line, plural, summary_line};
 use crate::source::SourceFile;
 use crate::span::ColumnUnit;
 
@@ -86,6 +86,7 @@ pub fn render(report: &Report, color: bool) -> String {
     if !report.files.is_empty() || report.case_total() == 0 {
         let _ = writeln!(out, "{}", paint.bold(&summary_line(report)));
     }
+    let _ = writeln!(out, "{}", exit_line(report));
     out
 }
 

@@ -221,6 +221,102 @@ pub fn summary_line(report: &Report) -> String {
     }
 }
 
+/// The last line of the human report: the exit code and every reason behind it, the one that
+/// decides first — `exit 6: 1 file is invalid input (unknown-key); also 2 fixture regressions
+/// (fixture-mismatch), which alone would exit 5`.
+pub fn exit_line(report: &Report) -> String {
+    let mut invalid_files = std::collections::BTreeSet::new();
+    let mut invalid_rules = std::collections::BTreeSet::new();
+    let mut regressions = (0usize, std::collections::BTreeSet::new());
+    let mut blocking = (0usize, std::collections::BTreeSet::new());
+    for finding in &report.findings {
+        let meta = report.rules.get(&finding.rule);
+        let id = finding.rule.as_str();
+        if finding.severity == Severity::Error && meta.is_some_and(|meta| meta.invalid_input) {
+            invalid_files.insert(finding.primary.path.clone());
+            invalid_rules.insert(id);
+        } else if finding.severity == Severity::Error && meta.is_some_and(|meta| meta.regression) {
+            regressions.0 += 1;
+            regressions.1.insert(id);
+        } else if report
+            .fail_on
+            .is_some_and(|threshold| finding.severity >= threshold)
+        {
+            blocking.0 += 1;
+            blocking.1.insert(id);
+        }
+    }
+    let listed = |rules: &std::collections::BTreeSet<&str>| {
+        rules.iter().copied().collect::<Vec<_>>().join(", ")
+    };
+    let mut reasons: Vec<(Exit, String)> = Vec::new();
+    if !invalid_files.is_empty() {
+        let verb = if invalid_files.len() == 1 {
+            "is"
+        } else {
+            "are"
+        };
+        reasons.push((
+            Exit::InvalidInput,
+            format!(
+                "{} {verb} invalid input ({})",
+                plural(invalid_files.len(), "file"),
+                listed(&invalid_rules)
+            ),
+        ));
+    }
+    if regressions.0 > 0 {
+        reasons.push((
+            Exit::Regression,
+            format!(
+                "{} ({})",
+                plural(regressions.0, "regression"),
+                listed(&regressions.1)
+            ),
+        ));
+    } else if report.case_counts().1 > 0 {
+        reasons.push((
+            Exit::Regression,
+            format!("{} failed", plural(report.case_counts().1, "fixture case")),
+        ));
+    }
+    if blocking.0 > 0 {
+        let threshold = report.fail_on.map_or("error", Severity::as_str);
+        reasons.push((
+            Exit::Blocked,
+            format!(
+                "{} at or above `{threshold}` ({})",
+                plural(blocking.0, "finding"),
+                listed(&blocking.1)
+            ),
+        ));
+    }
+    let code = report.exit.code();
+    let Some(((first_exit, first), rest)) = reasons.split_first() else {
+        return format!("exit {code}: {}", exit_name(report.exit));
+    };
+    let mut line = if *first_exit == report.exit {
+        format!("exit {code}: {first}")
+    } else {
+        format!(
+            "exit {code} ({}); without it: exit {}: {first}",
+            if report.exit == Exit::Success {
+                "`--exit-zero`"
+            } else {
+                exit_name(report.exit)
+            },
+            first_exit.code()
+        )
+    };
+    for (exit, reason) in rest {
+        line.push_str(&format!(
+            "; also {reason}, which alone would exit {}",
+            exit.code()
+        ));
+    }
+    line
+}
+
 /// The stable name of an exit code, as the JSON report and the job summary show it.
 pub fn exit_name(exit: Exit) -> &'static str {
     match exit {
