@@ -661,3 +661,25 @@ fn the_last_human_line_names_the_exit_code_and_every_reason() {
         "{stdout}"
     );
 }
+
+/// A misspelt key in a case input is an `unknown-key` at its line, with a suggestion, not a
+/// confusing verdict mismatch.
+#[test]
+fn a_misspelt_case_input_key_is_reported_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("appsettings.yaml"), policy("0.80")).unwrap();
+    let suite = "kind: gatelint.fixtures/v1\npolicy: appsettings.yaml\ncases:\n  - name: typo\n    input: {environment: production, requestedStatus: not_affected, vexTrsut: {trustScore: 0.9}}\n    expect: {verdict: Pass}\n";
+    std::fs::write(root.join("prod.fixtures.yaml"), suite).unwrap();
+    let output = run(root, &["check", "--format", "json", "."]);
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+    let json = json_of(&output);
+    let finding = first_finding(&json, "unknown-key");
+    assert_eq!(finding["path"], "prod.fixtures.yaml", "{json:#}");
+    assert_eq!(finding["start"]["line"], 5, "{json:#}");
+    assert_eq!(finding["start"]["column"], 69, "{json:#}");
+    assert!(
+        finding.to_string().contains("vexTrust"),
+        "no suggestion: {json:#}"
+    );
+}
