@@ -683,3 +683,61 @@ fn a_misspelt_case_input_key_is_reported_at_its_line() {
         "no suggestion: {json:#}"
     );
 }
+
+/// Coverage advice sits on the key that configures what no case exercises, in the file that
+/// holds it, not at `1:1` of every file of a layered policy.
+#[test]
+fn coverage_advice_points_at_the_configuring_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/eval/stellaops/policies/determinization.json"),
+        root.join("determinization.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("appsettings.yaml"),
+        "PolicyGates:\n  VexTrust:\n    Enabled: true\n    TenantOverrides:\n      acme:\n        production:\n          MinCompositeScore: 0.9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("a.fixtures.yaml"),
+        "kind: gatelint.fixtures/v1\npolicy: appsettings.yaml\ndeterminization: determinization.json\ncases:\n  - name: a\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.95, signatureVerified: true, freshness: fresh}}\n    expect: {verdict: Pass}\n",
+    )
+    .unwrap();
+    let json = json_of(&run(root, &["check", "--format", "json", "."]));
+    let placed: Vec<(String, String, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| {
+            finding["rule"]
+                .as_str()
+                .is_some_and(|rule| rule.ends_with("-not-exercised"))
+        })
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["path"].as_str().unwrap().to_owned(),
+                finding["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        placed,
+        vec![
+            (
+                "tenant-not-exercised".to_owned(),
+                "appsettings.yaml".to_owned(),
+                5
+            ),
+            (
+                "gate-not-exercised".to_owned(),
+                "determinization.json".to_owned(),
+                1
+            ),
+        ],
+        "{json:#}"
+    );
+}

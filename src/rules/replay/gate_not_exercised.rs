@@ -1,5 +1,4 @@
 use crate::declare_rule;
-use crate::finding::Location;
 use crate::rules::{ReplayContext, Rule, Sink};
 
 declare_rule! {
@@ -30,14 +29,20 @@ declare_rule! {
 
 impl Rule for GateNotExercised {
     fn check_replay(&self, cx: &ReplayContext<'_>, out: &mut Sink) {
+        let mut unplaced = std::collections::BTreeSet::new();
         for coverage in &cx.outcome.coverage {
-            let Some((path, file)) = cx.file(&coverage.policy) else {
-                continue;
-            };
             for name in coverage.gates_not_exercised() {
-                let span = super::find_gate(file.sections, name).unwrap_or_default();
+                let Some(location) = super::coverage_location(
+                    cx,
+                    &coverage.policy,
+                    name,
+                    &super::find_gate_in,
+                    &mut unplaced,
+                ) else {
+                    continue;
+                };
                 out.push(Self::META.finding(
-                    Location::new(path.clone(), span, ""),
+                    location,
                     format!("gate `{name}` is enabled but no fixture case reaches it"),
                 ));
             }

@@ -18,7 +18,7 @@ use crate::diff::verdicts::ChangedCase;
 use crate::finding::{Finding, Location, Severity};
 use crate::parse::{Node, Value};
 use crate::replay::runner::{CaseResult, SuiteResult};
-use crate::rules::{BoundSection, ReplayContext, RuleMeta};
+use crate::rules::{BoundSection, ReplayContext, ReplayFile, RuleMeta};
 use crate::span::Span;
 
 /// Each replayed suite that is one of the checked files, with its display path.
@@ -37,6 +37,17 @@ fn case_location(path: &Arc<str>, case: &CaseResult) -> Location {
 }
 
 /// The span of the key that configures `gate` (any of its spellings) in the bound sections.
+/// Where `gate` is configured in `file`: its key, or the whole file for the Determinization
+/// gate in a determinization file (which configures nothing else).
+fn find_gate_in(file: &ReplayFile<'_>, gate: &str) -> Option<Span> {
+    find_gate(file.sections, gate).or_else(|| {
+        (file.kind == crate::classify::FileKind::Determinization
+            && crate::stellaops::model::GateId::parse(gate)
+                == Some(crate::stellaops::model::GateId::Determinization))
+        .then(Span::default)
+    })
+}
+
 fn find_gate(sections: &[BoundSection<'_>], gate: &str) -> Option<Span> {
     use crate::stellaops::model::GateId;
     let wanted = GateId::parse(gate)?;
@@ -58,6 +69,37 @@ fn find_gate(sections: &[BoundSection<'_>], gate: &str) -> Option<Span> {
         nodes = next;
     }
     None
+}
+
+/// Where coverage advice about `name` goes, `find` locating it in a file: at the key that
+/// configures it in `policy`. When `policy` does not hold it but another policy file of the
+/// replay does (a layered set: the tenant in `appsettings.yaml`, not in `determinization.json`),
+/// nowhere: that file reports it. When no file holds it, at the start of `policy`, once per name
+/// (`unplaced` remembers which).
+fn coverage_location(
+    cx: &ReplayContext<'_>,
+    policy: &str,
+    name: &str,
+    find: &dyn Fn(&ReplayFile<'_>, &str) -> Option<Span>,
+    unplaced: &mut std::collections::BTreeSet<String>,
+) -> Option<Location> {
+    let (path, file) = cx.file(policy)?;
+    if let Some(span) = find(file, name) {
+        return Some(Location::new(path, span, ""));
+    }
+    let elsewhere = cx.outcome.coverage.iter().any(|other| {
+        other.policy != policy
+            && cx
+                .file(&other.policy)
+                .is_some_and(|(_, other)| find(other, name).is_some())
+    });
+    (!elsewhere && unplaced.insert(name.to_owned()))
+        .then(|| Location::new(path, Span::default(), ""))
+}
+
+/// The span of the first key named `name` (ignoring case) in `file`.
+fn find_key_in(file: &ReplayFile<'_>, name: &str) -> Option<Span> {
+    find_key(file.sections, name)
 }
 
 /// The span of the first key named `name` (ignoring case) in the bound sections.
