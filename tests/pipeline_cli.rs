@@ -741,3 +741,31 @@ fn coverage_advice_points_at_the_configuring_file() {
         "{json:#}"
     );
 }
+
+/// The job summary's headline leads with the regression, not the input error that decides the
+/// exit code, and never says "passed" above errors.
+#[test]
+fn the_job_summary_headline_leads_with_the_news() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let typo = policy("0.70").replace(
+        "        MinCompositeScore: 0.60\n",
+        "        MinCompositeScore: 0.60\n        MinAcuracyRate: 0.5\n",
+    );
+    std::fs::write(root.join("appsettings.yaml"), typo).unwrap();
+    std::fs::write(root.join("prod.fixtures.yaml"), suite("appsettings.yaml")).unwrap();
+    let output = run(root, &["check", "--format", "markdown", "."]);
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.lines().next(),
+        Some("## ❌ gatelint check: 1 fixture regression; invalid input"),
+        "{stdout}"
+    );
+    let output = run(root, &["check", "--format", "markdown", "--exit-zero", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(!first.contains("passed"), "{stdout}");
+    assert!(first.ends_with("(not failing: `--exit-zero`)"), "{stdout}");
+}

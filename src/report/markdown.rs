@@ -18,6 +18,61 @@ pub const MAX_CASE_ROWS: usize = 200;
 /// Longest message shown in a cell, in characters.
 const MAX_CELL_CHARS: usize = 500;
 
+/// The headline's mark and words: the most important news first — disallowed verdict changes
+/// (by default, loosened production verdicts), then fixture regressions, then invalid input,
+/// then blocking findings. Never "passed" above an error (`--exit-zero` says so instead).
+fn headline(report: &Report) -> (&'static str, String) {
+    let mut news = Vec::new();
+    if let Some(diff) = &report.diff
+        && diff.disallowed() > 0
+    {
+        news.push(plural(diff.disallowed(), "disallowed verdict change"));
+    }
+    let errors = |wanted: fn(&crate::rules::RuleMeta) -> bool| {
+        report
+            .findings
+            .iter()
+            .filter(|finding| finding.severity == Severity::Error)
+            .filter(|finding| {
+                report
+                    .rules
+                    .get(&finding.rule)
+                    .is_some_and(|meta| wanted(meta))
+            })
+            .count()
+    };
+    // The verdict-diff rules are regressions too, counted above as verdict changes.
+    let regressions = errors(|meta| {
+        meta.regression && !meta.invalid_input && !meta.id.as_str().starts_with("verdict-")
+    });
+    let regressions = if regressions > 0 {
+        regressions
+    } else {
+        report.case_counts().1
+    };
+    if regressions > 0 {
+        news.push(plural(regressions, "fixture regression"));
+    }
+    if errors(|meta| meta.invalid_input) > 0 {
+        news.push("invalid input".to_owned());
+    }
+    let errors_total = report.count(Severity::Error);
+    if news.is_empty() && (report.exit == Exit::Blocked || errors_total > 0) {
+        news.push("blocked by findings".to_owned());
+    }
+    match report.exit {
+        Exit::Success if news.is_empty() => ("✅", "passed".to_owned()),
+        Exit::Success => (
+            "⚠️",
+            format!("{} (not failing: `--exit-zero`)", news.join("; ")),
+        ),
+        Exit::ApprovalRequired => ("⚠️", "approval required".to_owned()),
+        Exit::Internal => ("💥", "internal error".to_owned()),
+        _ if news.is_empty() => ("❌", exit_name(report.exit).to_owned()),
+        _ => ("❌", news.join("; ")),
+    }
+}
+
 /// Renders the job summary.
 pub fn render(report: &Report) -> String {
     cap(render_full(report), MAX_BYTES)
@@ -25,15 +80,7 @@ pub fn render(report: &Report) -> String {
 
 fn render_full(report: &Report) -> String {
     let mut out = String::new();
-    let (mark, verdict) = match report.exit {
-        Exit::Success => ("✅", "passed"),
-        Exit::Blocked => ("❌", "blocked by findings"),
-        Exit::Regression if report.diff.is_some() => ("❌", "disallowed verdict change"),
-        Exit::Regression => ("❌", "fixture regression"),
-        Exit::InvalidInput => ("❌", "invalid input"),
-        Exit::ApprovalRequired => ("⚠️", "approval required"),
-        Exit::Internal => ("💥", "internal error"),
-    };
+    let (mark, verdict) = headline(report);
     let _ = writeln!(
         out,
         "## {mark} gatelint {}: {verdict}\n",
