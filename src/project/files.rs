@@ -146,6 +146,28 @@ pub fn gait_key(file: &ProjectFile, key: &str) -> crate::finding::Location {
     crate::finding::Location::new(file.source.path.clone(), span, format!("/{key}"))
 }
 
+/// The location of `key`'s value in the Gait rule written at `rule` (the rule's list item under
+/// `rules`), else the rule itself; the pointer names the rule.
+pub fn gait_rule_key(
+    file: &ProjectFile,
+    rule: &crate::gait::policy::Rule,
+    key: &str,
+) -> crate::finding::Location {
+    let span = file
+        .tree
+        .as_ref()
+        .and_then(|tree| tree.entry_ignore_case("rules"))
+        .and_then(|rules| rules.value.as_seq())
+        .and_then(|items| items.iter().find(|item| item.span == rule.span))
+        .and_then(|item| item.entry_ignore_case(key))
+        .map_or(rule.span, |entry| entry.value.span);
+    crate::finding::Location::new(
+        file.source.path.clone(),
+        span,
+        format!("/rules/{}/{key}", rule.name),
+    )
+}
+
 /// A tenant override that bypasses VexTrust.
 #[derive(Clone, Debug)]
 pub struct Bypass {

@@ -85,11 +85,7 @@ impl Rule for GaitDestructiveToolRelaxed {
                     continue;
                 }
                 out.push(Self::META.finding(
-                    crate::finding::Location::new(
-                        file.source.path.clone(),
-                        rule.span,
-                        format!("/rules/{}", rule.name),
-                    ),
+                    crate::project::files::gait_rule_key(file, rule, "effect"),
                     format!(
                         "destructive rule `{}` relaxed to `{}` (baseline: `{}`)",
                         rule.name,
