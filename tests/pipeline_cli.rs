@@ -769,3 +769,21 @@ fn the_job_summary_headline_leads_with_the_news() {
     assert!(!first.contains("passed"), "{stdout}");
     assert!(first.ends_with("(not failing: `--exit-zero`)"), "{stdout}");
 }
+
+/// A `[stellaops]` value gatelint cannot take fails the run instead of falling back.
+#[test]
+fn an_unusable_semantics_setting_is_invalid_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("appsettings.yaml"), policy("0.80")).unwrap();
+    std::fs::write(
+        root.join("gatelint.toml"),
+        "[stellaops]\ndefault_environment_failure_action = \"Blok\"\n",
+    )
+    .unwrap();
+    let output = run(root, &["check", "."]);
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("gatelint.toml"), "{stderr}");
+    assert!(stderr.contains("unknown variant `Blok`"), "{stderr}");
+}

@@ -112,6 +112,17 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
             })?
             .unwrap_or_default()
     };
+    // `[stellaops]` is read where the semantics are needed; a value it cannot take must not
+    // fall back to the defaults unnoticed (fail closed).
+    if let Some(table) = &config.stellaops
+        && let Err(error) =
+            serde_json::from_value::<crate::stellaops::semantics::SemanticsOptions>(table.clone())
+    {
+        return Err(UsageError::Config {
+            path: display,
+            message: format!("[stellaops]: {error}"),
+        });
+    }
     Ok((config, Some(outcome)))
 }
 
