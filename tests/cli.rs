@@ -447,6 +447,50 @@ fn discovery_honours_gitignore_and_never_follows_symlinks() {
 /// A Gait policy allowing two `tool.write` calls a minute per tool and identity.
 const RATE_LIMITED_POLICY: &str = "default_verdict: allow\nrules:\n  - name: limited\n    effect: allow\n    match: {tool_names: [tool.write]}\n    rate_limit: {requests: 2, window: minute, scope: tool_identity}\n";
 
+/// As Gait's `TestGateEvalDestructiveBudgetAppliesToScriptTargets`: the destructive budget of a
+/// script is keyed on the normalised tool `script`, so the counter its first call left blocks the
+/// second call with `destructive_budget_exceeded`.
+#[test]
+fn gait_eval_destructive_budget_applies_to_script_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "policy.yaml",
+        "default_verdict: allow\nrules:\n  - name: destructive-script-budget\n    effect: allow\n    destructive_budget: {requests: 1, scope: tool_identity, window: minute}\n    match: {endpoint_classes: [fs.delete]}\n",
+    );
+    write(
+        dir.path(),
+        "intent.json",
+        r#"{"tool_name": "script", "args": {}, "targets": [], "context": {"identity": "alice", "workspace": "/repo/gait", "risk_class": "high", "phase": "plan"}, "script": {"steps": [{"tool_name": "tool.delete", "args": {"path": "/tmp/a"}, "targets": [{"kind": "path", "value": "/tmp/a", "operation": "delete", "endpoint_class": "fs.delete", "destructive": true}]}]}}"#,
+    );
+    write(
+        dir.path(),
+        "state.json",
+        r#"{"schema_id": "gait.gate.rate_limit_state", "schema_version": "1.0.0", "counters": [{"key": "minute|tool_identity|2026-02-24T12:00:00Z|script|alice", "count": 1}]}"#,
+    );
+    let eval = |extra: &[&str]| {
+        let output = gatelint(dir.path())
+            .args(["eval", "--policy", "policy.yaml", "--intent", "intent.json"])
+            .args(["--evaluation-time", "2026-02-24T12:00:30Z", "--json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (json, output.status.code().unwrap_or(-1))
+    };
+    let (first, code) = eval(&[]);
+    assert_eq!(code, 0, "{first:#}");
+    let (second, code) = eval(&["--rate-limit-state", "state.json"]);
+    assert_eq!(code, 3, "{second:#}");
+    assert!(
+        second["reason_codes"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("destructive_budget_exceeded")),
+        "{second:#}"
+    );
+}
+
 #[test]
 fn gait_eval_reads_rate_limit_state_and_never_writes_it() {
     let dir = tempfile::tempdir().unwrap();

@@ -244,7 +244,13 @@ pub fn decide(
     }
     let mut destructive_budget = None;
     if decision.destructive_budget.requests > 0 && destructive::intent(&intent) {
-        let tool = format!("destructive_budget|{}", intent.tool_name);
+        // Gait normalises the budget intent before keying it, and normalising a script intent
+        // sets its tool to `script`: the `destructive_budget|` prefix is lost for scripts.
+        let tool = if intent.is_script() {
+            "script".to_owned()
+        } else {
+            format!("destructive_budget|{}", intent.tool_name)
+        };
         let limit = rate_state.check(&decision.destructive_budget, &tool, &identity, now);
         if !limit.allowed {
             block(&mut decision, "destructive_budget_exceeded");
