@@ -173,3 +173,23 @@ fn lone_cr_line_endings_count_as_line_breaks() {
     );
     assert!(!stdout.contains('\r'), "{stdout:?}");
 }
+
+/// A raw ESC in a file name never reaches the GitHub log: every control character is escaped.
+#[test]
+fn control_characters_in_a_file_name_are_escaped_in_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "appsettings.\u{1b}[2K.yaml";
+    std::fs::write(
+        dir.path().join(name),
+        "PolicyGates:\n  VexTrust:\n    MinCompositScore: 0.5\n",
+    )
+    .unwrap();
+    let output = gatelint(dir.path())
+        .args(["check", "--format", "github", "."])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_no_panic(&String::from_utf8_lossy(&output.stderr));
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("file=appsettings.%1B[2K.yaml"), "{stdout}");
+}

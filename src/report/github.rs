@@ -141,9 +141,20 @@ fn write_command(out: &mut String, annotation: &Annotation) {
 /// `%` first (so the escapes below are not themselves escaped), then CR and LF, which would
 /// otherwise end the command.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            // Any other control character (ESC, DEL, C1) would reach the log raw, where a
+            // terminal sequence in a file name could rewrite what the reader sees. The runner
+            // decodes no other escape, so `%1B` stays visible text.
+            c if c.is_control() => out.push_str(&format!("%{:02X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a property value (`file=…`, `title=…`), as the runner's `escapeProperty` does: the
@@ -167,6 +178,12 @@ mod tests {
     #[test]
     fn properties_also_escape_colon_and_comma() {
         assert_eq!(escape_property("a:b,c%d\ne"), "a%3Ab%2Cc%25d%0Ae");
+    }
+
+    #[test]
+    fn other_control_characters_are_shown_not_sent() {
+        assert_eq!(escape_data("a\u{1b}[31mb\u{7f}\tc"), "a%1B[31mb%7F%09c");
+        assert_eq!(escape_property("x\u{9b}y"), "x%9By");
     }
 
     #[test]
