@@ -178,6 +178,10 @@ pub struct GaitEvalArgs {
     /// Ed25519 public key (base64) that signs delegation tokens.
     #[arg(long)]
     pub delegation_public_key: Option<PathBuf>,
+    /// Without delegation tokens, let the intent's delegation claims decide (as `policy test`)
+    /// instead of blocking with `delegation_token_missing` (as `gate eval`).
+    #[arg(long)]
+    pub delegation_from_intent: bool,
     /// Kill-switch state file.
     #[arg(long)]
     pub kill_switch_state: Option<PathBuf>,
@@ -236,6 +240,7 @@ impl GaitEvalArgs {
                 .cloned()
                 .collect(),
             delegation_public_key: self.delegation_public_key.clone(),
+            delegation_from_intent: self.delegation_from_intent,
             kill_switch_state: self.kill_switch_state.clone(),
             rate_limit_state: self
                 .rate_limit_state

@@ -447,6 +447,54 @@ fn discovery_honours_gitignore_and_never_follows_symlinks() {
 /// A Gait policy allowing two `tool.write` calls a minute per tool and identity.
 const RATE_LIMITED_POLICY: &str = "default_verdict: allow\nrules:\n  - name: limited\n    effect: allow\n    match: {tool_names: [tool.write]}\n    rate_limit: {requests: 2, window: minute, scope: tool_identity}\n";
 
+/// As Gait's `TestRunGateEvalDelegationEnforcement`: a rule requiring delegation without a token
+/// blocks with `delegation_token_missing`; `--delegation-from-intent` lets the claims decide.
+#[test]
+fn gait_eval_blocks_missing_delegation_token_unless_from_intent() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "policy.yaml",
+        "default_verdict: block\nrules:\n  - name: delegated\n    effect: allow\n    match: {tool_names: [tool.write], require_delegation: true}\n",
+    );
+    write(
+        dir.path(),
+        "intent.json",
+        r#"{"tool_name": "tool.write", "args": {}, "targets": [{"kind": "path", "value": "/repo/a", "operation": "write"}], "context": {"identity": "alice", "workspace": "/repo", "risk_class": "high"}, "delegation": {"requester_identity": "agent.specialist", "chain": [{"delegator_identity": "agent.lead", "delegate_identity": "agent.specialist", "scope_class": "write"}]}}"#,
+    );
+    let eval = |extra: &[&str]| {
+        let output = gatelint(dir.path())
+            .args([
+                "eval",
+                "--policy",
+                "policy.yaml",
+                "--intent",
+                "intent.json",
+                "--json",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (json, output.status.code().unwrap_or(-1))
+    };
+    let (missing, code) = eval(&[]);
+    assert_eq!(code, 3, "{missing:#}");
+    assert!(
+        missing["reason_codes"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("delegation_token_missing")),
+        "{missing:#}"
+    );
+    let (claims, code) = eval(&["--delegation-from-intent"]);
+    assert_ne!(
+        claims["reason_codes"], missing["reason_codes"],
+        "{claims:#}"
+    );
+    assert_ne!(code, 6, "{claims:#}");
+}
+
 /// As Gait's `TestGateEvalDestructiveBudgetAppliesToScriptTargets`: the destructive budget of a
 /// script is keyed on the normalised tool `script`, so the counter its first call left blocks the
 /// second call with `destructive_budget_exceeded`.

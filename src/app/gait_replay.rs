@@ -233,6 +233,8 @@ fn options(
         approval_public_key: path("approval_public_key"),
         delegation_tokens,
         delegation_public_key: path("delegation_public_key"),
+        // Replay evaluates a case as `policy test` does: without tokens, the intent's claims.
+        delegation_from_intent: true,
         kill_switch_state: path("kill_switch_state"),
         rate_limit_state,
         wrkr_inventory: path("wrkr_inventory"),

@@ -264,7 +264,12 @@ pub fn decide(
     if decision.require_delegation && pre_approved.is_none() {
         let mut summary = DelegationSummary::default();
         let evidence = &inputs.delegation;
-        if evidence.supplied {
+        if evidence.tokens.is_empty() && evidence.unreadable.is_empty() && !evidence.from_intent {
+            // As `gate eval`: a rule that requires delegation and no token blocks.
+            decision.verdict = Verdict::Block;
+            add_reasons(&mut decision, &["delegation_token_missing".to_owned()]);
+            add_violation(&mut decision, "delegation_not_granted");
+        } else if evidence.supplied {
             let outcome = tokens::check_delegation(
                 &evidence.tokens,
                 &intent,

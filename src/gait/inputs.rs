@@ -66,6 +66,9 @@ pub struct DelegationEvidence {
     /// Whether any delegation token or key was given: without evidence the intent's
     /// delegation claims stand.
     pub supplied: bool,
+    /// Without tokens, the intent's claims decide (`policy test`) rather than
+    /// `delegation_token_missing` (`gate eval`).
+    pub from_intent: bool,
     /// One per distinct readable JSON token file, in path order; `None` for a document that is
     /// not a delegation token (`delegation_token_invalid`).
     pub tokens: Vec<Option<DelegationToken>>,

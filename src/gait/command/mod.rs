@@ -42,6 +42,10 @@ pub struct EvalOptions {
     pub approval_public_key: Option<PathBuf>,
     pub delegation_tokens: Vec<PathBuf>,
     pub delegation_public_key: Option<PathBuf>,
+    /// `--delegation-from-intent`: without delegation tokens, let the intent's delegation claims
+    /// decide (as `policy test` does) instead of blocking with `delegation_token_missing` (as
+    /// `gate eval` does).
+    pub delegation_from_intent: bool,
     pub kill_switch_state: Option<PathBuf>,
     /// `--rate-limit-state`: the rate-limit and destructive-budget counters already used, in
     /// Gait's state-file shape. Read only: the count of this request is never written back.
@@ -170,6 +174,7 @@ pub fn read_inputs(
         delegation: {
             let (documents, unreadable) = read_token_files(files, &options.delegation_tokens);
             DelegationEvidence {
+                from_intent: options.delegation_from_intent,
                 supplied: !options.delegation_tokens.is_empty()
                     || options.delegation_public_key.is_some(),
                 tokens: documents.iter().map(DelegationToken::from_json).collect(),
