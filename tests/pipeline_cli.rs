@@ -629,17 +629,28 @@ fn same_verdict_for_other_reasons_is_a_rule_change() {
     );
 }
 
-/// The human report ends with the exit code and every reason behind it.
-#[test]
-fn the_last_human_line_names_the_exit_code_and_every_reason() {
+/// A policy with a misspelt key (`MinAcuracyRate`, invalid input) that also loosens production
+/// below the suite's expectation (a fixture regression).
+fn typo_and_regression() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
     let typo = policy("0.70").replace(
         "        MinCompositeScore: 0.60\n",
         "        MinCompositeScore: 0.60\n        MinAcuracyRate: 0.5\n",
     );
-    std::fs::write(root.join("appsettings.yaml"), typo).unwrap();
-    std::fs::write(root.join("prod.fixtures.yaml"), suite("appsettings.yaml")).unwrap();
+    std::fs::write(dir.path().join("appsettings.yaml"), typo).unwrap();
+    std::fs::write(
+        dir.path().join("prod.fixtures.yaml"),
+        suite("appsettings.yaml"),
+    )
+    .unwrap();
+    dir
+}
+
+/// The human report ends with the exit code and every reason behind it.
+#[test]
+fn the_last_human_line_names_the_exit_code_and_every_reason() {
+    let dir = typo_and_regression();
+    let root = dir.path();
     let output = run(root, &["check", "--color", "never", "."]);
     assert_eq!(output.status.code(), Some(6), "{}", text(&output));
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -746,14 +757,8 @@ fn coverage_advice_points_at_the_configuring_file() {
 /// exit code, and never says "passed" above errors.
 #[test]
 fn the_job_summary_headline_leads_with_the_news() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = typo_and_regression();
     let root = dir.path();
-    let typo = policy("0.70").replace(
-        "        MinCompositeScore: 0.60\n",
-        "        MinCompositeScore: 0.60\n        MinAcuracyRate: 0.5\n",
-    );
-    std::fs::write(root.join("appsettings.yaml"), typo).unwrap();
-    std::fs::write(root.join("prod.fixtures.yaml"), suite("appsettings.yaml")).unwrap();
     let output = run(root, &["check", "--format", "markdown", "."]);
     assert_eq!(output.status.code(), Some(6), "{}", text(&output));
     let stdout = String::from_utf8_lossy(&output.stdout);
