@@ -462,22 +462,7 @@ fn gait_eval_blocks_missing_delegation_token_unless_from_intent() {
         "intent.json",
         r#"{"tool_name": "tool.write", "args": {}, "targets": [{"kind": "path", "value": "/repo/a", "operation": "write"}], "context": {"identity": "alice", "workspace": "/repo", "risk_class": "high"}, "delegation": {"requester_identity": "agent.specialist", "chain": [{"delegator_identity": "agent.lead", "delegate_identity": "agent.specialist", "scope_class": "write"}]}}"#,
     );
-    let eval = |extra: &[&str]| {
-        let output = gatelint(dir.path())
-            .args([
-                "eval",
-                "--policy",
-                "policy.yaml",
-                "--intent",
-                "intent.json",
-                "--json",
-            ])
-            .args(extra)
-            .output()
-            .unwrap();
-        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-        (json, output.status.code().unwrap_or(-1))
-    };
+    let eval = |extra: &[&str]| eval_json(dir.path(), &[&[], extra].concat());
     let (missing, code) = eval(&[]);
     assert_eq!(code, 3, "{missing:#}");
     assert!(
@@ -517,14 +502,10 @@ fn gait_eval_destructive_budget_applies_to_script_targets() {
         r#"{"schema_id": "gait.gate.rate_limit_state", "schema_version": "1.0.0", "counters": [{"key": "minute|tool_identity|2026-02-24T12:00:00Z|script|alice", "count": 1}]}"#,
     );
     let eval = |extra: &[&str]| {
-        let output = gatelint(dir.path())
-            .args(["eval", "--policy", "policy.yaml", "--intent", "intent.json"])
-            .args(["--evaluation-time", "2026-02-24T12:00:30Z", "--json"])
-            .args(extra)
-            .output()
-            .unwrap();
-        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-        (json, output.status.code().unwrap_or(-1))
+        eval_json(
+            dir.path(),
+            &[&["--evaluation-time", "2026-02-24T12:00:30Z"], extra].concat(),
+        )
     };
     let (first, code) = eval(&[]);
     assert_eq!(code, 0, "{first:#}");
@@ -558,22 +539,10 @@ fn gait_eval_reads_rate_limit_state_and_never_writes_it() {
     };
     let before = listing(dir.path());
     let eval = |extra: &[&str]| {
-        let output = gatelint(dir.path())
-            .args([
-                "eval",
-                "--policy",
-                "policy.yaml",
-                "--intent",
-                "intent.json",
-                "--evaluation-time",
-                "2026-01-01T10:17:42Z",
-                "--json",
-            ])
-            .args(extra)
-            .output()
-            .unwrap();
-        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-        (json, output.status.code().unwrap_or(-1))
+        eval_json(
+            dir.path(),
+            &[&["--evaluation-time", "2026-01-01T10:17:42Z"], extra].concat(),
+        )
     };
 
     let (fresh, code) = eval(&[]);
@@ -802,4 +771,23 @@ fn a_file_declaring_the_gait_policy_schema_id_is_validated_as_a_gait_policy() {
             "{name}: no finding on `{key}`: {report}"
         );
     }
+}
+
+/// `gatelint eval --policy policy.yaml --intent intent.json --json` in `dir`, with `args`
+/// added: the JSON output and the exit code.
+fn eval_json(dir: &Path, args: &[&str]) -> (Value, i32) {
+    let output = gatelint(dir)
+        .args([
+            "eval",
+            "--policy",
+            "policy.yaml",
+            "--intent",
+            "intent.json",
+            "--json",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    (json, output.status.code().unwrap_or(-1))
 }
