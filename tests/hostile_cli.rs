@@ -193,3 +193,84 @@ fn control_characters_in_a_file_name_are_escaped_in_annotations() {
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
     assert!(stdout.contains("file=appsettings.%1B[2K.yaml"), "{stdout}");
 }
+
+/// What some Windows editors write and .NET's configuration reader accepts: UTF-16 with a
+/// byte-order mark. It is checked like UTF-8, with the same line and column.
+#[test]
+fn a_utf16_appsettings_file_is_checked() {
+    let text = "{\r\n  \"PolicyGates\": {\r\n    \"VexTrust\": {\r\n      \"Thresholds\": {\r\n        \"production\": { \"MinCompositScore\": 0.9, \"FailureAction\": \"Block\" }\r\n      }\r\n    }\r\n  }\r\n}\r\n";
+    for little in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = if little {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if little {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            });
+        }
+        std::fs::write(dir.path().join("appsettings.Production.json"), &bytes).unwrap();
+        let output = gatelint(dir.path())
+            .args(["check", ".", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_no_panic(&String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(EXIT_FINDINGS));
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            findings(&report),
+            [("unknown-key".to_owned(), 5, 25)],
+            "{report:#}"
+        );
+    }
+}
+
+/// A file over the size limit is reported with its real size, not the size of what was read.
+#[test]
+fn a_file_over_the_limit_is_reported_with_its_real_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("PolicyGates:\n  VexTrust:\n    Enabled: true\n# ");
+    text.push_str(&"x".repeat(20 * 1024 * 1024));
+    text.push('\n');
+    std::fs::write(dir.path().join("appsettings.yaml"), &text).unwrap();
+    let output = gatelint(dir.path())
+        .args(["check", "appsettings.yaml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS), "{stdout}");
+    let expected = format!("file of 20.0 MiB ({} bytes) is over the 16 MiB", text.len());
+    assert!(stdout.contains(&expected), "{stdout}");
+}
+
+/// One anchor on a long string, aliased many times: bounded by bytes, not only by nodes.
+#[test]
+fn an_aliased_long_string_is_an_alias_limit_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = format!(
+        "schema_id: gait.gate.policy\nschema_version: 1.0.0\ndefault_verdict: block\nnote: &s \"{}\"\nrules:\n",
+        "x".repeat(100_000)
+    );
+    for index in 0..1_000 {
+        text.push_str(&format!(
+            "  - {{name: r{index}, effect: allow, reason_codes: [*s]}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("policy.yaml"), &text).unwrap();
+    let output = gatelint(dir.path())
+        .args(["check", "policy.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_no_panic(&String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<_> = findings(&report)
+        .into_iter()
+        .map(|(rule, ..)| rule)
+        .collect();
+    assert!(rules.contains(&"alias-limit".to_owned()), "{report:#}");
+}

@@ -53,8 +53,8 @@ pub(super) fn analyze_candidate(
     reader: &Reader,
     validate_only: bool,
 ) -> FileOutcome {
-    let bytes = match read_candidate(reader, &candidate.path, &candidate.display) {
-        Ok(bytes) => bytes,
+    let (bytes, oversize) = match read_candidate(reader, &candidate.path, &candidate.display) {
+        Ok(read) => read,
         Err(error) => {
             return FileOutcome {
                 skipped: Some(Skipped {
@@ -65,21 +65,34 @@ pub(super) fn analyze_candidate(
             };
         }
     };
-    let (text, utf8_issue) = parse::decode(&bytes);
+    let (text, mut read_issue) = parse::decode(&bytes);
+    if let Some(bytes) = oversize {
+        // Not parsed at all: the prefix read serves only to classify the file.
+        read_issue = Some(ParseIssue {
+            kind: parse::IssueKind::TooLarge {
+                bytes: usize::try_from(bytes).unwrap_or(usize::MAX),
+            },
+            span: Span::at(0),
+        });
+    }
     analyze_read(
         &candidate.display,
         &text,
-        utf8_issue,
+        read_issue,
         candidate.explicit,
         validate_only,
         Some((reader, &candidate.path)),
     )
 }
 
-/// A candidate's bytes: a document whole up to the document limit (a larger one is read up
-/// to one byte past it, so the parser reports it as too large), a JSONL file up to the JSONL
+/// A candidate's bytes: a document whole up to the document limit (of a larger one, the
+/// prefix up to the limit, to classify it, and its real size), a JSONL file up to the JSONL
 /// limit.
-fn read_candidate(reader: &Reader, path: &Path, display: &str) -> Result<Vec<u8>, ReadError> {
+fn read_candidate(
+    reader: &Reader,
+    path: &Path,
+    display: &str,
+) -> Result<(Vec<u8>, Option<u64>), ReadError> {
     let jsonl = display.to_ascii_lowercase().ends_with(".jsonl");
     let limit = if jsonl {
         reader::MAX_JSONL_BYTES
@@ -87,10 +100,10 @@ fn read_candidate(reader: &Reader, path: &Path, display: &str) -> Result<Vec<u8>
         reader::MAX_DOCUMENT_BYTES
     };
     match reader.read_capped(path, limit) {
-        Err(ReadError::TooLarge { .. }) if !jsonl => {
-            reader.read_prefix(path, limit + 1).map(|(bytes, _)| bytes)
-        }
-        other => other,
+        Err(ReadError::TooLarge { .. }) if !jsonl => reader
+            .read_prefix(path, limit)
+            .map(|(bytes, len)| (bytes, Some(len.max(limit + 1)))),
+        other => other.map(|bytes| (bytes, None)),
     }
 }
 

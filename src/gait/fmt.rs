@@ -304,8 +304,28 @@ pub fn run(
         let text = match reader.read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
-                Err(_) => {
-                    let _ = writeln!(err, "error: `{display}`: invalid utf-8");
+                Err(error) => {
+                    // Gait reads policies as UTF-8, and `--write` writes UTF-8: another
+                    // encoding is refused rather than silently converted.
+                    let (encoding, _) = crate::parse::Encoding::sniff(error.as_bytes());
+                    let (text, _) = crate::parse::decode(error.as_bytes());
+                    let at = error.utf8_error().valid_up_to();
+                    let message = if encoding == crate::parse::Encoding::Utf8 {
+                        let index = crate::span::LineIndex::new(&text);
+                        let position = index.position(
+                            &text,
+                            u32::try_from(at).unwrap_or(u32::MAX),
+                            crate::span::ColumnUnit::Chars,
+                        );
+                        format!(
+                            "invalid UTF-8 at line {}, column {}",
+                            position.line.get(),
+                            position.column.get()
+                        )
+                    } else {
+                        format!("{} text; Gait policies are UTF-8", encoding.name())
+                    };
+                    let _ = writeln!(err, "error: `{display}`: {message}");
                     exit = exit.max(Exit::InvalidInput);
                     continue;
                 }

@@ -103,9 +103,7 @@ impl JsonParser<'_> {
             return Err(Failure {
                 message: String::new(),
                 at: self.at,
-                kind: Some(IssueKind::TooLarge {
-                    bytes: self.bytes.len(),
-                }),
+                kind: Some(IssueKind::TooManyNodes),
             });
         }
         let start = self.at;

@@ -7,6 +7,7 @@ pub mod pointer;
 pub mod yaml;
 pub mod yaml_fast;
 
+pub use crate::source::text::Encoding;
 use crate::span::Span;
 
 /// Inputs larger than this are not parsed (a finding says so).
@@ -15,6 +16,10 @@ pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 128;
 /// Upper bound on nodes one document may produce, aliases expanded included.
 pub const MAX_NODES: usize = 2_000_000;
+/// Upper bound on the nodes YAML alias expansions may add to one document.
+pub const MAX_ALIAS_NODES: usize = 250_000;
+/// Upper bound on the bytes of keys and strings YAML alias expansions may add to one document.
+pub const MAX_ALIAS_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -189,9 +194,15 @@ pub enum IssueKind {
         first: Span,
     },
     MultipleDocuments,
+    /// YAML aliases expand beyond [`MAX_ALIAS_NODES`] or [`MAX_ALIAS_BYTES`].
     AliasLimit,
+    /// The document holds more than [`MAX_NODES`] nodes.
+    TooManyNodes,
     TooDeep,
-    InvalidUtf8,
+    /// A byte sequence that is not text in the file's encoding.
+    InvalidText {
+        encoding: Encoding,
+    },
     TooLarge {
         bytes: usize,
     },
@@ -215,8 +226,9 @@ impl ParseIssue {
             self.kind,
             IssueKind::Syntax { .. }
                 | IssueKind::AliasLimit
+                | IssueKind::TooManyNodes
                 | IssueKind::TooDeep
-                | IssueKind::InvalidUtf8
+                | IssueKind::InvalidText { .. }
                 | IssueKind::TooLarge { .. }
         )
     }
@@ -235,20 +247,16 @@ impl Document {
     }
 }
 
-/// Decodes bytes as UTF-8. Invalid input yields the lossy text (for snippets) and an issue at the
-/// first bad byte.
+/// Decodes bytes as text (see [`crate::source::text::decode`]); a bad sequence is an issue.
 pub fn decode(bytes: &[u8]) -> (String, Option<ParseIssue>) {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_owned(), None),
-        Err(error) => {
-            let at = error.valid_up_to();
-            let issue = ParseIssue {
-                kind: IssueKind::InvalidUtf8,
-                span: Span::new(at, at + error.error_len().unwrap_or(1)),
-            };
-            (String::from_utf8_lossy(bytes).into_owned(), Some(issue))
-        }
-    }
+    let (text, bad) = crate::source::text::decode(bytes);
+    let issue = bad.map(|bad| ParseIssue {
+        kind: IssueKind::InvalidText {
+            encoding: bad.encoding,
+        },
+        span: bad.span,
+    });
+    (text, issue)
 }
 
 /// Parses `text` as `format`, recording text-level hazards (BOM, mixed line endings) too.

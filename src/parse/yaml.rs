@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::{
-    Document, Entry, IssueKind, Key, KeyIndex, MAX_DEPTH, MAX_NODES, Node, ParseIssue, Value,
+    Document, Entry, IssueKind, Key, KeyIndex, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH,
+    MAX_NODES, Node, ParseIssue, Value,
 };
 use crate::span::Span;
 
@@ -43,15 +44,40 @@ fn guarded(text: &str, base: usize, full: bool) -> Document {
     })
 }
 
+/// What a node costs to hold: its nodes, and the bytes of its keys and strings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Weight {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Weight {
+    const NODE: Weight = Weight { nodes: 1, bytes: 0 };
+
+    fn text(text: &str) -> Weight {
+        Weight {
+            nodes: 1,
+            bytes: text.len(),
+        }
+    }
+
+    fn add(&mut self, other: Weight) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
 enum Frame {
     Seq {
         start: Span,
         anchor: usize,
+        weight: Weight,
         items: Vec<Node>,
     },
     Map {
         start: Span,
         anchor: usize,
+        weight: Weight,
         entries: Vec<Entry>,
         index: KeyIndex,
         pending_key: Option<Key>,
@@ -64,10 +90,14 @@ struct Builder<'a> {
     /// Byte offset of every char index, when the text is not ASCII (the parser counts chars).
     char_offsets: Option<Vec<u32>>,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Each anchored node, with its weight (what every alias of it adds).
+    anchors: HashMap<usize, (Node, Weight)>,
     root: Option<Node>,
     issues: Vec<ParseIssue>,
+    /// Every node built, aliases expanded included.
     nodes: usize,
+    /// What alias expansions alone added.
+    expanded: Weight,
     documents: usize,
 }
 
@@ -95,6 +125,7 @@ impl<'a> Builder<'a> {
             root: None,
             issues: Vec::new(),
             nodes: 0,
+            expanded: Weight::default(),
             documents: 0,
         }
     }
@@ -180,7 +211,7 @@ impl<'a> Builder<'a> {
                 Flow::Continue
             }
             Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id) else {
+                let Some((node, weight)) = self.anchors.get(&id) else {
                     self.issue(
                         IssueKind::Syntax {
                             message: "alias to an unknown anchor".to_owned(),
@@ -189,16 +220,19 @@ impl<'a> Builder<'a> {
                     );
                     return Flow::Stop;
                 };
-                let (mut node, size) = (node.clone(), *size);
-                self.nodes = self.nodes.saturating_add(size);
-                if self.nodes > MAX_NODES {
+                let weight = *weight;
+                self.nodes = self.nodes.saturating_add(weight.nodes);
+                self.expanded.add(weight);
+                if self.expanded.nodes > MAX_ALIAS_NODES || self.expanded.bytes > MAX_ALIAS_BYTES {
                     self.issue(IssueKind::AliasLimit, span);
                     self.root = None;
                     return Flow::Stop;
                 }
+                // Cloned only once the expansion is known to fit the budget.
+                let mut node = node.clone();
                 // The alias is reported where it is used, its content where it was defined.
                 node.span = span;
-                self.push(node, None, span)
+                self.push(node, None, span, weight)
             }
             Event::Scalar(text, style, anchor, tag) => {
                 if anchor == 0 && self.expects_key() {
@@ -207,19 +241,25 @@ impl<'a> Builder<'a> {
                     if resolves_plain(style, tag.as_deref()) && is_non_finite(&text) {
                         self.issue(IssueKind::NonFiniteNumber, span);
                     }
-                    self.nodes = self.nodes.saturating_add(1);
                     let key = Node::new(span, Value::Null);
-                    return self.push(key, Some(text), span);
+                    let weight = Weight::text(&text);
+                    self.nodes = self.nodes.saturating_add(1);
+                    return self.push(key, Some(text), span, weight);
                 }
                 let value = self.resolve(&text, style, tag.as_deref(), span);
                 let node = Node::new(span, value);
-                self.count(anchor, &node, 1);
-                self.push(node, Some(text), span)
+                let weight = Weight::text(&text);
+                self.nodes = self.nodes.saturating_add(1);
+                if anchor != 0 {
+                    self.anchors.insert(anchor, (node.clone(), weight));
+                }
+                self.push(node, Some(text), span, weight)
             }
             Event::SequenceStart(anchor, _) => self.open(
                 Frame::Seq {
                     start: span,
                     anchor,
+                    weight: Weight::NODE,
                     items: Vec::new(),
                 },
                 span,
@@ -228,6 +268,7 @@ impl<'a> Builder<'a> {
                 Frame::Map {
                     start: span,
                     anchor,
+                    weight: Weight::NODE,
                     entries: Vec::new(),
                     index: KeyIndex::default(),
                     pending_key: None,
@@ -244,6 +285,7 @@ impl<'a> Builder<'a> {
             self.root = None;
             return Flow::Stop;
         }
+        self.nodes = self.nodes.saturating_add(1);
         self.stack.push(frame);
         Flow::Continue
     }
@@ -252,47 +294,34 @@ impl<'a> Builder<'a> {
         let Some(frame) = self.stack.pop() else {
             return Flow::Continue;
         };
-        let (node, anchor) = match frame {
+        let (node, anchor, weight) = match frame {
             Frame::Seq {
                 start,
                 anchor,
+                weight,
                 items,
             } => {
                 let last = items.last().map_or(start, |item| item.span);
                 let span = start.cover(last).cover(closing(end, last));
-                (Node::new(span, Value::Seq(items)), anchor)
+                (Node::new(span, Value::Seq(items)), anchor, weight)
             }
             Frame::Map {
                 start,
                 anchor,
+                weight,
                 entries,
                 ..
             } => {
                 let last = entries.last().map_or(start, |entry| entry.value.span);
                 let span = start.cover(last).cover(closing(end, last));
-                (Node::new(span, Value::Map(entries)), anchor)
+                (Node::new(span, Value::Map(entries)), anchor, weight)
             }
         };
-        // Only an anchored collection needs its size (what each alias of it expands to); an
-        // empty one counts as a node like a scalar, the others were counted by their content.
-        let size = if anchor != 0 {
-            count_nodes(&node)
-        } else {
-            usize::from(is_empty_collection(&node.value))
-        };
-        self.count(anchor, &node, size);
-        let span = node.span;
-        self.push(node, None, span)
-    }
-
-    /// Records an anchored node for later aliases, and counts it.
-    fn count(&mut self, anchor: usize, node: &Node, size: usize) {
         if anchor != 0 {
-            self.anchors.insert(anchor, (node.clone(), size));
+            self.anchors.insert(anchor, (node.clone(), weight));
         }
-        if size == 1 {
-            self.nodes = self.nodes.saturating_add(1);
-        }
+        let span = node.span;
+        self.push(node, None, span, weight)
     }
 
     /// Whether the next node is a mapping key.
@@ -306,9 +335,16 @@ impl<'a> Builder<'a> {
         )
     }
 
-    fn push(&mut self, node: Node, raw_scalar: Option<Cow<'_, str>>, span: Span) -> Flow {
+    /// Adds `node`, of `weight`, to the collection being built (or makes it the root).
+    fn push(
+        &mut self,
+        node: Node,
+        raw_scalar: Option<Cow<'_, str>>,
+        span: Span,
+        weight: Weight,
+    ) -> Flow {
         if self.nodes > MAX_NODES {
-            self.issue(IssueKind::AliasLimit, span);
+            self.issue(IssueKind::TooManyNodes, span);
             self.root = None;
             return Flow::Stop;
         }
@@ -318,14 +354,23 @@ impl<'a> Builder<'a> {
                     self.root = Some(node);
                 }
             }
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq {
+                items,
+                weight: parent,
+                ..
+            }) => {
+                parent.add(weight);
+                items.push(node);
+            }
             Some(Frame::Map {
                 entries,
                 index,
                 pending_key,
+                weight: parent,
                 ..
             }) => match pending_key.take() {
                 None => {
+                    parent.add(weight);
                     let text = match (raw_scalar, &node.value) {
                         (Some(raw), _) => raw.into_owned(),
                         (None, _) => {
@@ -343,6 +388,7 @@ impl<'a> Builder<'a> {
                     });
                 }
                 Some(key) => {
+                    parent.add(weight);
                     let entry = Entry { key, value: node };
                     match index.position(entries, &entry.key.text) {
                         Some(existing) => {
@@ -442,27 +488,6 @@ fn is_non_finite(text: &str) -> bool {
             | ".NaN"
             | ".NAN"
     )
-}
-
-fn is_empty_collection(value: &Value) -> bool {
-    match value {
-        Value::Seq(items) => items.is_empty(),
-        Value::Map(entries) => entries.is_empty(),
-        _ => false,
-    }
-}
-
-fn count_nodes(node: &Node) -> usize {
-    match &node.value {
-        Value::Seq(items) => 1usize.saturating_add(items.iter().map(count_nodes).sum::<usize>()),
-        Value::Map(entries) => 1usize.saturating_add(
-            entries
-                .iter()
-                .map(|entry| count_nodes(&entry.value))
-                .sum::<usize>(),
-        ),
-        _ => 1,
-    }
 }
 
 fn resolve_int(text: &str) -> Option<serde_json::Number> {
@@ -611,6 +636,58 @@ mod tests {
                 .iter()
                 .any(|issue| issue.kind == IssueKind::AliasLimit)
         );
+    }
+
+    #[test]
+    fn an_aliased_long_string_is_bounded_by_bytes() {
+        let long = "x".repeat(100_000);
+        let mut text = format!("a: &s \"{long}\"\nb: [");
+        for _ in 0..200 {
+            text.push_str("*s, ");
+        }
+        text.push_str("*s]\n");
+        let document = parse_any(&text, Format::Yaml);
+        assert!(
+            document
+                .issues
+                .iter()
+                .any(|issue| issue.kind == IssueKind::AliasLimit),
+            "{:?}",
+            document.issues
+        );
+        // Under the byte budget, the same aliases expand.
+        let text = format!("a: &s \"{long}\"\nb: [*s, *s, *s]\n");
+        let document = parse_any(&text, Format::Yaml);
+        assert!(document.is_usable(), "{:?}", document.issues);
+    }
+
+    #[test]
+    fn nested_anchors_weigh_their_whole_content() {
+        // Each level holds ten aliases of the level below: the anchors' weights multiply.
+        let mut text = String::from("a0: &a0 {k: v}\n");
+        for level in 1..7 {
+            let prev = level - 1;
+            let items = vec![format!("*a{prev}"); 10].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+        }
+        let document = parse_any(&text, Format::Yaml);
+        assert!(
+            document
+                .issues
+                .iter()
+                .any(|issue| issue.kind == IssueKind::AliasLimit)
+        );
+    }
+
+    #[test]
+    fn many_plain_nodes_are_not_an_alias_bomb() {
+        let mut text = String::new();
+        for index in 0..1_000_000 {
+            text.push_str(&format!("k{index}: 0\n"));
+        }
+        let document = parse_any(&text, Format::Yaml);
+        let kinds: Vec<_> = document.issues.iter().map(|issue| &issue.kind).collect();
+        assert_eq!(kinds, [&IssueKind::TooManyNodes]);
     }
 
     #[test]

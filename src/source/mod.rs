@@ -2,6 +2,7 @@
 //! [`Reader`] every file is read through.
 
 pub mod reader;
+pub mod text;
 pub mod writer;
 
 use std::path::Path;

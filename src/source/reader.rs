@@ -274,13 +274,29 @@ impl Reader {
         Ok((bytes, len))
     }
 
-    /// Reads `path` as UTF-8 text, for files a caller parses itself (bad UTF-8 is an error).
+    /// Reads `path` as text (UTF-8, or UTF-16 or UTF-32 after a byte-order mark), for files a
+    /// caller parses itself; text that is not valid in its encoding is an error.
     pub fn read_string(&self, path: &Path) -> Result<String, ReadError> {
         let bytes = self.read(path)?;
-        String::from_utf8(bytes).map_err(|error| ReadError::Io {
-            path: crate::source::display(path),
-            message: format!("invalid UTF-8 at byte {}", error.utf8_error().valid_up_to()),
-        })
+        match super::text::decode(&bytes) {
+            (text, None) => Ok(text),
+            (text, Some(bad)) => {
+                let position = crate::span::LineIndex::new(&text).position(
+                    &text,
+                    bad.span.start,
+                    crate::span::ColumnUnit::Chars,
+                );
+                let encoding = bad.encoding.name();
+                Err(ReadError::Io {
+                    path: crate::source::display(path),
+                    message: format!(
+                        "invalid {encoding} at line {}, column {}",
+                        position.line.get(),
+                        position.column.get()
+                    ),
+                })
+            }
+        }
     }
 
     /// True when `path` is a directory inside the workspace reached without a link.

@@ -71,6 +71,9 @@ pub fn load_policy_tree(
             IssueKind::TooDeep => "document nests too deeply".to_owned(),
             IssueKind::AliasLimit => "too many alias expansions".to_owned(),
             IssueKind::TooLarge { bytes } => format!("document too large ({bytes} bytes)"),
+            IssueKind::TooManyNodes => {
+                format!("document too large (over {} nodes)", parse::MAX_NODES)
+            }
             _ => "invalid document".to_owned(),
         };
         return Err(vec![err(PolicyErrorKind::Syntax(message), issue.span)]);

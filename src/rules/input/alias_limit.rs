@@ -4,8 +4,10 @@ use crate::rules::{FileContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Reports YAML whose anchors and aliases expand to more than two million nodes (a "billion
-    /// laughs" document), and stops reading it there.
+    /// Reports YAML whose aliases, expanded, add more than 250,000 nodes or 8 MiB of keys and
+    /// strings (a "billion laughs" document, or one long string aliased many times), and stops
+    /// reading it there. Only what aliases add counts: a large file without aliases is never
+    /// reported here.
     ///
     /// ## Why is this bad?
     /// Alias expansion grows exponentially: a few lines can ask a loader for gigabytes of memory. A
@@ -46,8 +48,9 @@ impl Rule for AliasLimit {
             out.push(Self::META.finding(
                 cx.at(issue.span, ""),
                 format!(
-                    "aliases expand to more than {} nodes; the file was not read further",
-                    crate::parse::MAX_NODES
+                    "aliases expand to more than {} nodes or {} MiB of text; the file was not read further",
+                    crate::parse::MAX_ALIAS_NODES,
+                    crate::parse::MAX_ALIAS_BYTES / (1024 * 1024)
                 ),
             ));
         }

@@ -4,8 +4,8 @@ use crate::rules::{FileContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file larger than 16 MiB (or one that would produce more than two million nodes); it
-    /// is not parsed.
+    /// Reports a file larger than 16 MiB, which is not parsed, or one that holds more than two
+    /// million values, which is not read further.
     ///
     /// ## Why is this bad?
     /// Policy-gate configuration is small. A file this large is generated or misplaced, and reading
@@ -32,13 +32,39 @@ declare_rule! {
 impl Rule for InputTooLarge {
     fn check_file(&self, cx: &FileContext<'_>, out: &mut Sink) {
         for issue in cx.parse_issues {
-            let IssueKind::TooLarge { bytes } = &issue.kind else {
-                continue;
+            let message = match &issue.kind {
+                IssueKind::TooLarge { bytes } => format!(
+                    "file of {} is over the {} limit and was not checked",
+                    size(*bytes),
+                    size(crate::parse::MAX_INPUT_BYTES)
+                ),
+                IssueKind::TooManyNodes => format!(
+                    "file holds more than {} values and was not read further",
+                    crate::parse::MAX_NODES
+                ),
+                _ => continue,
             };
-            out.push(Self::META.finding(
-                cx.at(issue.span, ""),
-                format!("file of {bytes} bytes is too large to check"),
-            ));
+            out.push(Self::META.finding(cx.at(issue.span, ""), message));
         }
     }
+}
+
+/// A size as people read it: bytes below 1 KiB, otherwise KiB or MiB with one decimal (whole
+/// MiB without one), and the exact byte count beside it.
+fn size(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let exact = format!("{bytes} bytes");
+    if bytes.is_multiple_of(MIB) {
+        return format!("{} MiB ({exact})", bytes / MIB);
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let (value, unit) = if bytes < MIB {
+        (bytes as f64 / 1024.0, "KiB")
+    } else {
+        (bytes as f64 / MIB as f64, "MiB")
+    };
+    format!("{value:.1} {unit} ({exact})")
 }

@@ -4,7 +4,9 @@ use crate::rules::{FileContext, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Reports the first byte sequence that is not UTF-8.
+    /// Reports the first byte sequence that is not UTF-8 (or, in a file that starts with a
+    /// UTF-16 or UTF-32 byte-order mark, not text in that encoding). Such files are read as
+    /// .NET's configuration reader reads them: decoded, then checked like any other.
     ///
     /// ## Why is this bad?
     /// YAML and JSON configuration must be UTF-8; loaders reject the file or replace characters,
@@ -31,12 +33,15 @@ declare_rule! {
 impl Rule for InvalidUtf8 {
     fn check_file(&self, cx: &FileContext<'_>, out: &mut Sink) {
         for issue in cx.parse_issues {
-            let IssueKind::InvalidUtf8 = &issue.kind else {
+            let IssueKind::InvalidText { encoding } = &issue.kind else {
                 continue;
             };
             out.push(Self::META.finding(
                 cx.at(issue.span, ""),
-                "invalid UTF-8 byte sequence; the file cannot be read as YAML or JSON",
+                format!(
+                    "invalid {} sequence; the file cannot be read as YAML or JSON",
+                    encoding.name()
+                ),
             ));
         }
     }
