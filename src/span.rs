@@ -99,7 +99,20 @@ pub struct Region {
 pub struct LineIndex {
     line_starts: Vec<u32>,
     len: u32,
+    /// For a text that is not ASCII, the chars and UTF-16 units before every
+    /// [`CHECKPOINT_BYTES`]th byte, so a column on a long line is counted from a nearby
+    /// checkpoint, never from the line's start (an ASCII text's columns are byte offsets).
+    checkpoints: Option<Vec<Checkpoint>>,
 }
+
+#[derive(Clone, Copy, Debug)]
+struct Checkpoint {
+    offset: usize,
+    chars: usize,
+    utf16: usize,
+}
+
+const CHECKPOINT_BYTES: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
@@ -114,6 +127,29 @@ impl LineIndex {
         LineIndex {
             line_starts,
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            checkpoints: (!text.is_ascii()).then(|| checkpoints(text)),
+        }
+    }
+
+    /// Chars or UTF-16 units of `text` before `offset` (a char boundary).
+    fn units_before(&self, text: &str, offset: usize, unit: ColumnUnit) -> usize {
+        let Some(checkpoints) = &self.checkpoints else {
+            return offset;
+        };
+        let at = checkpoints.partition_point(|checkpoint| checkpoint.offset <= offset);
+        let base = at
+            .checked_sub(1)
+            .and_then(|at| checkpoints.get(at))
+            .copied()
+            .unwrap_or(Checkpoint {
+                offset: 0,
+                chars: 0,
+                utf16: 0,
+            });
+        let rest = text.get(base.offset..offset).unwrap_or("");
+        match unit {
+            ColumnUnit::Chars => base.chars + rest.chars().count(),
+            ColumnUnit::Utf16 => base.utf16 + rest.encode_utf16().count(),
         }
     }
 
@@ -148,11 +184,8 @@ impl LineIndex {
         let offset = clamp_to_char_boundary(text, offset.min(self.len) as usize);
         let line = self.line_of(offset as u32);
         let line_start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
-        let prefix = text.get(line_start..offset).unwrap_or("");
-        let column = match unit {
-            ColumnUnit::Chars => prefix.chars().count(),
-            ColumnUnit::Utf16 => prefix.encode_utf16().count(),
-        };
+        let column = self.units_before(text, offset, unit)
+            - self.units_before(text, line_start.min(offset), unit);
         Position {
             line: OneBased::from_zero_based(line),
             column: OneBased::from_zero_based(column),
@@ -165,6 +198,25 @@ impl LineIndex {
             end: self.position(text, span.end, unit),
         }
     }
+}
+
+fn checkpoints(text: &str) -> Vec<Checkpoint> {
+    let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_BYTES + 1);
+    let (mut chars, mut utf16) = (0, 0);
+    let mut next = CHECKPOINT_BYTES;
+    for (offset, ch) in text.char_indices() {
+        if offset >= next {
+            checkpoints.push(Checkpoint {
+                offset,
+                chars,
+                utf16,
+            });
+            next = offset + CHECKPOINT_BYTES;
+        }
+        chars += 1;
+        utf16 += ch.len_utf16();
+    }
+    checkpoints
 }
 
 fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -191,6 +243,22 @@ mod tests {
             index.position(text, 0, ColumnUnit::Chars).line,
             OneBased::ONE
         );
+    }
+
+    #[test]
+    fn columns_far_along_a_long_non_ascii_line_are_exact() {
+        let text = format!("{}x\n{}y", "é😀a".repeat(5_000), "ü".repeat(3_000));
+        let index = LineIndex::new(&text);
+        for (target, prefix) in [('x', "é😀a".repeat(5_000)), ('y', "ü".repeat(3_000))] {
+            let offset = text.find(target).unwrap_or_default() as u32;
+            let chars = index.position(&text, offset, ColumnUnit::Chars);
+            let utf16 = index.position(&text, offset, ColumnUnit::Utf16);
+            assert_eq!(chars.column.get() as usize, prefix.chars().count() + 1);
+            assert_eq!(
+                utf16.column.get() as usize,
+                prefix.encode_utf16().count() + 1
+            );
+        }
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! produces. Every answer follows Gait's `ruleMatches` (gait-reference §3.5) exactly: "covers"
 //! is a sufficient condition, so a rule reported unreachable really is.
 
+use std::collections::HashMap;
+
 use super::policy::{Match, Policy, Rule};
 use crate::parse::Node;
 use crate::span::Span;
@@ -87,14 +89,18 @@ pub fn rule_sites<'a>(root: Option<&'a Node>, policy: &'a Policy) -> Vec<RuleSit
         .and_then(|root| root.get("rules"))
         .and_then(Node::as_seq)
         .unwrap_or_default();
+    let by_span: HashMap<Span, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| (item.span, index))
+        .collect();
     policy
         .rules
         .iter()
         .map(|rule| {
-            let found = items
-                .iter()
-                .enumerate()
-                .find(|(_, item)| item.span == rule.span);
+            let found = by_span
+                .get(&rule.span)
+                .and_then(|index| Some((*index, items.get(*index)?)));
             RuleSite {
                 rule,
                 node: found.map(|(_, node)| node),
@@ -102,6 +108,68 @@ pub fn rule_sites<'a>(root: Option<&'a Node>, policy: &'a Policy) -> Vec<RuleSit
             }
         })
         .collect()
+}
+
+/// Rules indexed by the tools they select, so that "which rule may cover, or meet, this one"
+/// looks only at rules that can share a tool with it, not at every rule.
+#[derive(Debug, Default)]
+pub struct ToolIndex<'a> {
+    /// Every indexed position, ascending.
+    all: Vec<usize>,
+    /// Positions of the rules that select no tool (they admit every tool).
+    any_tool: Vec<usize>,
+    by_tool: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> ToolIndex<'a> {
+    /// Indexes `(position, matcher)` pairs given in ascending position.
+    pub fn new(rules: impl IntoIterator<Item = (usize, &'a Match)>) -> Self {
+        let mut index = ToolIndex::default();
+        for (position, matcher) in rules {
+            index.all.push(position);
+            if matcher.tool_names.is_empty() {
+                index.any_tool.push(position);
+            }
+            for tool in &matcher.tool_names {
+                let positions = index.by_tool.entry(tool.as_str()).or_default();
+                if positions.last() != Some(&position) {
+                    positions.push(position);
+                }
+            }
+        }
+        index
+    }
+
+    /// Ascending positions of the rules whose tool selector admits every tool `matcher` admits
+    /// (the only ones that can [`covers`] it): those that select no tool, and, when `matcher`
+    /// names tools, those that name its first one.
+    pub fn may_cover(&self, matcher: &Match) -> Vec<usize> {
+        let named = matcher
+            .tool_names
+            .first()
+            .and_then(|tool| self.by_tool.get(tool.as_str()));
+        merge_positions([Some(&self.any_tool), named].into_iter().flatten())
+    }
+
+    /// Ascending positions of the rules whose tool selector can hold together with `matcher`'s
+    /// (the only ones [`may_both_match`] can accept).
+    pub fn may_meet(&self, matcher: &Match) -> Vec<usize> {
+        if matcher.tool_names.is_empty() {
+            return self.all.clone();
+        }
+        let named = matcher
+            .tool_names
+            .iter()
+            .filter_map(|tool| self.by_tool.get(tool.as_str()));
+        merge_positions(std::iter::once(&self.any_tool).chain(named))
+    }
+}
+
+fn merge_positions<'l>(lists: impl IntoIterator<Item = &'l Vec<usize>>) -> Vec<usize> {
+    let mut merged: Vec<usize> = lists.into_iter().flatten().copied().collect();
+    merged.sort_unstable();
+    merged.dedup();
+    merged
 }
 
 /// The JSON pointer of the deepest node whose span is `span` (or contains it), for locations.

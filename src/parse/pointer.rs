@@ -1,5 +1,7 @@
 //! JSON pointers (RFC 6901) to and from the spanned tree.
 
+use std::collections::HashMap;
+
 use super::{Node, Value};
 use crate::span::Span;
 
@@ -59,6 +61,57 @@ pub fn resolve_nearest<'a>(root: &'a Node, pointer: &str) -> Target<'a> {
         }
     }
     target
+}
+
+/// Resolves many pointers into one tree: a wide mapping's keys are indexed the first time a
+/// pointer passes through it, so each step costs the same however many entries it has.
+#[derive(Debug, Default)]
+pub struct Resolver<'a> {
+    /// Per mapping (by address), each key's last position.
+    indexed: HashMap<usize, HashMap<&'a str, usize>>,
+}
+
+/// Mappings up to this many entries are searched, not indexed.
+const SEARCHED_ENTRIES: usize = 32;
+
+impl<'a> Resolver<'a> {
+    /// [`resolve_nearest`], through the index.
+    pub fn resolve_nearest(&mut self, root: &'a Node, pointer: &str) -> Target<'a> {
+        let mut target = Target {
+            node: root,
+            key: None,
+        };
+        for token in tokens(pointer) {
+            match self.step(target.node, &token) {
+                Some(next) => target = next,
+                None => break,
+            }
+        }
+        target
+    }
+
+    fn step(&mut self, node: &'a Node, token: &str) -> Option<Target<'a>> {
+        match &node.value {
+            Value::Map(entries) if entries.len() > SEARCHED_ENTRIES => {
+                let index = self
+                    .indexed
+                    .entry(std::ptr::from_ref(node) as usize)
+                    .or_insert_with(|| {
+                        entries
+                            .iter()
+                            .enumerate()
+                            .map(|(position, entry)| (entry.key.text.as_str(), position))
+                            .collect()
+                    });
+                let entry = entries.get(*index.get(token)?)?;
+                Some(Target {
+                    node: &entry.value,
+                    key: Some(entry.key.span),
+                })
+            }
+            _ => step(node, token),
+        }
+    }
 }
 
 fn step<'a>(node: &'a Node, token: &str) -> Option<Target<'a>> {

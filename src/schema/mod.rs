@@ -230,12 +230,13 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
     let mut issues = Vec::new();
     let bound = bind(node, compiled, base, &mut issues);
     let instance: &Node = &bound;
+    let mut resolver = pointer::Resolver::default();
     match &compiled.validation {
         // Most files are valid: the cheap yes/no answer first, errors only when there are some.
         Validation::Own(validator) if validator.is_valid(instance) => {}
         Validation::Own(validator) => {
             for error in validator.iter_errors(instance) {
-                issues.push(locate(&bound, base, &error, ""));
+                issues.push(locate(&mut resolver, &bound, base, &error, ""));
             }
         }
         Validation::Nested { via, key } => {
@@ -259,7 +260,7 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
             let prefix = format!("/{key}");
             let errors = (!validator.is_valid(&wrapped)).then(|| validator.iter_errors(&wrapped));
             for error in errors.into_iter().flatten() {
-                issues.push(locate(&bound, base, &error, &prefix));
+                issues.push(locate(&mut resolver, &bound, base, &error, &prefix));
             }
         }
     }
@@ -270,8 +271,9 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
 
 /// Turns a validator error into an issue at the offending key or value. `strip` is the pointer
 /// prefix a nested validation added.
-fn locate(
-    bound: &Node,
+fn locate<'n>(
+    resolver: &mut pointer::Resolver<'n>,
+    bound: &'n Node,
     base: &str,
     error: &jsonschema::ValidationError<'_>,
     strip: &str,
@@ -280,7 +282,7 @@ fn locate(
     let full = error.instance_path().as_str();
     let relative = full.strip_prefix(strip).unwrap_or(full).to_owned();
     let pointer = format!("{base}{relative}");
-    let target = pointer::resolve_nearest(bound, &relative);
+    let target = resolver.resolve_nearest(bound, &relative);
     let value_text = short_value(target.node);
     let path = display_path(&pointer);
     let (kind, span, message) = match error.kind() {

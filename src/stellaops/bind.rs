@@ -3,6 +3,8 @@
 //! binds to `None` where the property is nullable (documented as "check disabled"). Binding never
 //! fails: a value of the wrong type keeps the default and is recorded as a [`BindIssue`].
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::config::{ConfigNode, Loc, Scalar};
@@ -229,26 +231,40 @@ pub fn lookup<'a, T>(entries: &'a [(String, T)], key: &str) -> Option<&'a T> {
         .map(|(_, value)| value)
 }
 
-pub(super) fn upsert<'a, T>(
+/// Inserts or updates many keys of a dictionary (ignoring case, the first spelling kept) in
+/// linear time: the positions of its keys are indexed once.
+pub(super) struct Upsert<'a, T> {
     entries: &'a mut Vec<(String, T)>,
-    key: &str,
-    make: impl FnOnce() -> T,
-) -> &'a mut T {
-    let index = match entries
-        .iter()
-        .position(|(name, _)| name.eq_ignore_ascii_case(key))
-    {
-        Some(index) => index,
-        None => {
-            entries.push((key.to_owned(), make()));
-            entries.len() - 1
+    positions: HashMap<String, usize>,
+}
+
+impl<'a, T> Upsert<'a, T> {
+    pub(super) fn new(entries: &'a mut Vec<(String, T)>) -> Self {
+        let mut positions = HashMap::with_capacity(entries.len());
+        for (position, (name, _)) in entries.iter().enumerate() {
+            positions
+                .entry(name.to_ascii_lowercase())
+                .or_insert(position);
         }
-    };
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "the index was just found or pushed"
-    )]
-    &mut entries[index].1
+        Upsert { entries, positions }
+    }
+
+    /// The value under `key`, made by `make` when the key is new.
+    pub(super) fn slot(&mut self, key: &str, make: impl FnOnce() -> T) -> &mut T {
+        let entries = &mut *self.entries;
+        let position = *self
+            .positions
+            .entry(key.to_ascii_lowercase())
+            .or_insert_with(|| {
+                entries.push((key.to_owned(), make()));
+                entries.len() - 1
+            });
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "every indexed position is inside the list, which only grows"
+        )]
+        &mut entries[position].1
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,6 +310,7 @@ impl<T: Clone> PerEnvironment<T> {
         let Some(environments) = node.child("Environments") else {
             return;
         };
+        let mut environments_set = Upsert::new(&mut self.environments);
         for env_node in &environments.children {
             let mut effective = self.base.clone();
             bind(
@@ -303,7 +320,7 @@ impl<T: Clone> PerEnvironment<T> {
                 &format!("{path}:Environments:{}", env_node.key),
             );
             let fallback = effective.clone();
-            *upsert(&mut self.environments, &env_node.key, || fallback) = effective;
+            *environments_set.slot(&env_node.key, || fallback) = effective;
         }
     }
 }

@@ -3,6 +3,8 @@
 //! separator (so a literal `"Policy:Gates"` key equals `Policy` → `Gates`), array items are
 //! children named by their index, and a later file wins key by key.
 
+use std::collections::HashMap;
+
 use crate::parse::{Node, Value};
 use crate::span::Span;
 
@@ -77,13 +79,28 @@ pub struct ConfigNode {
     pub value: Option<(Scalar, Loc)>,
     /// In order of first appearance.
     pub children: Vec<ConfigNode>,
+    /// Positions of the children by ASCII-lowercased key, once there are many of them, so that
+    /// a long list or a wide object is merged and read in linear time.
+    lookup: Option<HashMap<String, usize>>,
 }
+
+/// Children beyond this many are found through [`ConfigNode::lookup`].
+const LINEAR_CHILDREN: usize = 16;
 
 impl ConfigNode {
     pub fn child(&self, key: &str) -> Option<&ConfigNode> {
-        self.children
-            .iter()
-            .find(|child| child.key.eq_ignore_ascii_case(key))
+        self.position(key)
+            .and_then(|position| self.children.get(position))
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.lookup {
+            Some(lookup) => lookup.get(&key.to_ascii_lowercase()).copied(),
+            None => self
+                .children
+                .iter()
+                .position(|child| child.key.eq_ignore_ascii_case(key)),
+        }
     }
 
     /// The node at a `:`-separated path.
@@ -93,18 +110,31 @@ impl ConfigNode {
     }
 
     fn child_mut(&mut self, key: &str) -> &mut ConfigNode {
-        let position = self
-            .children
-            .iter()
-            .position(|child| child.key.eq_ignore_ascii_case(key));
-        let index = match position {
+        let index = match self.position(key) {
             Some(index) => index,
             None => {
+                let index = self.children.len();
                 self.children.push(ConfigNode {
                     key: key.to_owned(),
                     ..ConfigNode::default()
                 });
-                self.children.len() - 1
+                match &mut self.lookup {
+                    Some(lookup) => {
+                        lookup.insert(key.to_ascii_lowercase(), index);
+                    }
+                    None if self.children.len() > LINEAR_CHILDREN => {
+                        // Built once; the first of two case-variant keys keeps its position.
+                        let mut lookup = HashMap::with_capacity(self.children.len() * 2);
+                        for (position, child) in self.children.iter().enumerate() {
+                            lookup
+                                .entry(child.key.to_ascii_lowercase())
+                                .or_insert(position);
+                        }
+                        self.lookup = Some(lookup);
+                    }
+                    None => {}
+                }
+                index
             }
         };
         // INVARIANT: `index` is either a found position or the element just pushed.

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 pub use super::bind::{Action, BindIssue, PerEnvironment, Spanned, lookup};
-use super::bind::{Binder, FromScalar, d, upsert};
+use super::bind::{Binder, FromScalar, Upsert, d};
 use super::config::{ConfigNode, Loc, Scalar};
 pub use super::gate_id::{GateId, Root};
 pub use super::gates::SimpleGateOptions;
@@ -267,12 +267,11 @@ impl DeterminizationConfig {
             binder.set(&mut h.conflict_ttl_hours, c, "ConflictTtlHours", &p);
         }
         if let Some(envs) = node.child("EnvironmentThresholds") {
+            let mut sets = Upsert::new(&mut self.environment_thresholds);
             for env_node in &envs.children {
                 let p = format!("{path}:EnvironmentThresholds:{}", env_node.key);
                 let key = env_node.key.clone();
-                let set = upsert(&mut self.environment_thresholds, &key, || {
-                    EnvironmentThresholds::preset(&key)
-                });
+                let set = sets.slot(&key, || EnvironmentThresholds::preset(&key));
                 binder.set(&mut set.min_confidence, env_node, "MinConfidence", &p);
                 binder.set(&mut set.max_entropy, env_node, "MaxEntropy", &p);
                 binder.set(&mut set.epss_threshold, env_node, "EpssThreshold", &p);

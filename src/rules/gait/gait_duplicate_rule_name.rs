@@ -1,5 +1,7 @@
 use crate::declare_rule;
-use crate::gait::lint::rule_sites;
+use std::collections::HashMap;
+
+use crate::gait::lint::{RuleSite, rule_sites};
 use crate::rules::{FileContext, Rule, Sink};
 
 declare_rule! {
@@ -60,14 +62,14 @@ impl Rule for GaitDuplicateRuleName {
         };
         let mut sites = rule_sites(Some(root), policy);
         sites.sort_by_key(|site| site.index);
-        for (position, later) in sites.iter().enumerate() {
-            let Some(first) = sites
-                .iter()
-                .take(position)
-                .find(|earlier| earlier.rule.name == later.rule.name)
-            else {
+        let mut first_by_name: HashMap<&str, &RuleSite> = HashMap::new();
+        for later in &sites {
+            let first = *first_by_name
+                .entry(later.rule.name.as_str())
+                .or_insert(later);
+            if std::ptr::eq(first, later) {
                 continue;
-            };
+            }
             out.push(
                 Self::META
                     .finding(

@@ -1,5 +1,8 @@
 use crate::declare_rule;
-use crate::gait::lint::{may_both_match, rule_sites};
+use std::collections::HashMap;
+
+use crate::gait::lint::{ToolIndex, may_both_match, rule_sites};
+use crate::gait::policy::Match;
 use crate::rules::{FileContext, Rule, Sink};
 
 declare_rule! {
@@ -63,11 +66,27 @@ impl Rule for GaitEqualPriorityConflict {
             return;
         };
         let sites = rule_sites(Some(root), policy);
+        // The rules of each priority, indexed by the tools they select.
+        let mut tiers: HashMap<i64, Vec<(usize, &Match)>> = HashMap::new();
+        for (position, site) in sites.iter().enumerate() {
+            tiers
+                .entry(site.rule.priority)
+                .or_default()
+                .push((position, &site.rule.matcher));
+        }
+        let tiers: HashMap<i64, ToolIndex> = tiers
+            .into_iter()
+            .map(|(priority, rules)| (priority, ToolIndex::new(rules)))
+            .collect();
         for (position, weaker) in sites.iter().enumerate() {
             // One finding per weaker rule, pointing at the first stricter rule it meets.
-            let Some(stricter) = sites.iter().enumerate().find_map(|(other, site)| {
+            let candidates = tiers
+                .get(&weaker.rule.priority)
+                .map(|tier| tier.may_meet(&weaker.rule.matcher))
+                .unwrap_or_default();
+            let Some(stricter) = candidates.into_iter().find_map(|other| {
+                let site = sites.get(other)?;
                 (other != position
-                    && site.rule.priority == weaker.rule.priority
                     && site.rule.effect > weaker.rule.effect
                     && may_both_match(&site.rule.matcher, &weaker.rule.matcher))
                 .then_some(site)

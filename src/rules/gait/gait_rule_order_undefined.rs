@@ -1,5 +1,7 @@
 use crate::declare_rule;
-use crate::gait::lint::rule_sites;
+use std::collections::HashMap;
+
+use crate::gait::lint::{RuleSite, rule_sites};
 use crate::rules::{FileContext, Rule, Sink};
 
 declare_rule! {
@@ -67,12 +69,24 @@ impl Rule for GaitRuleOrderUndefined {
             a.span = b.span;
             a == *b
         };
-        for (position, later) in sites.iter().enumerate() {
-            let Some(first) = sites.iter().take(position).find(|earlier| {
-                earlier.rule.name == later.rule.name
-                    && earlier.rule.priority == later.rule.priority
-                    && !same_content(earlier.rule, later.rule)
-            }) else {
+        // For each name and priority, the first rule and the first whose content differs from
+        // it: the first earlier rule that differs from a later one is always one of the two.
+        let mut firsts: HashMap<(&str, i64), (&RuleSite, Option<&RuleSite>)> = HashMap::new();
+        for later in &sites {
+            let key = (later.rule.name.as_str(), later.rule.priority);
+            let Some((first, second)) = firsts.get_mut(&key) else {
+                firsts.insert(key, (later, None));
+                continue;
+            };
+            let differing = if same_content(first.rule, later.rule) {
+                *second
+            } else {
+                if second.is_none() {
+                    *second = Some(later);
+                }
+                Some(*first)
+            };
+            let Some(first) = differing else {
                 continue;
             };
             out.push(

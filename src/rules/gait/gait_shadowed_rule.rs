@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::finding::{Finding, Severity};
-use crate::gait::lint::{covers, rule_sites};
+use crate::gait::lint::{ToolIndex, covers, rule_sites};
 use crate::rules::{FileContext, Rule, Sink};
 
 declare_rule! {
@@ -72,11 +72,22 @@ impl Rule for GaitShadowedRule {
             return;
         };
         let sites = rule_sites(Some(root), policy);
+        let tools = ToolIndex::new(
+            sites
+                .iter()
+                .enumerate()
+                .map(|(position, site)| (position, &site.rule.matcher)),
+        );
         for later in &sites {
-            let Some(earlier) = sites.iter().find(|earlier| {
-                earlier.rule.priority < later.rule.priority
-                    && covers(&earlier.rule.matcher, &later.rule.matcher)
-            }) else {
+            let Some(earlier) = tools
+                .may_cover(&later.rule.matcher)
+                .into_iter()
+                .filter_map(|position| sites.get(position))
+                .find(|earlier| {
+                    earlier.rule.priority < later.rule.priority
+                        && covers(&earlier.rule.matcher, &later.rule.matcher)
+                })
+            else {
                 continue;
             };
             let severity = if later.rule.effect > earlier.rule.effect {

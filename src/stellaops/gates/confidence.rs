@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::stellaops::bind::{Binder, Spanned, d, lookup, strings, upsert};
+use crate::stellaops::bind::{Binder, Spanned, Upsert, d, lookup, strings};
 use crate::stellaops::config::ConfigNode;
 use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
@@ -42,11 +42,12 @@ impl ConfidenceOptions {
         binder.set(&mut self.enabled, node, "Enabled", path);
         binder.set_list(&mut self.apply_to_statuses, node, "ApplyToStatuses", path);
         if let Some(thresholds) = node.child("Thresholds") {
+            let mut sets = Upsert::new(&mut self.thresholds);
             for env_node in &thresholds.children {
                 if let Some(value) =
                     binder.read::<f64>(thresholds, &env_node.key, &format!("{path}:Thresholds"))
                 {
-                    *upsert(&mut self.thresholds, &env_node.key, || d(0.0)) = value;
+                    *sets.slot(&env_node.key, || d(0.0)) = value;
                 }
             }
         }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::stellaops::bind::{Action, Binder, Spanned, d, lookup, strings, upsert};
+use crate::stellaops::bind::{Action, Binder, Spanned, Upsert, d, lookup, strings};
 use crate::stellaops::config::{ConfigNode, Loc};
 use crate::stellaops::gate_id::GateId;
 use crate::stellaops::input::CaseInput;
@@ -205,41 +205,30 @@ impl VexTrustOptions {
         );
         binder.set(&mut self.emit_metrics, node, "EmitMetrics", path);
         if let Some(thresholds) = node.child("Thresholds") {
+            let mut sets = Upsert::new(&mut self.thresholds);
             for env_node in &thresholds.children {
                 let env = env_node.key.clone();
-                let entry = upsert(&mut self.thresholds, &env, || {
-                    VexTrustThresholds::class_default("default")
-                });
+                let entry = sets.slot(&env, || VexTrustThresholds::class_default("default"));
                 entry.bind(binder, env_node, &format!("{path}:Thresholds:{env}"));
             }
         }
         if let Some(tenants) = node.child("TenantOverrides") {
+            // The merged tree holds each tenant once (keys ignore case), so each is new here.
             for tenant_node in &tenants.children {
                 let tenant = tenant_node.key.clone();
-                let position = self
-                    .tenant_overrides
-                    .iter()
-                    .position(|t| t.tenant.eq_ignore_ascii_case(&tenant));
-                let mut entry = match position {
-                    Some(index) => self.tenant_overrides.remove(index),
-                    None => TenantOverride {
-                        tenant: tenant.clone(),
-                        loc: tenant_node.key_loc,
-                        environments: Vec::new(),
-                    },
+                let mut entry = TenantOverride {
+                    tenant: tenant.clone(),
+                    loc: tenant_node.key_loc,
+                    environments: Vec::new(),
                 };
+                let mut slots = Upsert::new(&mut entry.environments);
                 for env_node in &tenant_node.children {
                     let patch = ThresholdPatch::bind(
                         binder,
                         env_node,
                         &format!("{path}:TenantOverrides:{tenant}:{}", env_node.key),
                     );
-                    let slot = upsert(
-                        &mut entry.environments,
-                        &env_node.key,
-                        ThresholdPatch::default,
-                    );
-                    *slot = patch;
+                    *slots.slot(&env_node.key, ThresholdPatch::default) = patch;
                 }
                 self.tenant_overrides.push(entry);
             }
