@@ -792,3 +792,50 @@ fn an_unusable_semantics_setting_is_invalid_input() {
     assert!(stderr.contains("gatelint.toml"), "{stderr}");
     assert!(stderr.contains("unknown variant `Blok`"), "{stderr}");
 }
+
+/// A suite without a case, and a suite that is invalid input, are the same finding with the
+/// same exit in `validate`, `check` and `test`.
+#[test]
+fn an_empty_or_invalid_suite_fails_every_command_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.yaml"), policy("0.80")).unwrap();
+    let cases = [
+        (
+            "empty.fixtures.yaml",
+            "kind: gatelint.fixtures/v1\npolicy: policy.yaml\ncases: []\n".to_owned(),
+            "fixture-suite-empty",
+            3,
+        ),
+        (
+            "empty.fixtures.jsonl",
+            "{\"kind\": \"gatelint.fixtures/v1\", \"policy\": \"policy.yaml\"}\n\n".to_owned(),
+            "fixture-suite-empty",
+            1,
+        ),
+        (
+            "typo.fixtures.yaml",
+            format!("kind: gatelint.fixtures/v1\npolicy: policy.yaml\ncasez: []\n{CASES}"),
+            "unknown-key",
+            3,
+        ),
+    ];
+    for (name, contents, rule, line) in cases {
+        let suite_dir = dir.path().join(name.replace('.', "-"));
+        std::fs::create_dir(&suite_dir).unwrap();
+        std::fs::write(suite_dir.join("policy.yaml"), policy("0.80")).unwrap();
+        std::fs::write(suite_dir.join(name), contents).unwrap();
+        for command in ["validate", "check", "test"] {
+            let output = run(&suite_dir, &[command, name, "--format", "json"]);
+            assert_eq!(
+                output.status.code(),
+                Some(6),
+                "{command} {name}: {}",
+                text(&output)
+            );
+            let json = json_of(&output);
+            let finding = first_finding(&json, rule);
+            assert_eq!(finding["path"], name, "{command}: {finding}");
+            assert_eq!(finding["start"]["line"], line, "{command}: {finding}");
+        }
+    }
+}

@@ -85,6 +85,55 @@ pub(super) fn analyze_candidate(
     )
 }
 
+/// Analyses the head of a JSONL fixture suite: its header and first case line, which is all the
+/// file rules read of it (every line is read, and reported, by the replay itself). A suite
+/// whose head is not within the first MiB is analysed whole.
+pub(super) fn analyze_suite_head(candidate: &Candidate, reader: &Reader) -> FileOutcome {
+    const HEAD_BYTES: u64 = 1024 * 1024;
+    let head = reader
+        .read_prefix(&candidate.path, HEAD_BYTES)
+        .ok()
+        .and_then(|(mut bytes, _)| {
+            let end = jsonl_head_end(&bytes)?;
+            bytes.truncate(end);
+            Some(bytes)
+        });
+    let Some(bytes) = head else {
+        return analyze_candidate(candidate, reader, true);
+    };
+    let (text, read_issue) = parse::decode(&bytes);
+    analyze_read(
+        &candidate.display,
+        &text,
+        read_issue,
+        candidate.explicit,
+        true,
+        Some((reader, &candidate.path)),
+    )
+}
+
+/// The end (after its newline) of the second non-blank line, if `bytes` hold one.
+fn jsonl_head_end(bytes: &[u8]) -> Option<usize> {
+    let mut lines = 0;
+    let mut start = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        if *byte != b'\n' {
+            continue;
+        }
+        if bytes
+            .get(start..at)
+            .is_some_and(|line| !line.trim_ascii().is_empty())
+        {
+            lines += 1;
+            if lines == 2 {
+                return Some(at + 1);
+            }
+        }
+        start = at + 1;
+    }
+    None
+}
+
 /// A candidate's bytes: a document whole up to the document limit (of a larger one, the
 /// prefix up to the limit, to classify it, and its real size), a JSONL file up to the JSONL
 /// limit.

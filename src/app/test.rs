@@ -99,9 +99,25 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             &mut cases,
             &mut registries,
         ));
+        // The suites' own findings, as `validate` and `check` report them: a suite that is
+        // invalid input (a schema error, no case at all) fails the run the same way everywhere.
+        let mut outcomes: Vec<_> = crate::replay::runner::discover_suites(&paths)
+            .par_iter()
+            .map(|suite| {
+                let candidate = discover::Candidate {
+                    display: discover::display_path(suite),
+                    path: suite.clone(),
+                    explicit: true,
+                };
+                if candidate.display.to_ascii_lowercase().ends_with(".jsonl") {
+                    super::analyze::analyze_suite_head(&candidate, &reader)
+                } else {
+                    super::analyze::analyze_candidate(&candidate, &reader, true)
+                }
+            })
+            .collect();
         // The registries the replays read are reported beside the cases; as advice they leave
         // the exit code to the cases.
-        let mut outcomes = Vec::new();
         script_registry::add_findings(&reader, &registries, &mut outcomes);
         let run = ProjectRun {
             validate_only: true,
@@ -109,13 +125,20 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
             ..ProjectRun::default()
         };
         for outcome in finish(outcomes, &run).0 {
+            let invalid = outcome.findings.iter().any(|finding| {
+                finding.severity == crate::finding::Severity::Error
+                    && registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input)
+            });
+            if invalid {
+                exit = exit.max(Exit::InvalidInput);
+            }
             if let Some(scanned) = outcome.scanned {
                 files.insert(scanned.source.path.clone(), scanned);
             }
             findings.extend(outcome.findings);
         }
     }
-    if cases.is_empty() && passed_omitted == 0 {
+    if cases.is_empty() && passed_omitted == 0 && findings.is_empty() {
         let names: Vec<String> = paths
             .iter()
             .map(|path| discover::display_path(path))

@@ -84,6 +84,7 @@ pub static RULES: &[&dyn Rule] = &[
     &transition::gait_destructive_tool_relaxed::GaitDestructiveToolRelaxed,
     &replay::fixture_mismatch::FixtureMismatch,
     &replay::fixture_error::FixtureError,
+    &replay::fixture_suite_empty::FixtureSuiteEmpty,
     &replay::policy_not_exercised::PolicyNotExercised,
     &replay::gate_not_exercised::GateNotExercised,
     &replay::environment_not_exercised::EnvironmentNotExercised,

@@ -5,6 +5,7 @@
 pub mod environment_not_exercised;
 pub mod fixture_error;
 pub mod fixture_mismatch;
+pub mod fixture_suite_empty;
 pub mod gate_not_exercised;
 pub mod policy_not_exercised;
 pub mod tenant_not_exercised;
