@@ -791,3 +791,65 @@ fn eval_json(dir: &Path, args: &[&str]) -> (Value, i32) {
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
     (json, output.status.code().unwrap_or(-1))
 }
+
+/// A scenario whose own files cannot be read as a scenario fails `test` as invalid input, with
+/// the file and position in the message; a well-formed one passes.
+#[test]
+fn malformed_scenario_bookkeeping_is_invalid_input() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gait");
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("read-notes");
+    std::fs::create_dir(&scenario).unwrap();
+    std::fs::copy(root.join("policy.yaml"), scenario.join("policy.yaml")).unwrap();
+    std::fs::copy(
+        root.join("intents/read-release-notes.json"),
+        scenario.join("intent.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        scenario.join("expected.yaml"),
+        "exit_code: 0\nverdict: allow\n",
+    )
+    .unwrap();
+    let (report, code) = json_report(dir.path(), &["test", "read-notes"]);
+    assert_eq!(code, 0, "{report:#}");
+
+    let broken = [
+        (
+            "expected.yaml",
+            "exit_code: 0\nverdict: [allow\n",
+            "expected.yaml:3:1: syntax error",
+        ),
+        ("flags.yaml", "simulate: {", "flags.yaml:1:"),
+    ];
+    for (name, text, words) in broken {
+        let original = std::fs::read(scenario.join(name)).ok();
+        std::fs::write(scenario.join(name), text).unwrap();
+        let (report, code) = json_report(dir.path(), &["test", "read-notes"]);
+        assert_eq!(code, 6, "{name}: {report:#}");
+        let message = report["cases"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(words), "{name}: {message}");
+        match original {
+            Some(bytes) => std::fs::write(scenario.join(name), bytes).unwrap(),
+            None => std::fs::remove_file(scenario.join(name)).unwrap(),
+        }
+    }
+
+    // No intent at all, then an intent list that is a directory.
+    std::fs::remove_file(scenario.join("intent.json")).unwrap();
+    let (report, code) = json_report(dir.path(), &["test", "read-notes"]);
+    assert_eq!(code, 6, "{report:#}");
+    let message = report["cases"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("read-notes: the scenario has no intent"),
+        "{message}"
+    );
+    std::fs::create_dir(scenario.join("intents.jsonl")).unwrap();
+    let (report, code) = json_report(dir.path(), &["test", "read-notes"]);
+    assert_eq!(code, 6, "{report:#}");
+    let message = report["cases"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("intents.jsonl` is a directory"),
+        "{message}"
+    );
+}

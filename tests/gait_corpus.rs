@@ -89,11 +89,9 @@ fn gate_scenarios_pass() {
         match result.status {
             ScenarioStatus::Passed => passed += 1,
             ScenarioStatus::Skipped(_) => assert_eq!(result.name, "pack-integrity-round-trip"),
-            ScenarioStatus::Failed(reasons) => failures.push(format!(
-                "{}: {reasons:?}\n  {:?}",
-                result.name,
-                result.runs.first()
-            )),
+            ScenarioStatus::Failed(reasons) | ScenarioStatus::Invalid(reasons) => failures.push(
+                format!("{}: {reasons:?}\n  {:?}", result.name, result.runs.first()),
+            ),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

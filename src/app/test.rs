@@ -258,6 +258,10 @@ fn replay_scenarios(
             ScenarioStatus::Passed => (CaseStatus::Passed, None),
             ScenarioStatus::Failed(reasons) => (CaseStatus::Failed, Some(reasons.join("; "))),
             ScenarioStatus::Skipped(reason) => (CaseStatus::Skipped, Some(reason)),
+            ScenarioStatus::Invalid(problems) => {
+                exit = exit.max(Exit::InvalidInput);
+                (CaseStatus::Failed, Some(problems.join("; ")))
+            }
         };
         if status == CaseStatus::Failed {
             exit = exit.max(Exit::Regression);

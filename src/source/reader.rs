@@ -299,6 +299,25 @@ impl Reader {
         }
     }
 
+    /// The entries of a directory inside the workspace reached without a link, sorted (the
+    /// entries themselves are checked when they are read).
+    pub fn list_dir(&self, path: &Path) -> Result<Vec<PathBuf>, ReadError> {
+        let shown = || crate::source::display(path);
+        if !self.is_dir(path) {
+            return Err(ReadError::NotRegular {
+                path: shown(),
+                kind: "not a directory inside the scanned roots",
+            });
+        }
+        let entries =
+            std::fs::read_dir(self.absolute(path)).map_err(|error| io_error(&shown(), &error))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|entry| path.join(entry.file_name())))
+            .collect();
+        paths.sort();
+        Ok(paths)
+    }
+
     /// True when `path` is a directory inside the workspace reached without a link.
     pub fn is_dir(&self, path: &Path) -> bool {
         let absolute = self.absolute(path);

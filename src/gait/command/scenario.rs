@@ -10,13 +10,17 @@ use super::{
 };
 use crate::gait::registry::RegistryUse;
 use crate::gait::{intent, policy};
-use crate::source::Files;
+use crate::source::{Files, ReadError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScenarioStatus {
     Passed,
     Failed(Vec<String>),
     Skipped(String),
+    /// The scenario's own files cannot be read as a scenario (a bookkeeping file that does not
+    /// parse, a missing intent or expectation, an `intents.jsonl` that is not a file): located
+    /// messages. The scenario is not run.
+    Invalid(Vec<String>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +35,110 @@ fn yaml_json(files: &dyn Files, path: &Path) -> Option<Json> {
     let text = String::from_utf8(files.read(path).ok()?).ok()?;
     let document = crate::parse::parse(&text, crate::parse::Format::Yaml);
     document.root.map(|root| root.to_json())
+}
+
+/// What is wrong with a scenario directory's own files, as Gait's scenario validation sees it:
+/// every `.yaml`, `.yml`, `.json` and `.jsonl` file parses, there is an intent (`intent.json` or
+/// `intents.jsonl`) and an expectation (`expected.yaml` or `expected-verdicts.jsonl`), each a
+/// regular file. Each problem is one message that starts with the file's path and position.
+pub fn scenario_problems(files: &dyn Files, dir: &Path) -> Vec<String> {
+    let reader = files.reader();
+    let shown = |path: &Path| crate::discover::normalize_display(path);
+    let mut problems = Vec::new();
+    for (names, what) in [
+        (["intent.json", "intents.jsonl"], "intent"),
+        (["expected.yaml", "expected-verdicts.jsonl"], "expectation"),
+    ] {
+        let checked: Vec<_> = names
+            .iter()
+            .map(|name| reader.check(&dir.join(name)))
+            .filter(|checked| !checked.as_ref().is_err_and(ReadError::is_missing))
+            .collect();
+        if checked.is_empty() {
+            let [first, second] = names;
+            problems.push(format!(
+                "{}: the scenario has no {what} (`{first}` or `{second}`)",
+                shown(dir)
+            ));
+        }
+        for error in checked.into_iter().filter_map(Result::err) {
+            problems.push(error.to_string());
+        }
+    }
+    let entries = match reader.list_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            problems.push(error.to_string());
+            return problems;
+        }
+    };
+    for path in entries {
+        let lower = path.to_string_lossy().to_ascii_lowercase();
+        let jsonl = lower.ends_with(".jsonl");
+        let format = if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            crate::parse::Format::Yaml
+        } else if lower.ends_with(".json") || jsonl {
+            crate::parse::Format::Json
+        } else {
+            continue;
+        };
+        if reader.check(&path).is_err() {
+            // A link or a directory under a bookkeeping name is reported above, or not read.
+            continue;
+        }
+        let text = match reader.read_string(&path) {
+            Ok(text) => text,
+            Err(error) => {
+                problems.push(format!("{}: {error}", shown(&path)));
+                continue;
+            }
+        };
+        let issue = if jsonl {
+            text.split('\n')
+                .scan(0usize, |start, line| {
+                    let at = *start;
+                    *start += line.len() + 1;
+                    Some((at, line))
+                })
+                .filter(|(_, line)| !line.trim().is_empty())
+                .find_map(|(at, line)| {
+                    crate::parse::json::parse(line, at)
+                        .issues
+                        .into_iter()
+                        .find(crate::parse::ParseIssue::is_fatal)
+                })
+        } else {
+            crate::parse::parse(&text, format)
+                .issues
+                .into_iter()
+                .find(crate::parse::ParseIssue::is_fatal)
+        };
+        if let Some(issue) = issue {
+            let index = crate::span::LineIndex::new(&text);
+            let at = index.position(&text, issue.span.start, crate::span::ColumnUnit::Chars);
+            problems.push(format!(
+                "{}:{}:{}: {}",
+                shown(&path),
+                at.line.get(),
+                at.column.get(),
+                issue_words(&issue.kind)
+            ));
+        }
+    }
+    problems
+}
+
+fn issue_words(kind: &crate::parse::IssueKind) -> String {
+    use crate::parse::IssueKind;
+    match kind {
+        IssueKind::Syntax { message } => format!("syntax error: {message}"),
+        IssueKind::AliasLimit => "aliases expand beyond the allowed size".to_owned(),
+        IssueKind::TooManyNodes => "too many values".to_owned(),
+        IssueKind::TooDeep => "nested too deeply".to_owned(),
+        IssueKind::InvalidText { encoding } => format!("invalid {}", encoding.name()),
+        IssueKind::TooLarge { bytes } => format!("file of {bytes} bytes is too large"),
+        _ => "the file cannot be read".to_owned(),
+    }
 }
 
 /// The approved-script registry a scenario directory replays (`approved_script_registry` in
@@ -54,7 +162,10 @@ pub fn scenario_registry_use(files: &dyn Files, dir: &Path) -> Option<(PathBuf, 
 /// Runs one Gait scenario directory and compares the outputs with its expectations.
 pub fn run_scenario_dir(files: &dyn Files, dir: &Path) -> ScenarioResult {
     let is_file = |path: &Path| files.reader().check(path).is_ok();
-    let name = dir
+    // `.` is named by the directory it stands for.
+    let name = files
+        .reader()
+        .absolute(dir)
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -63,6 +174,14 @@ pub fn run_scenario_dir(files: &dyn Files, dir: &Path) -> ScenarioResult {
         return ScenarioResult {
             name,
             status: ScenarioStatus::Skipped("not a gate scenario (no policy.yaml)".into()),
+            runs: Vec::new(),
+        };
+    }
+    let problems = scenario_problems(files, dir);
+    if !problems.is_empty() {
+        return ScenarioResult {
+            name,
+            status: ScenarioStatus::Invalid(problems),
             runs: Vec::new(),
         };
     }
