@@ -813,6 +813,40 @@ fn malformed_scenario_bookkeeping_is_invalid_input() {
     .unwrap();
     let (report, code) = json_report(dir.path(), &["test", "read-notes"]);
     assert_eq!(code, 0, "{report:#}");
+    // `check` replays the scenario directory as `test` does.
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["cases"]["passed"], 1, "{report:#}");
+    std::fs::write(
+        scenario.join("expected.yaml"),
+        "exit_code: 3\nverdict: block\n",
+    )
+    .unwrap();
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 5, "{report:#}");
+    assert_eq!(
+        located(&report),
+        [("fixture-mismatch".to_owned(), 1, 1)],
+        "{report:#}"
+    );
+    assert_eq!(report["findings"][0]["path"], "read-notes/policy.yaml");
+    std::fs::write(
+        scenario.join("expected.yaml"),
+        "exit_code: 0\nverdict: [allow\n",
+    )
+    .unwrap();
+    let (report, code) = json_report(dir.path(), &["check", "."]);
+    assert_eq!(code, 6, "{report:#}");
+    assert_eq!(
+        located(&report),
+        [("fixture-error".to_owned(), 1, 1)],
+        "{report:#}"
+    );
+    std::fs::write(
+        scenario.join("expected.yaml"),
+        "exit_code: 0\nverdict: allow\n",
+    )
+    .unwrap();
 
     let broken = [
         (

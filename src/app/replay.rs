@@ -10,10 +10,11 @@ use super::{FileOutcome, gait_replay, script_registry, semantics};
 use crate::classify::FileKind;
 use crate::config::Config;
 use crate::discover::{self, Candidate};
+use crate::gait::command::ScenarioStatus;
 use crate::gait::registry::RegistryUse;
 use crate::replay::runner::{self, CaseStatus, TestOptions};
 use crate::report::{self, CaseOutcome};
-use crate::rules::{self, ReplayContext, ReplayFile};
+use crate::rules::{self, ReplayContext, ReplayFile, ScenarioReplay};
 use crate::source::Reader;
 
 /// Replays the suites among `outcomes`, adding findings to the suite and policy files and one
@@ -42,7 +43,13 @@ pub fn check_fixtures(
         .map(|(candidate, _)| candidate.path.clone())
         .collect();
     let mut registries = scenario_registries(reader, candidates, outcomes);
-    if suites.is_empty() {
+    // The shards of one run replay the same scenario directories: the first one reports them.
+    let scenarios = if shard.is_none_or(|shard| shard.index == 1) {
+        replay_scenarios(reader, candidates, outcomes)
+    } else {
+        Vec::new()
+    };
+    if suites.is_empty() && scenarios.is_empty() {
         script_registry::add_findings(reader, &registries, outcomes);
         return;
     }
@@ -67,7 +74,11 @@ pub fn check_fixtures(
         parsed: Some(&parsed),
         ..TestOptions::default()
     };
-    let mut outcome = runner::test_command(&suites, &options);
+    let mut outcome = if suites.is_empty() {
+        runner::TestOutcome::default()
+    } else {
+        runner::test_command(&suites, &options)
+    };
     if shard.is_some() {
         // One shard's cases are not the suite's: coverage advice computed from them would be
         // false for the whole run (`environment-not-exercised` for an environment another
@@ -120,8 +131,31 @@ pub fn check_fixtures(
             })
         })
         .collect();
+    for scenario in &scenarios {
+        let (status, message) = match &scenario.result.status {
+            ScenarioStatus::Passed => (report::CaseStatus::Passed, None),
+            ScenarioStatus::Skipped(reason) => (report::CaseStatus::Skipped, Some(reason.clone())),
+            ScenarioStatus::Failed(reasons) | ScenarioStatus::Invalid(reasons) => {
+                (report::CaseStatus::Failed, Some(reasons.join("; ")))
+            }
+        };
+        cases.push(CaseOutcome {
+            suite: scenario.policy.clone(),
+            name: scenario.result.name.clone(),
+            status,
+            message,
+            expected: None,
+            actual: scenario
+                .result
+                .runs
+                .first()
+                .and_then(|run| run.as_ref().ok())
+                .map(|outcome| outcome.verdict.as_str().to_owned()),
+        });
+    }
     let found = rules::check_replay(&ReplayContext {
         outcome: &outcome,
+        scenarios: &scenarios,
         files: &files,
     });
     for finding in found {
@@ -133,6 +167,42 @@ pub fn check_fixtures(
         }
     }
     script_registry::add_findings(reader, &registries, outcomes);
+}
+
+/// The Gait scenario directories among the checked files (a scanned `policy.yaml` beside an
+/// `expected.yaml` or `expected-verdicts.jsonl`), replayed as `test` replays them.
+fn replay_scenarios(
+    reader: &Reader,
+    candidates: &[Candidate],
+    outcomes: &[FileOutcome],
+) -> Vec<ScenarioReplay> {
+    use rayon::prelude::*;
+    let dirs: Vec<(&Candidate, &Path)> = candidates
+        .iter()
+        .zip(outcomes)
+        .filter(|(candidate, outcome)| {
+            outcome
+                .scanned
+                .as_ref()
+                .is_some_and(|scanned| scanned.kind == FileKind::GaitPolicy)
+                && candidate
+                    .path
+                    .file_name()
+                    .is_some_and(|name| name == "policy.yaml")
+        })
+        .filter_map(|(candidate, _)| Some((candidate, candidate.path.parent()?)))
+        .filter(|(_, dir)| {
+            ["expected.yaml", "expected-verdicts.jsonl"]
+                .iter()
+                .any(|name| reader.check(&dir.join(name)).is_ok())
+        })
+        .collect();
+    dirs.par_iter()
+        .map(|(candidate, dir)| ScenarioReplay {
+            policy: Arc::from(candidate.display.as_str()),
+            result: crate::gait::command::run_scenario_dir(reader, dir),
+        })
+        .collect()
 }
 
 /// The registries of the Gait scenario directories among the checked files: a scanned

@@ -218,8 +218,19 @@ pub fn check_suppressions(cx: &SuppressionContext<'_>) -> Vec<Finding> {
 pub struct ReplayContext<'a> {
     /// The replay of every discovered suite.
     pub outcome: &'a crate::replay::runner::TestOutcome,
+    /// The replay of every Gait scenario directory among the checked files.
+    pub scenarios: &'a [ScenarioReplay],
     /// The checked files, in discovery order.
     pub files: &'a [ReplayFile<'a>],
+}
+
+/// One Gait scenario directory replayed by `check`, reported on its `policy.yaml` (the
+/// scenario's one checked file).
+#[derive(Clone, Debug)]
+pub struct ScenarioReplay {
+    /// The display path of the scenario's `policy.yaml`.
+    pub policy: Arc<str>,
+    pub result: crate::gait::command::ScenarioResult,
 }
 
 /// One checked file as the replay rules see it.

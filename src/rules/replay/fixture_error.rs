@@ -60,6 +60,19 @@ impl Rule for FixtureError {
     }
 
     fn check_replay(&self, cx: &ReplayContext<'_>, out: &mut Sink) {
+        for scenario in cx.scenarios {
+            if let crate::gait::command::ScenarioStatus::Invalid(problems) = &scenario.result.status
+            {
+                out.push(Self::META.finding(
+                    Location::new(scenario.policy.clone(), Span::at(0), ""),
+                    format!(
+                        "scenario `{}` cannot be replayed: {}",
+                        scenario.result.name,
+                        problems.join("; ")
+                    ),
+                ));
+            }
+        }
         for (path, suite) in super::replayed_suites(cx) {
             if let Some(error) = &suite.error {
                 out.push(Self::META.finding(

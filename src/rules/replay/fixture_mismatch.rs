@@ -1,6 +1,9 @@
 use crate::declare_rule;
+use crate::finding::Location;
+use crate::gait::command::ScenarioStatus;
 use crate::replay::runner::CaseStatus;
 use crate::rules::{ReplayContext, Rule, Sink};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -64,6 +67,22 @@ impl Rule for FixtureMismatch {
                     ));
                 }
                 out.push(finding);
+            }
+        }
+        for scenario in cx.scenarios {
+            if let ScenarioStatus::Failed(reasons) = &scenario.result.status {
+                out.push(
+                    Self::META
+                        .finding(
+                            Location::new(scenario.policy.clone(), Span::at(0), ""),
+                            format!(
+                                "scenario `{}`: {}",
+                                scenario.result.name,
+                                reasons.join("; ")
+                            ),
+                        )
+                        .with_help("the scenario's expectation is in its `expected.yaml` or `expected-verdicts.jsonl`"),
+                );
             }
         }
     }

@@ -7,8 +7,9 @@ use crate::span::Span;
 declare_rule! {
     /// ## What it does
     /// Warns about a Stella Ops or Gait policy file that no fixture suite in the scan refers
-    /// to (through its `policy` or `determinization`). It runs only when the scan holds at
-    /// least one fixture suite, so repositories without fixtures are not flooded.
+    /// to (through its `policy` or `determinization`); the `policy.yaml` of a Gait scenario
+    /// directory counts as replayed by its scenario. It runs only when the scan holds at least
+    /// one fixture suite or scenario, so repositories without fixtures are not flooded.
     ///
     /// ## Why is this bad?
     /// Replay and baseline diffs only see policies that fixtures exercise; a change to any
@@ -41,13 +42,15 @@ const POLICY_KINDS: [FileKind; 3] = [
 
 impl Rule for PolicyNotExercised {
     fn check_replay(&self, cx: &ReplayContext<'_>, out: &mut Sink) {
-        let referenced = |path: &str| {
-            cx.files
-                .iter()
-                .any(|file| file.references.iter().any(|reference| reference == path))
-        };
+        // A suite names it, or it is the policy of a replayed Gait scenario directory.
+        let replayed: std::collections::HashSet<&str> = cx
+            .files
+            .iter()
+            .flat_map(|file| file.references.iter().map(String::as_str))
+            .chain(cx.scenarios.iter().map(|scenario| &*scenario.policy))
+            .collect();
         for file in cx.files {
-            if !POLICY_KINDS.contains(&file.kind) || referenced(&file.source.path) {
+            if !POLICY_KINDS.contains(&file.kind) || replayed.contains(&*file.source.path) {
                 continue;
             }
             out.push(Self::META.finding(
