@@ -15,6 +15,8 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line (a pre-commit file argument) rather than found by a walk.
     pub explicit: bool,
+    /// Why the walk could not read this entry (a directory it may not list), when it could not.
+    pub unreadable: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +90,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Result<Vec<Candidate>
                     display,
                     path: path.clone(),
                     explicit: true,
+                    unreadable: None,
                 });
             }
             continue;
@@ -113,8 +116,30 @@ fn walk(root: &Path, excludes: &Excludes, keep: &dyn Fn(&str) -> bool, out: &mut
         .parents(true)
         .filter_entry(|entry| entry.file_name() != ".git" && entry.file_name() != "node_modules")
         .build();
-    for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                // A directory or file the walk may not read: reported, never silently skipped.
+                let path = error_path(&error).unwrap_or_else(|| root.to_path_buf());
+                let display = display_path(&path);
+                if !excludes.matches(&display) {
+                    out.push(Candidate {
+                        display,
+                        path,
+                        explicit: false,
+                        unreadable: Some(io_words(&error)),
+                    });
+                }
+                continue;
+            }
+        };
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        // A link is never followed (its target, when it is in the tree, is found itself); a
+        // FIFO, socket or device under a name gatelint reads is reported, not opened.
+        if kind.is_dir() || kind.is_symlink() {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
@@ -129,7 +154,30 @@ fn walk(root: &Path, excludes: &Excludes, keep: &dyn Fn(&str) -> bool, out: &mut
             display,
             path: entry.path().to_path_buf(),
             explicit: false,
+            unreadable: None,
         });
+    }
+}
+
+/// The path an error of the walk is about.
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// An error of the walk in words, without the path (the finding carries it).
+fn io_words(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => io_words(err),
+        ignore::Error::Io(error) => error.to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -161,6 +209,7 @@ pub fn files_named(
                 display: display_path(path),
                 path: path.clone(),
                 explicit: true,
+                unreadable: None,
             });
         }
     }

@@ -274,3 +274,51 @@ fn an_aliased_long_string_is_an_alias_limit_finding() {
         .collect();
     assert!(rules.contains(&"alias-limit".to_owned()), "{report:#}");
 }
+
+/// A FIFO under a name gatelint reads, found by the walk, and a symbolic link named on the
+/// command line are not opened: each is an `unreadable-file` error (exit 6), never a silent pass.
+#[cfg(unix)]
+#[test]
+fn fifos_and_named_links_are_reported_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("appsettings.Production.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::write(
+        dir.path().join("real.yaml"),
+        "PolicyGates:\n  VexTrust:\n    Enabled: true\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("real.yaml", dir.path().join("appsettings.yaml")).unwrap();
+
+    let output = gatelint(dir.path())
+        .args(["check", ".", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_no_panic(&String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let unreadable: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"] == "unreadable-file")
+        .map(|finding| finding["path"].as_str().unwrap())
+        .collect();
+    // The link met by the walk is left alone: its target is checked as `real.yaml`.
+    assert_eq!(unreadable, ["appsettings.Production.json"], "{report:#}");
+
+    let output = gatelint(dir.path())
+        .args(["check", "appsettings.yaml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS), "{stdout}");
+    assert!(
+        stdout.contains("`appsettings.yaml` is not checked: it is a symbolic link"),
+        "{stdout}"
+    );
+}

@@ -53,9 +53,18 @@ pub(super) fn analyze_candidate(
     reader: &Reader,
     validate_only: bool,
 ) -> FileOutcome {
+    use crate::rules::input::unreadable_file::UnreadableFile;
+    let unreadable = |reason: &str| FileOutcome {
+        findings: vec![UnreadableFile::report(&candidate.display, reason)],
+        ..FileOutcome::default()
+    };
+    if let Some(reason) = &candidate.unreadable {
+        return unreadable(reason);
+    }
     let (bytes, oversize) = match read_candidate(reader, &candidate.path, &candidate.display) {
         Ok(read) => read,
-        Err(error) => {
+        // Gone between the walk and the read: nothing to check.
+        Err(error) if error.is_missing() => {
             return FileOutcome {
                 skipped: Some(Skipped {
                     path: candidate.display.clone(),
@@ -64,6 +73,7 @@ pub(super) fn analyze_candidate(
                 ..FileOutcome::default()
             };
         }
+        Err(error) => return unreadable(&error.reason()),
     };
     let (text, mut read_issue) = parse::decode(&bytes);
     if let Some(bytes) = oversize {

@@ -57,6 +57,7 @@ pub fn run_stellaops_eval(
             display: display.clone(),
             path: path.clone(),
             explicit: true,
+            unreadable: None,
         };
         reader.check(path)?;
         let outcome = analyze_candidate(&candidate, &reader, true);

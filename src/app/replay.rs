@@ -287,6 +287,7 @@ pub fn suites_naming(
             display: discover::display_path(&path),
             path,
             explicit: false,
+            unreadable: None,
         })
         .collect()
 }

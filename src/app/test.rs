@@ -108,6 +108,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
                     display: discover::display_path(suite),
                     path: suite.clone(),
                     explicit: true,
+                    unreadable: None,
                 };
                 if candidate.display.to_ascii_lowercase().ends_with(".jsonl") {
                     super::analyze::analyze_suite_head(&candidate, &reader)

@@ -23,6 +23,7 @@ pub static RULES: &[&dyn Rule] = &[
     &input::out_of_range::OutOfRange,
     &input::missing_required_key::MissingRequiredKey,
     &input::schema_violation::SchemaViolation,
+    &input::unreadable_file::UnreadableFile,
     &stellaops::gate_multiple_roots::GateMultipleRoots,
     &stellaops::gate_undocumented_root::GateUndocumentedRoot,
     &gait::gait_policy_invalid::GaitPolicyInvalid,

@@ -59,6 +59,26 @@ impl ReadError {
         }
     }
 
+    /// The error in words, without the path.
+    pub fn reason(&self) -> String {
+        match self {
+            ReadError::Outside { .. } => {
+                "it is outside the scanned roots (the working directory and the paths given)"
+                    .to_owned()
+            }
+            ReadError::Symlink { .. } => {
+                "it is a symbolic link, and gatelint does not follow links".to_owned()
+            }
+            ReadError::NotRegular { kind, .. } => format!("it is {kind}, not a regular file"),
+            ReadError::Missing { .. } => "it does not exist".to_owned(),
+            ReadError::TooLarge { bytes, limit, .. } => format!(
+                "it is {bytes} bytes, over the {} limit for a file read whole",
+                human_size(*limit)
+            ),
+            ReadError::Io { message, .. } => message.clone(),
+        }
+    }
+
     /// True when the file is simply absent (a baseline without the file).
     pub fn is_missing(&self) -> bool {
         matches!(self, ReadError::Missing { .. })

@@ -19,3 +19,4 @@ pub mod out_of_range;
 pub mod schema_violation;
 pub mod syntax_error;
 pub mod unknown_key;
+pub mod unreadable_file;
