@@ -696,7 +696,10 @@ fn eval(args: &EvalArgs) -> Exit {
             serde_json::to_string_pretty(&output).unwrap_or_default()
         );
     } else {
-        print!("{}", crate::gait::command::describe(&evaluation));
+        print!(
+            "{}",
+            crate::gait::command::describe_located(&evaluation, &reader, policy, intent)
+        );
     }
     Exit::from_code(i64::from(crate::gait::command::exit_of(&evaluation).code()))
 }

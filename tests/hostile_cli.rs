@@ -322,3 +322,73 @@ fn fifos_and_named_links_are_reported_not_opened() {
         "{stdout}"
     );
 }
+
+/// Every `eval` error names the file, line and column, in words (no Rust Debug text).
+#[test]
+fn eval_errors_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    std::fs::copy(
+        examples.join("gait/policy.yaml"),
+        dir.path().join("policy.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        examples.join("stellaops/policy-gates.yaml"),
+        dir.path().join("policy-gates.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "schema_id: gait.gate.policy\nrules: [\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("intent.json"), "{\"tool_name\": 3").unwrap();
+    std::fs::write(dir.path().join("case.json"), "{\"environment\": [").unwrap();
+    let mut huge = String::from("PolicyGates:\n  VexTrust:\n    Enabled: true\n# ");
+    huge.push_str(&"x".repeat(17 * 1024 * 1024));
+    std::fs::write(dir.path().join("huge.yaml"), huge).unwrap();
+    std::fs::copy(
+        examples.join("gait/intents/read-release-notes.json"),
+        dir.path().join("good.json"),
+    )
+    .unwrap();
+    let runs: [(&[&str], &str); 4] = [
+        (
+            &["--policy", "broken.yaml", "--intent", "good.json"],
+            "broken.yaml:3:1: parse policy yaml",
+        ),
+        (
+            &["--policy", "policy.yaml", "--intent", "intent.json"],
+            "intent.json:1:16: parse intent json",
+        ),
+        (
+            &["--policy", "policy-gates.yaml", "--input", "case.json"],
+            "case.json:1:18: syntax error",
+        ),
+        (
+            &["--policy", "huge.yaml", "--input", "case.json"],
+            "huge.yaml:1:1: file of 17.0 MiB",
+        ),
+    ];
+    for (args, words) in runs {
+        let output = gatelint(dir.path())
+            .arg("eval")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_no_panic(&text);
+        assert_eq!(
+            output.status.code(),
+            Some(EXIT_FINDINGS),
+            "{args:?}: {text}"
+        );
+        assert!(text.contains(words), "{args:?}: {text}");
+        assert!(!text.contains(" { "), "{args:?}: Debug text in {text}");
+    }
+}

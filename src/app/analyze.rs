@@ -297,7 +297,14 @@ fn analyze_read(
         ..FileOutcome::default()
     };
     let by_name = classify::by_name(display);
+    // A file named on the command line that is too large to read is reported as such, not
+    // skipped for what its first bytes do not show.
+    let oversize = explicit
+        && utf8_issue
+            .as_ref()
+            .is_some_and(|issue| matches!(issue.kind, parse::IssueKind::TooLarge { .. }));
     if by_name.is_none()
+        && !oversize
         && ((classify::is_scenario_bookkeeping(display)
             && !text.contains(classify::POLICY_SCHEMA_ID))
             || !classify::may_be_interesting(text))

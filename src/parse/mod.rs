@@ -219,7 +219,41 @@ pub struct ParseIssue {
     pub span: Span,
 }
 
+impl IssueKind {
+    /// The issue in words, for messages that carry no rule (the rules word their own).
+    pub fn describe(&self) -> String {
+        match self {
+            IssueKind::Syntax { message } => format!("syntax error: {message}"),
+            IssueKind::DuplicateKey { key, .. } => format!("duplicate key `{key}`"),
+            IssueKind::MultipleDocuments => "more than one YAML document".to_owned(),
+            IssueKind::AliasLimit => "YAML aliases expand beyond the allowed size".to_owned(),
+            IssueKind::TooManyNodes => format!("more than {MAX_NODES} values"),
+            IssueKind::TooDeep => format!("nested deeper than {MAX_DEPTH} levels"),
+            IssueKind::InvalidText { encoding } => format!("invalid {}", encoding.name()),
+            IssueKind::TooLarge { bytes } => {
+                format!("{bytes} bytes, over the {MAX_INPUT_BYTES}-byte limit")
+            }
+            IssueKind::NonScalarKey => "a mapping key that is not a scalar".to_owned(),
+            IssueKind::ByteOrderMark => "a byte-order mark".to_owned(),
+            IssueKind::MixedLineEndings => "mixed line endings".to_owned(),
+            IssueKind::NonFiniteNumber => "a number JSON cannot hold".to_owned(),
+        }
+    }
+}
+
 impl ParseIssue {
+    /// `line:column: words` of this issue in `text`.
+    pub fn located(&self, text: &str) -> String {
+        let index = crate::span::LineIndex::new(text);
+        let at = index.position(text, self.span.start, crate::span::ColumnUnit::Chars);
+        format!(
+            "{}:{}: {}",
+            at.line.get(),
+            at.column.get(),
+            self.kind.describe()
+        )
+    }
+
     /// Whether the tree is unusable for validation after this issue.
     pub fn is_fatal(&self) -> bool {
         matches!(

@@ -50,8 +50,8 @@ pub fn eval_command(
     let display = input_path.display().to_string();
     let bytes = reader.read(input_path)?;
     let (text, bad_utf8) = crate::parse::decode(&bytes);
-    if bad_utf8.is_some() {
-        return Err(ReplayError::Parse { path: display });
+    if let Some(issue) = &bad_utf8 {
+        return Err(ReplayError::parse(display, &text, [issue]));
     }
     let format = if display.ends_with(".json") {
         Format::Json
@@ -63,7 +63,7 @@ pub fn eval_command(
         .root
         .filter(|_| document.issues.iter().all(|i| !i.is_fatal()))
     else {
-        return Err(ReplayError::Parse { path: display });
+        return Err(ReplayError::parse(display, &text, &document.issues));
     };
     let mut json = root.to_json();
     if json.get("environment").is_none()

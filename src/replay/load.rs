@@ -41,7 +41,11 @@ pub fn load_stellaops_parsed(
         };
         let document = parse(&text, format);
         if bad_utf8.is_some() || !document.is_usable() {
-            return Err(ReplayError::Parse { path: display });
+            return Err(ReplayError::parse(
+                display,
+                &text,
+                bad_utf8.iter().chain(&document.issues),
+            ));
         }
         if let Some(root) = document.root {
             owned.push(root);

@@ -27,7 +27,7 @@ use super::wrkr::WrkrInventory;
 use crate::source::{Files, Reader};
 
 pub use evaluation::{EvalError, Evaluation};
-pub use render::{Decided, decided, describe, exit_of, render_json};
+pub use render::{Decided, decided, describe, describe_located, exit_of, render_json};
 pub use scenario::{ScenarioResult, ScenarioStatus, run_scenario_dir, scenario_registry_use};
 
 /// The `gate eval` flags gatelint honours.

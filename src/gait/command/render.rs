@@ -174,6 +174,40 @@ fn outcome_json(outcome: &GateOutcome) -> Json {
 }
 
 /// A human explanation of a run: the verdict, the rule that decided it and why.
+/// [`describe`], with an error in the policy or the intent led by its place,
+/// `path:line:column`, so a terminal or an editor can jump to it.
+pub fn describe_located(
+    evaluation: &Evaluation,
+    files: &dyn crate::source::Files,
+    policy: &std::path::Path,
+    intent: &std::path::Path,
+) -> String {
+    use crate::gait::intent::IntentErrorKind;
+    use crate::gait::policy::PolicyErrorKind;
+    let located = match evaluation {
+        Err(EvalError::Policy(error)) if !matches!(error.kind, PolicyErrorKind::Read(_)) => {
+            Some((policy, error.span))
+        }
+        Err(EvalError::Intent(error)) if !matches!(error.kind, IntentErrorKind::Read(_)) => {
+            Some((intent, error.span))
+        }
+        _ => None,
+    };
+    if let (Some((path, span)), Err(error)) = (located, evaluation)
+        && let Ok(text) = files.reader().read_string(path)
+    {
+        let index = crate::span::LineIndex::new(&text);
+        let at = index.position(&text, span.start, crate::span::ColumnUnit::Chars);
+        return format!(
+            "error: {}:{}:{}: {error}\n",
+            crate::source::display(path),
+            at.line.get(),
+            at.column.get()
+        );
+    }
+    describe(evaluation)
+}
+
 pub fn describe(evaluation: &Evaluation) -> String {
     let outcome = match evaluation {
         Ok(outcome) => outcome,

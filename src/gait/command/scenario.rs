@@ -114,31 +114,10 @@ pub fn scenario_problems(files: &dyn Files, dir: &Path) -> Vec<String> {
                 .find(crate::parse::ParseIssue::is_fatal)
         };
         if let Some(issue) = issue {
-            let index = crate::span::LineIndex::new(&text);
-            let at = index.position(&text, issue.span.start, crate::span::ColumnUnit::Chars);
-            problems.push(format!(
-                "{}:{}:{}: {}",
-                shown(&path),
-                at.line.get(),
-                at.column.get(),
-                issue_words(&issue.kind)
-            ));
+            problems.push(format!("{}:{}", shown(&path), issue.located(&text)));
         }
     }
     problems
-}
-
-fn issue_words(kind: &crate::parse::IssueKind) -> String {
-    use crate::parse::IssueKind;
-    match kind {
-        IssueKind::Syntax { message } => format!("syntax error: {message}"),
-        IssueKind::AliasLimit => "aliases expand beyond the allowed size".to_owned(),
-        IssueKind::TooManyNodes => "too many values".to_owned(),
-        IssueKind::TooDeep => "nested too deeply".to_owned(),
-        IssueKind::InvalidText { encoding } => format!("invalid {}", encoding.name()),
-        IssueKind::TooLarge { bytes } => format!("file of {bytes} bytes is too large"),
-        _ => "the file cannot be read".to_owned(),
-    }
 }
 
 /// The approved-script registry a scenario directory replays (`approved_script_registry` in
