@@ -107,3 +107,25 @@ fn override_with_an_unknown_rule_is_invalid() {
         .assert()
         .code(6);
 }
+
+/// An `exclude` pattern that does not compile is reported where it is written, in every
+/// command that reads the config.
+#[test]
+fn a_bad_exclude_pattern_is_located() {
+    let dir = project("# patterns\nexclude = [\"ok\", \"vendor/[\"]\n");
+    for command in ["check", "validate"] {
+        let output = Command::cargo_bin("gatelint")
+            .unwrap()
+            .current_dir(dir.path())
+            .env_clear()
+            .args([command, "."])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(6), "{command}: {stderr}");
+        assert!(
+            stderr.contains("gatelint.toml:2:19: invalid exclude pattern `vendor/[`"),
+            "{command}: {stderr}"
+        );
+    }
+}

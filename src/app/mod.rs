@@ -49,6 +49,9 @@ pub enum UsageError {
     NothingToTest(String),
     #[error("cannot read config `{path}`: {message}")]
     Config { path: String, message: String },
+    /// A value of the config that cannot be used, at `path:line:column`.
+    #[error("{location}: {message}")]
+    ConfigValue { location: String, message: String },
     #[error(transparent)]
     Schema(#[from] schema::SchemaBug),
     #[error(transparent)]
@@ -112,6 +115,7 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
             })?
             .unwrap_or_default()
     };
+    check_excludes(&display, &text)?;
     // `[stellaops]` is read where the semantics are needed; a value it cannot take must not
     // fall back to the defaults unnoticed (fail closed).
     if let Some(table) = &config.stellaops
@@ -124,6 +128,45 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
         });
     }
     Ok((config, Some(outcome)))
+}
+
+/// Each `exclude` pattern of the config must compile: a bad one is reported where it is
+/// written.
+fn check_excludes(display: &str, text: &str) -> Result<(), UsageError> {
+    let document = config::parse_toml(text);
+    let Some(patterns) = document
+        .root
+        .as_ref()
+        .and_then(|root| root.get("exclude"))
+        .and_then(parse::Node::as_seq)
+    else {
+        return Ok(());
+    };
+    for node in patterns {
+        let Some(pattern) = node.as_str() else {
+            continue;
+        };
+        if let Err(error) = discover::Excludes::new(&[pattern.to_owned()]) {
+            // The TOML reader places list items at their key: the pattern is the first string
+            // of that text after it.
+            let from = node.span.start as usize;
+            let offset = text
+                .get(from..)
+                .and_then(|rest| rest.find(pattern))
+                .map_or(from, |found| from + found);
+            let index = crate::span::LineIndex::new(text);
+            let at = index.position(
+                text,
+                u32::try_from(offset).unwrap_or(u32::MAX),
+                crate::span::ColumnUnit::Chars,
+            );
+            return Err(UsageError::ConfigValue {
+                location: format!("{display}:{}:{}", at.line.get(), at.column.get()),
+                message: error.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn check_rule_ids(ids: &[String]) -> Result<(), UsageError> {
