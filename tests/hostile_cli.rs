@@ -392,3 +392,28 @@ fn eval_errors_are_located() {
         assert!(!text.contains(" { "), "{args:?}: Debug text in {text}");
     }
 }
+
+/// On Unix a backslash is part of a file name: `a\b.yaml` and `a/b.yaml` are two files, and
+/// both are reported under their own names.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_shown_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = "PolicyGates:\n  VexTrust:\n    Enabld: true\n";
+    std::fs::write(dir.path().join("a\\b.yaml"), typo).unwrap();
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    std::fs::write(dir.path().join("a/b.yaml"), typo).unwrap();
+    let output = gatelint(dir.path())
+        .args(["check", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(paths, ["a/b.yaml", "a\\b.yaml"], "{report:#}");
+}

@@ -123,7 +123,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
     };
     let display = |path: &Path| -> String {
         if trees && let Ok(relative) = reader.absolute(path).strip_prefix(&candidate) {
-            return relative.to_string_lossy().replace('\\', "/");
+            return crate::source::slashed(relative);
         }
         crate::discover::display_path(path)
     };
@@ -200,11 +200,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             };
             let old = baseline.join(relative);
             if old.is_file() {
-                policy_pairs.push((
-                    relative.to_string_lossy().replace('\\', "/"),
-                    absolute.clone(),
-                    old,
-                ));
+                policy_pairs.push((crate::source::slashed(relative), absolute.clone(), old));
             }
         }
     } else {

@@ -90,7 +90,7 @@ impl BaselineSource {
                             path: path.display().to_string(),
                         }
                     })?;
-                    relative.push((path.clone(), slash(rel)));
+                    relative.push((path.clone(), crate::source::slashed(rel)));
                 }
                 let names: Vec<String> = relative.iter().map(|(_, rel)| rel.clone()).collect();
                 let texts = crate::diff::git::read_baseline(Path::new("."), reference, &names)?;
@@ -133,10 +133,6 @@ fn read_optional(reader: &Reader, path: &Path) -> Result<Option<Vec<u8>>, ReadEr
         Err(error) if error.is_missing() => Ok(None),
         Err(error) => Err(error),
     }
-}
-
-fn slash(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }
 
 /// One suite to replay: its path as given and its display name.

@@ -63,6 +63,25 @@ impl SourceFile {
 
 /// A `/`-separated display form of `path`, relative to the working directory when it lies
 /// below it (reports never carry an absolute path they can avoid).
+/// `path` with its components joined by `/`. Only the platform's separator becomes `/`: on Unix
+/// a backslash is part of a file name and is kept, so two files never collide in a report.
+pub fn slashed(path: &Path) -> String {
+    let mut text = String::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::RootDir => text.push('/'),
+            std::path::Component::CurDir => {}
+            other => {
+                if !text.is_empty() && !text.ends_with('/') {
+                    text.push('/');
+                }
+                text.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    text
+}
+
 pub fn display(path: &Path) -> String {
     let relative = if path.is_absolute() {
         std::env::current_dir()
@@ -72,7 +91,7 @@ pub fn display(path: &Path) -> String {
     } else {
         path.to_path_buf()
     };
-    let text = relative.to_string_lossy().replace('\\', "/");
+    let text = slashed(&relative);
     let trimmed = text.trim_start_matches("./");
     if trimmed.is_empty() {
         ".".to_owned()
