@@ -223,8 +223,18 @@ fn a_utf16_appsettings_file_is_checked() {
         let report: Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(
             findings(&report),
-            [("unknown-key".to_owned(), 5, 25)],
+            [
+                ("text-encoding".to_owned(), 1, 1),
+                ("unknown-key".to_owned(), 5, 25)
+            ],
             "{report:#}"
+        );
+        let note = &report["findings"][0];
+        let encoding = if little { "UTF-16LE" } else { "UTF-16BE" };
+        assert_eq!(note["severity"], "note", "{note}");
+        assert!(
+            note["message"].as_str().unwrap().contains(encoding),
+            "{note}"
         );
     }
 }

@@ -85,14 +85,24 @@ pub(super) fn analyze_candidate(
             span: Span::at(0),
         });
     }
-    analyze_read(
+    let mut outcome = analyze_read(
         &candidate.display,
         &text,
         read_issue,
         candidate.explicit,
         validate_only,
         Some((reader, &candidate.path)),
-    )
+    );
+    let (encoding, _) = parse::Encoding::sniff(&bytes);
+    if encoding != parse::Encoding::Utf8
+        && let Some(scanned) = &outcome.scanned
+    {
+        use crate::rules::input::text_encoding::TextEncoding;
+        outcome
+            .findings
+            .push(TextEncoding::report(&scanned.source.path, encoding));
+    }
+    outcome
 }
 
 /// Analyses the head of a JSONL fixture suite: its header and first case line, which is all the

@@ -24,6 +24,7 @@ pub static RULES: &[&dyn Rule] = &[
     &input::missing_required_key::MissingRequiredKey,
     &input::schema_violation::SchemaViolation,
     &input::unreadable_file::UnreadableFile,
+    &input::text_encoding::TextEncoding,
     &stellaops::gate_multiple_roots::GateMultipleRoots,
     &stellaops::gate_undocumented_root::GateUndocumentedRoot,
     &gait::gait_policy_invalid::GaitPolicyInvalid,
