@@ -427,3 +427,32 @@ fn a_backslash_in_a_file_name_is_shown_as_it_is() {
     paths.sort_unstable();
     assert_eq!(paths, ["a/b.yaml", "a\\b.yaml"], "{report:#}");
 }
+
+/// A section that breaks its schema many thousands of times lists the first 10,000
+/// violations and counts the rest in one finding: bounded output, the same exit.
+#[test]
+fn schema_violations_are_listed_up_to_a_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let envs: Vec<String> = (0..12_000).map(|index| format!("\"e{index}\":0")).collect();
+    let text = format!(
+        "{{\"PolicyGates\":{{\"VexTrust\":{{\"Enabled\":true,\"Thresholds\":{{{}}}}}}}}}",
+        envs.join(",")
+    );
+    std::fs::write(dir.path().join("appsettings.json"), text).unwrap();
+    let output = gatelint(dir.path())
+        .args(["check", "appsettings.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let all = report["findings"].as_array().unwrap();
+    assert_eq!(all.len(), 10_001);
+    assert!(
+        all.iter().any(|finding| finding["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("2000 more schema violations")),
+        "{:#}",
+        all[0]
+    );
+}

@@ -224,6 +224,9 @@ pub struct Checked<'n> {
     pub issues: Vec<SchemaIssue>,
 }
 
+/// The schema violations one section reports one by one; the rest are counted in one issue.
+pub const MAX_SCHEMA_ISSUES: usize = 10_000;
+
 /// Binds `node` (found at `base` in its document) and validates it against `target`.
 pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'n>, SchemaBug> {
     let compiled = compiled(target)?;
@@ -231,13 +234,16 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
     let bound = bind(node, compiled, base, &mut issues);
     let instance: &Node = &bound;
     let mut resolver = pointer::Resolver::default();
+    let mut unlisted = 0;
     match &compiled.validation {
         // Most files are valid: the cheap yes/no answer first, errors only when there are some.
         Validation::Own(validator) if validator.is_valid(instance) => {}
         Validation::Own(validator) => {
-            for error in validator.iter_errors(instance) {
+            let mut errors = validator.iter_errors(instance);
+            for error in errors.by_ref().take(MAX_SCHEMA_ISSUES) {
                 issues.push(locate(&mut resolver, &bound, base, &error, ""));
             }
+            unlisted += errors.count();
         }
         Validation::Nested { via, key } => {
             let Validation::Own(validator) = &self::compiled(*via)?.validation else {
@@ -258,11 +264,26 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
                 }]),
             );
             let prefix = format!("/{key}");
-            let errors = (!validator.is_valid(&wrapped)).then(|| validator.iter_errors(&wrapped));
-            for error in errors.into_iter().flatten() {
-                issues.push(locate(&mut resolver, &bound, base, &error, &prefix));
+            if !validator.is_valid(&wrapped) {
+                let mut errors = validator.iter_errors(&wrapped);
+                for error in errors.by_ref().take(MAX_SCHEMA_ISSUES) {
+                    issues.push(locate(&mut resolver, &bound, base, &error, &prefix));
+                }
+                unlisted += errors.count();
             }
         }
+    }
+    if unlisted > 0 {
+        // Bounded output and memory for a file that breaks the schema a million times; the
+        // run fails all the same.
+        issues.push(SchemaIssue {
+            kind: IssueKind::Other,
+            span: Span::new(node.span.start as usize, node.span.start as usize),
+            pointer: base.to_owned(),
+            message: format!(
+                "{unlisted} more schema violations in this section are not listed (at most {MAX_SCHEMA_ISSUES} are)"
+            ),
+        });
     }
     issues.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
     issues.dedup_by(|a, b| a.span == b.span && a.message == b.message);
