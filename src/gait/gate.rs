@@ -10,7 +10,7 @@ use super::inputs::{
 };
 use super::intent::Intent;
 use super::killswitch::KillSwitchDecision;
-use super::policy::{self, Policy, Verdict, uniq_sort};
+use super::policy::{self, DigestedPolicy, Policy, Verdict, uniq_sort};
 use super::ratelimit::LimitDecision;
 use super::tokens::{self, ApprovalContext};
 use super::wrkr::WrkrError;
@@ -155,6 +155,25 @@ impl GateError {
 /// `gate eval` on a loaded policy and a normalised intent.
 pub fn decide(
     policy: &Policy,
+    intent: Intent,
+    inputs: &GateInputs,
+) -> Result<GateOutcome, GateError> {
+    decide_with(policy, policy.digest(), intent, inputs)
+}
+
+/// [`decide`] under a policy whose digest is already computed.
+pub fn decide_digested(
+    policy: &DigestedPolicy,
+    intent: Intent,
+    inputs: &GateInputs,
+) -> Result<GateOutcome, GateError> {
+    decide_with(policy.policy(), policy.digest().to_owned(), intent, inputs)
+}
+
+/// `policy_digest` is `policy.digest()`.
+fn decide_with(
+    policy: &Policy,
+    policy_digest: String,
     mut intent: Intent,
     inputs: &GateInputs,
 ) -> Result<GateOutcome, GateError> {
@@ -185,7 +204,6 @@ pub fn decide(
         Some(Err(_)) => warnings.push(Warning::WrkrUnavailable),
     }
 
-    let policy_digest = policy.digest();
     intent.strip_context_evidence();
     // The prepared intent carries the Wrkr context: it is what the digest (and so approval
     // tokens) and the kill switch see. Script steps are enriched one by one by the evaluator.
