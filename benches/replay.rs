@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use divan::Bencher;
 use divan::counter::ItemsCount;
 use gatelint::gait::command::{self, EvalOptions};
+use gatelint::gait::gate::IntentDigest;
 use gatelint::gait::intent::{self, Intent};
 use gatelint::gait::policy::{self, DigestedPolicy};
 use gatelint::replay::runner::{Evaluator, Gait};
@@ -187,6 +188,11 @@ const GAIT_INTENTS: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// The Gait evaluator as replay runs it (no intent digest unless a token needs it).
+const REPLAY_GAIT: Gait = Gait {
+    intent_digest: IntentDigest::WhenChecked,
+};
+
 const GAIT_NAMES: [&str; 3] = ["read_allow", "delete_block", "write_require_approval"];
 
 /// `examples/gait/policy.yaml`, loaded, validated and digested once; the intent's JSON text;
@@ -211,7 +217,7 @@ fn gait_decide(bencher: Bencher, name: &str) {
     let files = gatelint::source::Reader::new(&[]);
     let intent: Intent = intent::load_intent(text).unwrap();
     let now = options.evaluation_time.unwrap();
-    let decided = Gait.decide(
+    let decided = REPLAY_GAIT.decide(
         &policy,
         (intent.clone(), &command::read_inputs(&files, &options, now)),
     );
@@ -220,7 +226,7 @@ fn gait_decide(bencher: Bencher, name: &str) {
         .with_inputs(|| intent.clone())
         .bench_local_values(|intent| {
             let inputs = command::read_inputs(&files, &options, now);
-            Gait.decide(divan::black_box(&policy), (intent, &inputs))
+            REPLAY_GAIT.decide(divan::black_box(&policy), (intent, &inputs))
         });
 }
 
@@ -235,7 +241,7 @@ fn gait_intent(bencher: Bencher, name: &str) {
     bencher.bench_local(|| {
         let intent = intent::load_intent(&divan::black_box(&value).to_string()).unwrap();
         let inputs = command::read_inputs(&files, &options, now);
-        let decided = Gait.decide(&policy, (intent, &inputs)).unwrap();
+        let decided = REPLAY_GAIT.decide(&policy, (intent, &inputs)).unwrap();
         assert_eq!(decided.verdict.as_str(), verdict);
         decided
     });

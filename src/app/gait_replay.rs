@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use crate::discover;
 use crate::exit::Exit;
 use crate::gait::command::{self, EvalOptions, StateSource};
-use crate::gait::gate::GateError;
+use crate::gait::gate::{GateError, IntentDigest};
 use crate::gait::intent::IntentError;
 use crate::gait::policy::{DigestedPolicy, PolicyError};
 use crate::gait::registry::RegistryUse;
@@ -167,7 +167,12 @@ impl GaitCases {
         // The suite gives the time (or the case runs on the wall clock, as Gait does).
         let now = options.evaluation_time.unwrap_or_else(jiff::Timestamp::now);
         let inputs = command::read_inputs(files, &options, now);
-        let evaluation = Gait.decide(&policy, (intent, &inputs));
+        // The case's result is its verdict, reasons and rule: the intent digest is computed only
+        // for the tokens checked against it.
+        let gait = Gait {
+            intent_digest: IntentDigest::WhenChecked,
+        };
+        let evaluation = gait.decide(&policy, (intent, &inputs));
         let (exit, message) = match &evaluation {
             Ok(outcome) => (outcome.exit(), None),
             Err(error) if error.exit() == Exit::InvalidInput => {

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value as Json, json};
 
+use crate::gait::gate::IntentDigest;
 use crate::gait::inputs::GateInputs;
 use crate::gait::intent;
 use crate::gait::policy::{DigestedPolicy, Policy};
@@ -176,7 +177,10 @@ fn verdict_under(policy: &DigestedPolicy, intent: &Json) -> String {
         return crate::diff::verdicts::ERROR_VERDICT.to_owned();
     };
     let inputs = GateInputs::at(WITNESS_TIME);
-    match Gait.decide(policy, (loaded, &inputs)) {
+    let gait = Gait {
+        intent_digest: IntentDigest::WhenChecked,
+    };
+    match gait.decide(policy, (loaded, &inputs)) {
         Ok(outcome) => outcome.verdict.as_str().to_owned(),
         Err(_) => crate::diff::verdicts::ERROR_VERDICT.to_owned(),
     }

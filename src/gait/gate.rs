@@ -152,13 +152,30 @@ impl GateError {
     }
 }
 
+/// Whether a decision's outcome carries the digest of the prepared intent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IntentDigest {
+    /// Always computed and reported (`gate eval` prints it).
+    #[default]
+    Report,
+    /// Computed only when a token is checked against it; otherwise the outcome's
+    /// `intent_digest` is empty. Replay, which reads the verdict, reasons and rule only.
+    WhenChecked,
+}
+
 /// `gate eval` on a loaded policy and a normalised intent.
 pub fn decide(
     policy: &Policy,
     intent: Intent,
     inputs: &GateInputs,
 ) -> Result<GateOutcome, GateError> {
-    decide_with(policy, policy.digest(), intent, inputs)
+    decide_with(
+        policy,
+        policy.digest(),
+        intent,
+        inputs,
+        IntentDigest::Report,
+    )
 }
 
 /// [`decide`] under a policy whose digest is already computed.
@@ -166,8 +183,15 @@ pub fn decide_digested(
     policy: &DigestedPolicy,
     intent: Intent,
     inputs: &GateInputs,
+    intent_digest: IntentDigest,
 ) -> Result<GateOutcome, GateError> {
-    decide_with(policy.policy(), policy.digest().to_owned(), intent, inputs)
+    decide_with(
+        policy.policy(),
+        policy.digest().to_owned(),
+        intent,
+        inputs,
+        intent_digest,
+    )
 }
 
 /// `policy_digest` is `policy.digest()`.
@@ -176,6 +200,7 @@ fn decide_with(
     policy_digest: String,
     mut intent: Intent,
     inputs: &GateInputs,
+    report: IntentDigest,
 ) -> Result<GateOutcome, GateError> {
     // A token file that is missing or not JSON is invalid input before anything is decided.
     if let Some(error) = inputs.approvals.unreadable.first() {
@@ -213,7 +238,10 @@ fn decide_with(
         let tool = intent.tool_name.clone();
         inventory.apply(&mut intent, &tool);
     }
-    let intent_digest = intent.digest();
+    // The intent is not changed from here on: its digest, when it is computed, is the same
+    // whenever it is.
+    let intent_digest = std::cell::OnceCell::new();
+    let digest = || intent_digest.get_or_init(|| intent.digest()).as_str();
 
     let mut registry_reason = None;
     let mut pre_approved: Option<String> = None;
@@ -292,7 +320,7 @@ fn decide_with(
                 &evidence.tokens,
                 &intent,
                 &decision.delegation_scopes,
-                &intent_digest,
+                digest(),
                 &policy_digest,
                 now,
                 evidence.key.as_ref(),
@@ -313,7 +341,12 @@ fn decide_with(
     if decision.verdict == Verdict::RequireApproval {
         let context = ApprovalContext {
             intent: &intent,
-            intent_digest: &intent_digest,
+            // Without tokens no digest is compared.
+            intent_digest: if inputs.approvals.tokens.is_empty() {
+                ""
+            } else {
+                digest()
+            },
             policy_digest: &policy_digest,
             now,
             key: inputs.approvals.key.as_ref(),
@@ -349,6 +382,10 @@ fn decide_with(
         add_reasons(&mut decision, &extra);
     }
 
+    if report == IntentDigest::Report {
+        digest();
+    }
+    let intent_digest = intent_digest.into_inner().unwrap_or_default();
     Ok(GateOutcome {
         verdict: decision.verdict,
         reason_codes: decision.reason_codes,

@@ -6,7 +6,7 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use super::outcome::Actual;
-use crate::gait::gate::{self, GateError, GateOutcome};
+use crate::gait::gate::{self, GateError, GateOutcome, IntentDigest};
 use crate::gait::inputs::GateInputs;
 use crate::gait::intent::Intent;
 use crate::gait::policy::DigestedPolicy;
@@ -51,7 +51,11 @@ impl Evaluator for StellaOps<'_> {
 /// Gait: `gate eval` over a loaded policy (digested once), a normalised intent and the inputs
 /// read for it (tokens, counters, kill switch, registry, inventory, time).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Gait;
+pub struct Gait {
+    /// Whether the outcome carries the intent digest (`eval` prints it; replay and the
+    /// exhaustive diff read only the decision).
+    pub intent_digest: IntentDigest,
+}
 
 impl Evaluator for Gait {
     type Policy = DigestedPolicy;
@@ -63,7 +67,7 @@ impl Evaluator for Gait {
         policy: &DigestedPolicy,
         (intent, inputs): (Intent, &GateInputs),
     ) -> Self::Decision {
-        gate::decide_digested(policy, intent, inputs)
+        gate::decide_digested(policy, intent, inputs, self.intent_digest)
     }
 }
 

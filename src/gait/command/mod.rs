@@ -118,7 +118,8 @@ pub fn evaluate_digested(
     options: &EvalOptions,
 ) -> Result<GateOutcome, GateError> {
     let now = options.evaluation_time.unwrap_or_else(Timestamp::now);
-    gate::decide_digested(policy, intent, &read_inputs(files, options, now))
+    let inputs = read_inputs(files, options, now);
+    gate::decide_digested(policy, intent, &inputs, gate::IntentDigest::Report)
 }
 
 /// A reader confined to the working directory and the files named here.
