@@ -239,7 +239,7 @@ fn gait_intent(bencher: Bencher, name: &str) {
     let value: serde_json::Value = serde_json::from_str(text).unwrap();
     let now = options.evaluation_time.unwrap();
     bencher.bench_local(|| {
-        let intent = intent::load_intent(&divan::black_box(&value).to_string()).unwrap();
+        let intent = intent::load_intent_value(divan::black_box(&value)).unwrap();
         let inputs = command::read_inputs(&files, &options, now);
         let decided = REPLAY_GAIT.decide(&policy, (intent, &inputs)).unwrap();
         assert_eq!(decided.verdict.as_str(), verdict);

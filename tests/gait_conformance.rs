@@ -10,7 +10,7 @@ use std::path::Path;
 
 use gatelint::gait::command::{EvalOptions, StateSource, eval_command, read_inputs};
 use gatelint::gait::gate::IntentDigest;
-use gatelint::gait::intent::load_intent;
+use gatelint::gait::intent::{load_intent, load_intent_value};
 use gatelint::gait::policy::{DigestedPolicy, load_policy};
 use gatelint::replay::runner::{Evaluator, Gait};
 use gatelint::source::Reader;
@@ -142,6 +142,18 @@ fn conformance_cases() {
         for case in &cases {
             count += 1;
             let ((output, exit), inventory, replayed) = run_case(case);
+            // An inline intent is read from its JSON value as from its text.
+            let from_text = load_intent(&case["intent"].to_string());
+            let from_value = load_intent_value(&case["intent"]);
+            if from_text.as_ref().ok() != from_value.as_ref().ok()
+                || from_text.as_ref().err().map(ToString::to_string)
+                    != from_value.as_ref().err().map(ToString::to_string)
+            {
+                failures.push(format!(
+                    "{}: the intent read from its value differs: {from_value:?}, from its text {from_text:?}",
+                    case["name"]
+                ));
+            }
             let expect = &case["expect"];
             let label = format!(
                 "{}: {}",

@@ -147,7 +147,7 @@ impl GaitCases {
                 })?
             }
             Some(inline @ Json::Object(_)) => {
-                intent::load_intent(&inline.to_string()).map_err(CaseError::InlineIntent)?
+                intent::load_intent_value(inline).map_err(CaseError::InlineIntent)?
             }
             _ => return Err(CaseError::NoIntent),
         };

@@ -173,7 +173,7 @@ pub fn verdict_of(policy: &Policy, intent: &Json) -> String {
 
 /// [`verdict_of`] under a policy digested once for every class.
 fn verdict_under(policy: &DigestedPolicy, intent: &Json) -> String {
-    let Ok(loaded) = intent::load_intent(&intent.to_string()) else {
+    let Ok(loaded) = intent::load_intent_value(intent) else {
         return crate::diff::verdicts::ERROR_VERDICT.to_owned();
     };
     let inputs = GateInputs::at(WITNESS_TIME);
