@@ -1,7 +1,9 @@
 //! Replay benchmarks (divan): per-case evaluation of representative Stella Ops cases, reading a
-//! JSONL case line into the typed input, and whole-suite replay throughput.
+//! JSONL case line into the typed input, whole-suite replay throughput, and per-intent Gait
+//! evaluation under `examples/gait/policy.yaml` (loaded and digested once).
 //!
-//! `cargo bench --bench replay` runs them all; `cargo bench --bench replay -- evaluate` one group.
+//! `cargo bench --bench replay` runs them all; `cargo bench --bench replay -- evaluate` one group,
+//! `cargo bench --bench replay -- gait` the Gait ones.
 //! Whole-process figures (the 1M-case suite, peak RSS) are measured on the release binary with
 //! `/usr/bin/time -v`; see docs/benchmarks.md.
 
@@ -12,6 +14,11 @@ use std::path::{Path, PathBuf};
 
 use divan::Bencher;
 use divan::counter::ItemsCount;
+use gatelint::gait::command::{self, EvalOptions};
+use gatelint::gait::gate::IntentDigest;
+use gatelint::gait::intent::{self, Intent};
+use gatelint::gait::policy::{self, DigestedPolicy};
+use gatelint::replay::runner::{Evaluator, Gait};
 use gatelint::replay::runner::{TestOptions, load_stellaops, test_command};
 use gatelint::replay::suite::{Defaults, stella_case};
 use gatelint::stellaops::chain::{self, Detail};
@@ -158,5 +165,84 @@ fn replay_suite(bencher: Bencher) {
         let outcome = test_command(&paths, &TestOptions::default());
         assert_eq!(outcome.passed, SUITE_CASES);
         outcome
+    });
+}
+
+/// The three intent shapes of `scripts/gen-gait-suite.py`, with the verdict each gets under
+/// `examples/gait/policy.yaml`.
+const GAIT_INTENTS: [(&str, &str, &str); 3] = [
+    (
+        "read_allow",
+        r#"{"schema_id":"gait.gate.intent_request","schema_version":"1.0.0","producer_version":"release-agent/1.4.0","created_at":"2026-03-01T00:00:00Z","tool_name":"tool.read","args":{"path":"/srv/release/notes/0/NOTES.md"},"targets":[{"kind":"path","value":"/srv/release/notes/0/NOTES.md","operation":"read","endpoint_class":"fs.read"}],"arg_provenance":[{"arg_path":"$.path","source":"user"}],"context":{"identity":"release-agent-0","workspace":"/srv/release","risk_class":"low"}}"#,
+        "allow",
+    ),
+    (
+        "delete_block",
+        r#"{"schema_id":"gait.gate.intent_request","schema_version":"1.0.0","producer_version":"release-agent/1.4.0","created_at":"2026-03-01T00:00:01Z","tool_name":"tool.delete","args":{"path":"/srv/release/artifacts/0"},"targets":[{"kind":"path","value":"/srv/release/artifacts/0","operation":"delete","endpoint_class":"fs.delete","destructive":true}],"arg_provenance":[{"arg_path":"$.path","source":"user"}],"context":{"identity":"release-agent-1","workspace":"/srv/release","risk_class":"high"}}"#,
+        "block",
+    ),
+    (
+        "write_require_approval",
+        r###"{"schema_id":"gait.gate.intent_request","schema_version":"1.0.0","producer_version":"release-agent/1.4.0","created_at":"2026-03-01T00:00:02Z","tool_name":"tool.write","args":{"path":"/srv/release/CHANGELOG-0.md","content":"## 2.0.0\n- release 0\n"},"targets":[{"kind":"path","value":"/srv/release/CHANGELOG-0.md","operation":"write","endpoint_class":"fs.write"}],"arg_provenance":[{"arg_path":"$.path","source":"user"},{"arg_path":"$.content","source":"user"}],"context":{"identity":"release-agent-2","workspace":"/srv/release","risk_class":"medium"}}"###,
+        "require_approval",
+    ),
+];
+
+/// The Gait evaluator as replay runs it (no intent digest unless a token needs it).
+const REPLAY_GAIT: Gait = Gait {
+    intent_digest: IntentDigest::WhenChecked,
+};
+
+const GAIT_NAMES: [&str; 3] = ["read_allow", "delete_block", "write_require_approval"];
+
+/// `examples/gait/policy.yaml`, loaded, validated and digested once; the intent's JSON text;
+/// the options a replay case with `evaluation_time` gets; the verdict it must reach.
+fn gait_case(name: &str) -> (DigestedPolicy, &'static str, EvalOptions, &'static str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gait/policy.yaml");
+    let policy = policy::load_policy(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (_, text, verdict) = GAIT_INTENTS.iter().find(|(n, _, _)| *n == name).unwrap();
+    let options = EvalOptions {
+        evaluation_time: Some("2026-03-01T00:01:00Z".parse().unwrap()),
+        delegation_from_intent: true,
+        ..EvalOptions::default()
+    };
+    (DigestedPolicy::new(policy), text, options, verdict)
+}
+
+/// One normalised intent decided under the loaded policy (the gate alone: inputs, prepared
+/// intent and its digest, rules, approvals). The intent is cloned outside the timing.
+#[divan::bench(args = GAIT_NAMES)]
+fn gait_decide(bencher: Bencher, name: &str) {
+    let (policy, text, options, verdict) = gait_case(name);
+    let files = gatelint::source::Reader::new(&[]);
+    let intent: Intent = intent::load_intent(text).unwrap();
+    let now = options.evaluation_time.unwrap();
+    let decided = REPLAY_GAIT.decide(
+        &policy,
+        (intent.clone(), &command::read_inputs(&files, &options, now)),
+    );
+    assert_eq!(decided.unwrap().verdict.as_str(), verdict);
+    bencher
+        .with_inputs(|| intent.clone())
+        .bench_local_values(|intent| {
+            let inputs = command::read_inputs(&files, &options, now);
+            REPLAY_GAIT.decide(divan::black_box(&policy), (intent, &inputs))
+        });
+}
+
+/// One inline intent of a replay case, from its JSON value to the decision, as a Gait suite
+/// replays it: the intent read and normalised, the inputs read, the gate decided.
+#[divan::bench(args = GAIT_NAMES)]
+fn gait_intent(bencher: Bencher, name: &str) {
+    let (policy, text, options, verdict) = gait_case(name);
+    let files = gatelint::source::Reader::new(&[]);
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let now = options.evaluation_time.unwrap();
+    bencher.bench_local(|| {
+        let intent = intent::load_intent_value(divan::black_box(&value)).unwrap();
+        let inputs = command::read_inputs(&files, &options, now);
+        let decided = REPLAY_GAIT.decide(&policy, (intent, &inputs)).unwrap();
+        assert_eq!(decided.verdict.as_str(), verdict);
+        decided
     });
 }

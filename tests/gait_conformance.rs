@@ -8,9 +8,12 @@
 
 use std::path::Path;
 
-use gatelint::gait::command::{EvalOptions, StateSource, eval_command};
-use gatelint::gait::intent::load_intent;
-use gatelint::gait::policy::load_policy;
+use gatelint::gait::command::{EvalOptions, StateSource, eval_command, read_inputs};
+use gatelint::gait::gate::IntentDigest;
+use gatelint::gait::intent::{load_intent, load_intent_value};
+use gatelint::gait::policy::{DigestedPolicy, load_policy};
+use gatelint::replay::runner::{Evaluator, Gait};
+use gatelint::source::Reader;
 use serde_json::Value;
 
 const DEFAULT_TIME: &str = "2026-01-01T00:00:00Z";
@@ -40,8 +43,42 @@ fn side_file(dir: &Path, name: &str, value: &Value) -> Option<std::path::PathBuf
     Some(path)
 }
 
-/// Runs one case; also returns the Wrkr inventory path (what `context_source` names).
-fn run_case(case: &Value) -> ((Value, u8), String) {
+/// The case decided as replay decides it (the intent digest only for the tokens checked against
+/// it) must be the decision `eval` reports, but for the digest it left out.
+fn replay_agrees(policy: &Path, intent: &Path, options: &EvalOptions) -> Result<(), String> {
+    let text = |path: &Path| std::fs::read_to_string(path).unwrap();
+    let (Ok(policy), Ok(intent)) = (load_policy(&text(policy)), load_intent(&text(intent))) else {
+        return Ok(());
+    };
+    let policy = DigestedPolicy::new(policy);
+    let reader = Reader::new(&options.named_paths());
+    let inputs = read_inputs(&reader, options, options.evaluation_time.unwrap());
+    let replay = Gait {
+        intent_digest: IntentDigest::WhenChecked,
+    };
+    let replayed = replay.decide(&policy, (intent.clone(), &inputs));
+    let reported = Gait::default()
+        .decide(&policy, (intent, &inputs))
+        .map(|mut outcome| {
+            assert!(!outcome.intent_digest.is_empty());
+            if replayed
+                .as_ref()
+                .is_ok_and(|replayed| replayed.intent_digest.is_empty())
+            {
+                outcome.intent_digest.clear();
+            }
+            outcome
+        });
+    if replayed == reported {
+        Ok(())
+    } else {
+        Err(format!("replayed {replayed:?}\n  reported {reported:?}"))
+    }
+}
+
+/// Runs one case; also returns the Wrkr inventory path (what `context_source` names) and
+/// whether replay's decision agrees with `eval`'s.
+fn run_case(case: &Value) -> ((Value, u8), String, Result<(), String>) {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("policy.yaml");
     let intent = dir.path().join("intent.json");
@@ -87,7 +124,12 @@ fn run_case(case: &Value) -> ((Value, u8), String) {
         ),
         ..EvalOptions::default()
     };
-    (eval_command(&policy, &intent, &options), inventory_label)
+    let replayed = replay_agrees(&policy, &intent, &options);
+    (
+        eval_command(&policy, &intent, &options),
+        inventory_label,
+        replayed,
+    )
 }
 
 #[test]
@@ -99,13 +141,28 @@ fn conformance_cases() {
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         for case in &cases {
             count += 1;
-            let ((output, exit), inventory) = run_case(case);
+            let ((output, exit), inventory, replayed) = run_case(case);
+            // An inline intent is read from its JSON value as from its text.
+            let from_text = load_intent(&case["intent"].to_string());
+            let from_value = load_intent_value(&case["intent"]);
+            if from_text.as_ref().ok() != from_value.as_ref().ok()
+                || from_text.as_ref().err().map(ToString::to_string)
+                    != from_value.as_ref().err().map(ToString::to_string)
+            {
+                failures.push(format!(
+                    "{}: the intent read from its value differs: {from_value:?}, from its text {from_text:?}",
+                    case["name"]
+                ));
+            }
             let expect = &case["expect"];
             let label = format!(
                 "{}: {}",
                 file.file_name().unwrap().to_string_lossy(),
                 case["name"]
             );
+            if let Err(difference) = replayed {
+                failures.push(format!("{label}: replay and eval differ:\n  {difference}"));
+            }
             if expect["exit_code"].as_u64() != Some(u64::from(exit)) {
                 failures.push(format!(
                     "{label}: exit {exit}, want {}\n  {output}",

@@ -8,9 +8,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value as Json, json};
 
+use crate::gait::gate::IntentDigest;
 use crate::gait::inputs::GateInputs;
 use crate::gait::intent;
-use crate::gait::policy::Policy;
+use crate::gait::policy::{DigestedPolicy, Policy};
 use crate::replay::runner::{Evaluator, Gait};
 
 /// The member of a dimension that stands for every value no policy names.
@@ -167,11 +168,19 @@ pub fn witness(class: &Class) -> Json {
 /// The verdict of `intent` under `policy` at a fixed time (`error` when it cannot be
 /// evaluated).
 pub fn verdict_of(policy: &Policy, intent: &Json) -> String {
-    let Ok(loaded) = intent::load_intent(&intent.to_string()) else {
+    verdict_under(&DigestedPolicy::new(policy.clone()), intent)
+}
+
+/// [`verdict_of`] under a policy digested once for every class.
+fn verdict_under(policy: &DigestedPolicy, intent: &Json) -> String {
+    let Ok(loaded) = intent::load_intent_value(intent) else {
         return crate::diff::verdicts::ERROR_VERDICT.to_owned();
     };
     let inputs = GateInputs::at(WITNESS_TIME);
-    match Gait.decide(policy, (loaded, &inputs)) {
+    let gait = Gait {
+        intent_digest: IntentDigest::WhenChecked,
+    };
+    match gait.decide(policy, (loaded, &inputs)) {
         Ok(outcome) => outcome.verdict.as_str().to_owned(),
         Err(_) => crate::diff::verdicts::ERROR_VERDICT.to_owned(),
     }
@@ -189,6 +198,10 @@ pub fn changed_classes(baseline: &Policy, candidate: &Policy) -> Vec<ClassChange
         return Vec::new();
     }
     let [tools, risks, kinds, endpoints, environments] = &dims;
+    let (baseline, candidate) = (
+        DigestedPolicy::new(baseline.clone()),
+        DigestedPolicy::new(candidate.clone()),
+    );
     let mut out = Vec::new();
     for tool in tools {
         for risk in risks {
@@ -203,8 +216,8 @@ pub fn changed_classes(baseline: &Policy, candidate: &Policy) -> Vec<ClassChange
                             environment: environment.clone(),
                         };
                         let intent = witness(&class);
-                        let old = verdict_of(baseline, &intent);
-                        let new = verdict_of(candidate, &intent);
+                        let old = verdict_under(&baseline, &intent);
+                        let new = verdict_under(&candidate, &intent);
                         if old != new {
                             out.push(ClassChange {
                                 environment: class.environment.clone(),

@@ -30,10 +30,14 @@ pub fn digest_hex(value: &Value) -> String {
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
+        for nibble in [byte >> 4, byte & 0x0f] {
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
     }
     out
 }
@@ -63,7 +67,7 @@ fn write_value(out: &mut String, value: &Value) {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             // JCS orders keys by their UTF-16 code units, not by UTF-8 bytes.
-            entries.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+            entries.sort_by(|(a, _), (b, _)| utf16_cmp(a, b));
             out.push('{');
             for (index, (key, item)) in entries.into_iter().enumerate() {
                 if index > 0 {
@@ -88,30 +92,105 @@ pub fn format_number(number: &serde_json::Number) -> String {
     buffer.format(float).to_owned()
 }
 
+/// `a` and `b` ordered by their UTF-16 code units. UTF-8 bytes order as code points do, and
+/// code points as UTF-16 units do except between a supplementary character and one of
+/// U+E000–U+FFFF, so the bytes decide unless a non-ASCII byte is where the two first differ.
+fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let differ = a.bytes().zip(b.bytes()).find(|(x, y)| x != y);
+    match differ {
+        Some((x, y)) if x.is_ascii() && y.is_ascii() => x.cmp(&y),
+        // One is a prefix of the other: the shorter first, in any encoding.
+        None => a.len().cmp(&b.len()),
+        Some(_) => a.encode_utf16().cmp(b.encode_utf16()),
+    }
+}
+
 fn write_string(out: &mut String, text: &str) {
     out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{09}' => out.push_str("\\t"),
-            '\u{0a}' => out.push_str("\\n"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\u{0d}' => out.push_str("\\r"),
-            ch if u32::from(ch) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", u32::from(ch)));
-            }
-            ch => out.push(ch),
+    // Runs of characters that need no escape are copied whole.
+    let mut rest = text;
+    while let Some(at) = rest.find(|ch: char| ch == '"' || ch == '\\' || u32::from(ch) < 0x20) {
+        let (plain, tail) = rest.split_at(at);
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        if let Some(ch) = chars.next() {
+            escape_char(out, ch);
         }
+        rest = chars.as_str();
     }
+    out.push_str(rest);
     out.push('"');
+}
+
+fn escape_char(out: &mut String, ch: char) {
+    match ch {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\u{08}' => out.push_str("\\b"),
+        '\u{09}' => out.push_str("\\t"),
+        '\u{0a}' => out.push_str("\\n"),
+        '\u{0c}' => out.push_str("\\f"),
+        '\u{0d}' => out.push_str("\\r"),
+        ch if u32::from(ch) < 0x20 => {
+            out.push_str(&format!("\\u{:04x}", u32::from(ch)));
+        }
+        ch => out.push(ch),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    /// A string from a small alphabet that mixes ASCII, the escapes, U+E000–U+FFFF and
+    /// supplementary characters, so that prefixes and first differences land everywhere.
+    fn mixed() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                'a',
+                'b',
+                '"',
+                '\\',
+                '\u{1}',
+                '\n',
+                '\u{7f}',
+                '\u{e9}',
+                '\u{2028}',
+                '\u{e000}',
+                '\u{ff61}',
+                '\u{10000}',
+                '\u{1f600}',
+            ]),
+            0..6,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn key_order_is_utf16_order(a in mixed(), b in mixed()) {
+            prop_assert_eq!(utf16_cmp(&a, &b), a.encode_utf16().cmp(b.encode_utf16()));
+        }
+
+        #[test]
+        fn strings_are_escaped_char_by_char(text in mixed()) {
+            let mut expected = String::from("\"");
+            for ch in text.chars() {
+                escape_char(&mut expected, ch);
+            }
+            expected.push('"');
+            let mut out = String::new();
+            write_string(&mut out, &text);
+            prop_assert_eq!(out, expected);
+        }
+    }
+
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff, 0x5c]), "000fa0ff5c");
+    }
 
     #[test]
     fn sorts_keys_by_utf16_and_prints_es6_numbers() {

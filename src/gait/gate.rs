@@ -10,7 +10,7 @@ use super::inputs::{
 };
 use super::intent::Intent;
 use super::killswitch::KillSwitchDecision;
-use super::policy::{self, Policy, Verdict, uniq_sort};
+use super::policy::{self, DigestedPolicy, Policy, Verdict, uniq_sort};
 use super::ratelimit::LimitDecision;
 use super::tokens::{self, ApprovalContext};
 use super::wrkr::WrkrError;
@@ -152,11 +152,55 @@ impl GateError {
     }
 }
 
+/// Whether a decision's outcome carries the digest of the prepared intent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IntentDigest {
+    /// Always computed and reported (`gate eval` prints it).
+    #[default]
+    Report,
+    /// Computed only when a token is checked against it; otherwise the outcome's
+    /// `intent_digest` is empty. Replay, which reads the verdict, reasons and rule only.
+    WhenChecked,
+}
+
 /// `gate eval` on a loaded policy and a normalised intent.
 pub fn decide(
     policy: &Policy,
+    intent: Intent,
+    inputs: &GateInputs,
+) -> Result<GateOutcome, GateError> {
+    decide_with(
+        policy,
+        policy.digest(),
+        intent,
+        inputs,
+        IntentDigest::Report,
+    )
+}
+
+/// [`decide`] under a policy whose digest is already computed.
+pub fn decide_digested(
+    policy: &DigestedPolicy,
+    intent: Intent,
+    inputs: &GateInputs,
+    intent_digest: IntentDigest,
+) -> Result<GateOutcome, GateError> {
+    decide_with(
+        policy.policy(),
+        policy.digest().to_owned(),
+        intent,
+        inputs,
+        intent_digest,
+    )
+}
+
+/// `policy_digest` is `policy.digest()`.
+fn decide_with(
+    policy: &Policy,
+    policy_digest: String,
     mut intent: Intent,
     inputs: &GateInputs,
+    report: IntentDigest,
 ) -> Result<GateOutcome, GateError> {
     // A token file that is missing or not JSON is invalid input before anything is decided.
     if let Some(error) = inputs.approvals.unreadable.first() {
@@ -185,7 +229,6 @@ pub fn decide(
         Some(Err(_)) => warnings.push(Warning::WrkrUnavailable),
     }
 
-    let policy_digest = policy.digest();
     intent.strip_context_evidence();
     // The prepared intent carries the Wrkr context: it is what the digest (and so approval
     // tokens) and the kill switch see. Script steps are enriched one by one by the evaluator.
@@ -195,7 +238,10 @@ pub fn decide(
         let tool = intent.tool_name.clone();
         inventory.apply(&mut intent, &tool);
     }
-    let intent_digest = intent.digest();
+    // The intent is not changed from here on: its digest, when it is computed, is the same
+    // whenever it is.
+    let intent_digest = std::cell::OnceCell::new();
+    let digest = || intent_digest.get_or_init(|| intent.digest()).as_str();
 
     let mut registry_reason = None;
     let mut pre_approved: Option<String> = None;
@@ -274,7 +320,7 @@ pub fn decide(
                 &evidence.tokens,
                 &intent,
                 &decision.delegation_scopes,
-                &intent_digest,
+                digest(),
                 &policy_digest,
                 now,
                 evidence.key.as_ref(),
@@ -295,7 +341,12 @@ pub fn decide(
     if decision.verdict == Verdict::RequireApproval {
         let context = ApprovalContext {
             intent: &intent,
-            intent_digest: &intent_digest,
+            // Without tokens no digest is compared.
+            intent_digest: if inputs.approvals.tokens.is_empty() {
+                ""
+            } else {
+                digest()
+            },
             policy_digest: &policy_digest,
             now,
             key: inputs.approvals.key.as_ref(),
@@ -331,6 +382,10 @@ pub fn decide(
         add_reasons(&mut decision, &extra);
     }
 
+    if report == IntentDigest::Report {
+        digest();
+    }
+    let intent_digest = intent_digest.into_inner().unwrap_or_default();
     Ok(GateOutcome {
         verdict: decision.verdict,
         reason_codes: decision.reason_codes,

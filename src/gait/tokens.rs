@@ -724,3 +724,73 @@ pub fn registry_entries(document: &Json) -> Result<Vec<Json>, EntriesNotArray> {
         _ => Ok(Vec::new()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gait::gate::{self, IntentDigest};
+    use crate::gait::inputs::{ApprovalEvidence, GateInputs};
+    use crate::gait::intent::load_intent;
+    use crate::gait::policy::{DigestedPolicy, Verdict, load_policy};
+    use ed25519_dalek::{Signer, SigningKey};
+
+    /// A signed approval token for the intent is checked against the intent's digest, whether
+    /// or not the outcome reports the digest.
+    #[test]
+    fn a_signed_approval_grants_in_either_digest_mode() {
+        let policy = load_policy(
+            "default_verdict: block\nrules:\n  - name: write\n    effect: require_approval\n    match: {tool_names: [tool.write]}\n",
+        )
+        .unwrap();
+        let policy = DigestedPolicy::new(policy);
+        let intent = load_intent(r#"{"tool_name":"tool.write","args":{},"targets":[{"kind":"path","value":"/r/a","operation":"write"}],"context":{"identity":"a","workspace":"/r","risk_class":"low"}}"#).unwrap();
+        let signing = SigningKey::from_bytes(&[7; 32]);
+        let key =
+            PublicKey::from_base64(&STANDARD.encode(signing.verifying_key().as_bytes())).unwrap();
+        let mut raw = json!({
+            "schema_id": "gait.gate.approval_token",
+            "schema_version": "1.0.0",
+            "created_at": "2026-01-01T00:00:00Z",
+            "token_id": "t1",
+            "approver_identity": "reviewer",
+            "reason_code": "ok",
+            "intent_digest": intent.digest(),
+            "policy_digest": policy.digest(),
+            "scope": ["tool:tool.write"],
+            "max_targets": 0,
+            "max_ops": 0,
+            "expires_at": "2027-01-01T00:00:00Z",
+        });
+        let unsigned = ApprovalToken::from_json(&raw).unwrap();
+        let digest = canonical::digest_bytes(&unsigned.signable);
+        raw["signature"] = json!({
+            "alg": "ed25519",
+            "key_id": key.key_id,
+            "signed_digest": canonical::hex(&digest),
+            "sig": STANDARD.encode(signing.sign(&digest).to_bytes()),
+        });
+        let mut inputs = GateInputs::at("2026-06-01T00:00:00Z".parse().unwrap());
+        inputs.approvals = ApprovalEvidence {
+            tokens: vec![ApprovalToken::from_json(&raw)],
+            unreadable: Vec::new(),
+            key: Some(key),
+        };
+        for mode in [IntentDigest::Report, IntentDigest::WhenChecked] {
+            let outcome = gate::decide_digested(&policy, intent.clone(), &inputs, mode).unwrap();
+            assert_eq!(outcome.verdict, Verdict::Allow, "{mode:?}: {outcome:?}");
+            assert!(
+                outcome
+                    .reason_codes
+                    .contains(&"approval_granted".to_owned())
+            );
+            assert_eq!(outcome.intent_digest, intent.digest());
+        }
+        // Without tokens the digest is computed only when it is reported.
+        inputs.approvals = ApprovalEvidence::default();
+        let quiet =
+            gate::decide_digested(&policy, intent.clone(), &inputs, IntentDigest::WhenChecked)
+                .unwrap();
+        assert_eq!(quiet.verdict, Verdict::RequireApproval);
+        assert_eq!(quiet.intent_digest, "");
+    }
+}

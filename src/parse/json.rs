@@ -23,6 +23,83 @@ pub fn parse(text: &str, base: usize) -> Document {
     }
 }
 
+/// The tree [`parse`] gives for the JSON text of `value` (`value.to_string()`), but with every
+/// span empty, built without printing the text and reading it back. `None` when that text could
+/// reach one of the parser's limits ([`MAX_DEPTH`], [`MAX_NODES`], [`super::MAX_INPUT_BYTES`]):
+/// the caller then parses the text, which reports exactly which. Printing a value gives a
+/// document without syntax errors, duplicate keys or invalid text, and reading a printed
+/// number back gives the number printed, so within the limits the trees are the same.
+pub fn tree_of(value: &serde_json::Value) -> Option<Node> {
+    let mut budget = Budget::default();
+    let node = tree_at(value, 0, &mut budget)?;
+    (budget.bytes <= super::MAX_INPUT_BYTES).then_some(node)
+}
+
+/// What the printed text of the values converted so far could hold at most.
+#[derive(Default)]
+struct Budget {
+    /// Bytes: each string byte printed as a six-byte escape, each number in 32 bytes.
+    bytes: usize,
+    nodes: usize,
+}
+
+fn tree_at(value: &serde_json::Value, depth: usize, budget: &mut Budget) -> Option<Node> {
+    use serde_json::Value as Json;
+    budget.nodes += 1;
+    if budget.nodes > MAX_NODES {
+        return None;
+    }
+    let value = match value {
+        Json::Null => {
+            budget.bytes += 4;
+            Value::Null
+        }
+        Json::Bool(flag) => {
+            budget.bytes += 5;
+            Value::Bool(*flag)
+        }
+        Json::Number(number) => {
+            budget.bytes += 32;
+            Value::Number(number.clone())
+        }
+        Json::String(text) => {
+            budget.bytes += 2 + 6 * text.len();
+            Value::String(text.clone())
+        }
+        Json::Array(items) => {
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            budget.bytes += 2 + items.len();
+            Value::Seq(
+                items
+                    .iter()
+                    .map(|item| tree_at(item, depth + 1, budget))
+                    .collect::<Option<Vec<Node>>>()?,
+            )
+        }
+        Json::Object(map) => {
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            budget.bytes += 2 + map.len();
+            let mut entries = Vec::with_capacity(map.len());
+            for (key, item) in map {
+                budget.bytes += 3 + 6 * key.len();
+                entries.push(Entry {
+                    key: Key {
+                        text: key.clone(),
+                        span: Span::default(),
+                    },
+                    value: tree_at(item, depth + 1, budget)?,
+                });
+            }
+            Value::Map(entries)
+        }
+    };
+    Some(Node::new(Span::default(), value))
+}
+
 struct Failure {
     message: String,
     at: usize,
@@ -414,6 +491,86 @@ fn small_integer(raw: &str) -> Option<serde_json::Number> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn without_spans(node: &Node) -> Node {
+        let value = match &node.value {
+            Value::Seq(items) => Value::Seq(items.iter().map(without_spans).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|entry| Entry {
+                        key: Key {
+                            text: entry.key.text.clone(),
+                            span: Span::default(),
+                        },
+                        value: without_spans(&entry.value),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Node::new(Span::default(), value)
+    }
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value as Json;
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            any::<i64>().prop_map(Json::from),
+            any::<u64>().prop_map(Json::from),
+            any::<f64>().prop_map(Json::from),
+            "[a-z\"\\\u{0}-\u{1f}\u{e9}\u{2028}\u{1f600}]{0,6}".prop_map(Json::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                proptest::collection::vec(("[a-c\u{e9}]{0,3}", inner), 0..6).prop_map(|entries| {
+                    serde_json::Value::Object(entries.into_iter().collect())
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn a_value_s_tree_is_the_tree_of_its_text(value in json_value()) {
+            let text = value.to_string();
+            let document = parse(&text, 0);
+            prop_assert!(document.issues.is_empty(), "{:?}", document.issues);
+            let parsed = document.root.as_ref().map(without_spans);
+            prop_assert_eq!(tree_of(&value), parsed);
+        }
+    }
+
+    #[test]
+    fn a_value_has_a_tree_exactly_when_its_text_is_within_the_depth_limit() {
+        let mut outcomes = Vec::new();
+        for levels in [MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1] {
+            for leaf in [
+                serde_json::json!(1),
+                serde_json::json!([]),
+                serde_json::json!({}),
+            ] {
+                let mut value = leaf;
+                for level in 0..levels {
+                    value = if level % 2 == 0 {
+                        serde_json::json!([value])
+                    } else {
+                        serde_json::json!({"a": value})
+                    };
+                }
+                let fatal = parse(&value.to_string(), 0)
+                    .issues
+                    .iter()
+                    .any(ParseIssue::is_fatal);
+                assert_eq!(tree_of(&value).is_none(), fatal, "{levels} levels");
+                outcomes.push(fatal);
+            }
+        }
+        assert!(outcomes.contains(&true) && outcomes.contains(&false));
+    }
 
     #[test]
     fn parses_with_spans() {

@@ -6,10 +6,10 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use super::outcome::Actual;
-use crate::gait::gate::{self, GateError, GateOutcome};
+use crate::gait::gate::{self, GateError, GateOutcome, IntentDigest};
 use crate::gait::inputs::GateInputs;
 use crate::gait::intent::Intent;
-use crate::gait::policy::Policy;
+use crate::gait::policy::DigestedPolicy;
 use crate::source::Files;
 use crate::stellaops::chain::{self, Decision, Detail};
 use crate::stellaops::input::CaseInput;
@@ -48,18 +48,26 @@ impl Evaluator for StellaOps<'_> {
     }
 }
 
-/// Gait: `gate eval` over a loaded policy, a normalised intent and the inputs read for it
-/// (tokens, counters, kill switch, registry, inventory, time).
+/// Gait: `gate eval` over a loaded policy (digested once), a normalised intent and the inputs
+/// read for it (tokens, counters, kill switch, registry, inventory, time).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Gait;
+pub struct Gait {
+    /// Whether the outcome carries the intent digest (`eval` prints it; replay and the
+    /// exhaustive diff read only the decision).
+    pub intent_digest: IntentDigest,
+}
 
 impl Evaluator for Gait {
-    type Policy = Policy;
+    type Policy = DigestedPolicy;
     type Input<'i> = (Intent, &'i GateInputs);
     type Decision = Result<GateOutcome, GateError>;
 
-    fn decide(&self, policy: &Policy, (intent, inputs): (Intent, &GateInputs)) -> Self::Decision {
-        gate::decide(policy, intent, inputs)
+    fn decide(
+        &self,
+        policy: &DigestedPolicy,
+        (intent, inputs): (Intent, &GateInputs),
+    ) -> Self::Decision {
+        gate::decide_digested(policy, intent, inputs, self.intent_digest)
     }
 }
 

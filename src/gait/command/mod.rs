@@ -19,7 +19,7 @@ use super::inputs::{
 };
 use super::intent::{self, Intent};
 use super::killswitch::KillSwitchState;
-use super::policy::{self, Policy};
+use super::policy::{self, DigestedPolicy, Policy};
 use super::ratelimit::RateLimitState;
 use super::tokens::{self, ApprovalToken, DelegationToken, PublicKey};
 use super::wrkr::WrkrInventory;
@@ -108,6 +108,18 @@ pub fn evaluate_loaded(
 ) -> Result<GateOutcome, GateError> {
     let now = options.evaluation_time.unwrap_or_else(Timestamp::now);
     gate::decide(policy, intent, &read_inputs(files, options, now))
+}
+
+/// [`evaluate_loaded`] under a policy digested once for many intents.
+pub fn evaluate_digested(
+    files: &dyn Files,
+    policy: &DigestedPolicy,
+    intent: Intent,
+    options: &EvalOptions,
+) -> Result<GateOutcome, GateError> {
+    let now = options.evaluation_time.unwrap_or_else(Timestamp::now);
+    let inputs = read_inputs(files, options, now);
+    gate::decide_digested(policy, intent, &inputs, gate::IntentDigest::Report)
 }
 
 /// A reader confined to the working directory and the files named here.

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value as Json, json};
 
 use super::{
-    EvalError, EvalOptions, Evaluation, evaluate_files, evaluate_loaded, exit_of, render_json,
+    EvalError, EvalOptions, Evaluation, evaluate_digested, evaluate_files, exit_of, render_json,
 };
+use crate::gait::intent;
+use crate::gait::policy::{self, DigestedPolicy};
 use crate::gait::registry::RegistryUse;
-use crate::gait::{intent, policy};
 use crate::source::{Files, ReadError};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -235,11 +236,12 @@ pub fn run_scenario_dir(files: &dyn Files, dir: &Path) -> ScenarioResult {
                 expected.len()
             ));
         }
-        let policy = policy::load_policy_file(files, &policy_path);
+        let policy = policy::load_policy_file(files, &policy_path)
+            .map(|(policy, _)| DigestedPolicy::new(policy));
         for (index, (line, want)) in intents.iter().zip(expected.iter()).enumerate() {
             let run = match (&policy, intent::load_intent(line)) {
-                (Ok((policy, _)), Ok(intent)) => {
-                    evaluate_loaded(files, policy, intent, &options).map_err(EvalError::from)
+                (Ok(policy), Ok(intent)) => {
+                    evaluate_digested(files, policy, intent, &options).map_err(EvalError::from)
                 }
                 (Err(error), _) => Err(EvalError::Policy(error.clone())),
                 (_, Err(error)) => Err(EvalError::Intent(error)),

@@ -52,6 +52,15 @@ pub fn load_intent(text: &str) -> Result<Intent, IntentError> {
     decode_intent(&root)
 }
 
+/// [`load_intent`] of `value`'s JSON text (`value.to_string()`), without printing the text and
+/// parsing it back unless it could reach a parse limit. An error's span is then empty.
+pub fn load_intent_value(value: &serde_json::Value) -> Result<Intent, IntentError> {
+    match parse::json::tree_of(value) {
+        Some(root) => decode_intent(&root),
+        None => load_intent(&value.to_string()),
+    }
+}
+
 /// Decodes and normalises an intent from a parsed JSON tree.
 pub fn decode_intent(root: &Node) -> Result<Intent, IntentError> {
     if root.as_map().is_none() {

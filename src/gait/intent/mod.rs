@@ -6,7 +6,7 @@ mod digest;
 mod fields;
 mod model;
 
-pub use decode::{decode_intent, load_intent, load_intent_file};
+pub use decode::{decode_intent, load_intent, load_intent_file, load_intent_value};
 pub use model::{
     AgentIdentity, ArgProvenance, CONTEXT_STRING_FIELDS, Context, Delegation, DelegationLink,
     Intent, IntentError, IntentErrorKind, MAX_SCRIPT_STEPS, SandboxContext, SkillProvenance, Step,

@@ -5,6 +5,37 @@ use serde_json::{Value as Json, json};
 use super::model::{Match, Policy, Rule};
 use crate::gait::canonical;
 
+/// A loaded policy and its digest, computed once: every decision under the policy reads the
+/// digest (approval and delegation tokens and registry entries are bound to it), and a suite
+/// decides thousands of cases under one policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DigestedPolicy {
+    policy: Policy,
+    digest: String,
+}
+
+impl DigestedPolicy {
+    pub fn new(policy: Policy) -> DigestedPolicy {
+        let digest = policy.digest();
+        DigestedPolicy { policy, digest }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// [`Policy::digest`] of [`Self::policy`].
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+}
+
+impl From<Policy> for DigestedPolicy {
+    fn from(policy: Policy) -> DigestedPolicy {
+        DigestedPolicy::new(policy)
+    }
+}
+
 impl Policy {
     /// `policy_digest`: SHA-256 over the JCS form of Gait's digest payload.
     pub fn digest(&self) -> String {

@@ -11,6 +11,7 @@ mod normalize;
 mod read;
 mod shape;
 
+pub use digest::DigestedPolicy;
 pub use duration::{format_go_duration, parse_go_duration};
 pub use load::{load_policy, load_policy_file, load_policy_tree};
 pub use model::{

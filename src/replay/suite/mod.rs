@@ -164,7 +164,7 @@ fn header_from(json: &serde_json::Value, path: &str) -> Result<SuiteHeader, Suit
 }
 
 fn case_from(
-    json: serde_json::Value,
+    mut json: serde_json::Value,
     defaults: &serde_json::Value,
     index: usize,
     line: u32,
@@ -174,13 +174,13 @@ fn case_from(
         .get("name")
         .and_then(|n| n.as_str())
         .map_or_else(|| format!("case {}", index + 1), str::to_owned);
-    let input = json
-        .get("input")
-        .cloned()
-        .unwrap_or(serde_json::Value::Null);
-    let expect = match json.get("expect") {
-        Some(expect) => serde_json::from_value::<Expect>(expect.clone())
-            .map_err(|e| CaseError::Expect(e.to_string())),
+    // The case is consumed here: its input and expectation are moved out, not copied.
+    let mut take = |key: &str| json.as_object_mut().and_then(|case| case.remove(key));
+    let input = take("input").unwrap_or(serde_json::Value::Null);
+    let expect = match take("expect") {
+        Some(expect) => {
+            serde_json::from_value::<Expect>(expect).map_err(|e| CaseError::Expect(e.to_string()))
+        }
         None => Err(CaseError::MissingExpect),
     };
     Case {

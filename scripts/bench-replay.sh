@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Whole-process replay benchmark: `gatelint test` on two generated JSONL suites against their
+# parse floor (every line read with serde_json into IgnoredAny on every core), run alternately.
+#
+# usage: scripts/bench-replay.sh [--runs N] [--baseline BIN] [--stella-cases N] [--gait-cases N]
+#                                [--keep DIR]
+#
+#   --runs N          timed runs of each command per suite (default 3), alternating
+#                     floor, gatelint[, baseline], floor, gatelint[, baseline], ...
+#   --baseline BIN    another gatelint binary (e.g. built from main) timed the same way
+#   --stella-cases N  cases of the Stella Ops suite (scripts/gen-replay-suite.py, default 1000000)
+#   --gait-cases N    cases of the Gait suite (scripts/gen-gait-suite.py, default 200000)
+#   --keep DIR        generate into DIR and keep it (default: a temporary directory, removed)
+#
+# Builds `target/release/gatelint` and the `parse_floor` example (benches/tools/parse_floor.rs)
+# with `cargo build --release` (CARGO_TARGET_DIR is honoured). Needs python3 and /usr/bin/time;
+# installs nothing. Prints, per suite and command: median wall time, median user+system CPU,
+# the ratio of the median wall time to the floor's, and the peak RSS over the runs. Every
+# gatelint run must exit 0 (every generated case passes), or the script fails.
+set -euo pipefail
+
+runs=3
+baseline=""
+stella_cases=1000000
+gait_cases=200000
+keep=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --baseline) baseline="$2"; shift 2 ;;
+    --stella-cases) stella_cases="$2"; shift 2 ;;
+    --gait-cases) gait_cases="$2"; shift 2 ;;
+    --keep) keep="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+if [ ! -x /usr/bin/time ]; then
+  echo "/usr/bin/time is required (GNU time)" >&2
+  exit 2
+fi
+if [ -n "$baseline" ] && [ ! -x "$baseline" ]; then
+  echo "--baseline: $baseline is not an executable" >&2
+  exit 2
+fi
+
+(cd "$root" && cargo build --release --locked --bin gatelint --example parse_floor)
+gatelint="$target/release/gatelint"
+floor="$target/release/examples/parse_floor"
+
+if [ -n "$keep" ]; then
+  work="$keep"
+  mkdir -p "$work"
+else
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+fi
+python3 "$root/scripts/gen-replay-suite.py" "$work/stellaops" "$stella_cases"
+python3 "$root/scripts/gen-gait-suite.py" "$work/gait" "$gait_cases"
+stella_suite="$work/stellaops/big.fixtures.jsonl"
+gait_suite="$work/gait/gait.fixtures.jsonl"
+
+times="$work/times.tsv"
+: > "$times"
+
+# run LABEL SUITE COMMAND...: one timed run, appended to $times as
+# suite, label, wall s, user s, system s, max RSS KiB.
+run() {
+  local label="$1" suite="$2"
+  shift 2
+  local out="$work/time.out"
+  local code=0
+  /usr/bin/time -f '%e\t%U\t%S\t%M' -o "$out" "$@" > /dev/null 2> "$work/stderr" || code=$?
+  if [ "$code" -ne 0 ]; then
+    echo "$label on $suite exited $code:" >&2
+    tail -5 "$work/stderr" >&2
+    exit 1
+  fi
+  printf '%s\t%s\t%s\n' "$(basename "$suite")" "$label" "$(tail -1 "$out")" >> "$times"
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for suite in "$stella_suite" "$gait_suite"; do
+  # One untimed pass of each, so that every timed run reads the suite from the page cache.
+  "$floor" "$suite" > /dev/null
+  "$gatelint" test "$suite" > /dev/null
+  for _ in $(seq "$runs"); do
+    run floor "$suite" "$floor" "$suite"
+    run gatelint "$suite" "$gatelint" test "$suite"
+    if [ -n "$baseline" ]; then
+      run baseline "$suite" "$baseline" test "$suite"
+    fi
+  done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+python3 - "$times" "$runs" <<'EOF'
+import statistics
+import sys
+from collections import defaultdict
+
+rows = defaultdict(list)
+suites = []
+with open(sys.argv[1]) as f:
+    for line in f:
+        suite, label, wall, user, system, rss = line.rstrip("\n").split("\t")
+        if suite not in suites:
+            suites.append(suite)
+        rows[(suite, label)].append((float(wall), float(user) + float(system), int(rss)))
+
+print()
+print(f"{sys.argv[2]} runs each, alternating; medians; peak RSS is the largest of the runs")
+print()
+print("| suite | command | wall | user + sys CPU | wall ÷ floor | peak RSS |")
+print("|---|---|---:|---:|---:|---:|")
+for suite in suites:
+    floor = statistics.median(w for w, _, _ in rows[(suite, "floor")])
+    for label in ("floor", "baseline", "gatelint"):
+        samples = rows.get((suite, label))
+        if not samples:
+            continue
+        wall = statistics.median(w for w, _, _ in samples)
+        cpu = statistics.median(c for _, c, _ in samples)
+        rss = max(r for _, _, r in samples)
+        ratio = f"{wall / floor:.1f}×" if floor > 0 else "—"
+        print(f"| {suite} | {label} | {wall:.2f} s | {cpu:.2f} s | {ratio} | {rss / 1024:.0f} MiB |")
+EOF
