@@ -355,3 +355,35 @@ fn generated_documents_often_take_the_fast_reader() {
         "only {accepted} of 500 generated documents took the fast reader"
     );
 }
+
+/// Implicit keys longer than YAML's 1,024-character limit, block and flow, plain and quoted:
+/// the full parser rejects them, so the fast reader must leave them to it. The first input is
+/// the one fuzzing found.
+#[test]
+fn keys_past_the_implicit_key_limit_are_left_to_the_full_parser() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found =
+        std::fs::read(manifest.join("testdata/fuzz/crashes/yaml_fast-long-implicit-key")).unwrap();
+    let (found, _) = gatelint::parse::decode(&found);
+    let long = "k".repeat(1100);
+    let at_limit = "k".repeat(1024);
+    let cases = [
+        found.to_string(),
+        format!("{long}: value\n"),
+        format!("\"{long}\": value\n"),
+        format!("'{long}': value\n"),
+        format!("map: {{{long}: value}}\n"),
+        format!("outer:\n  {long}: value\n"),
+    ];
+    for (index, text) in cases.iter().enumerate() {
+        assert!(
+            !same_as_full(text, &format!("long key case {index}")),
+            "the fast reader accepted long key case {index}"
+        );
+    }
+    // Exactly at the limit both readers accept the key.
+    assert!(same_as_full(
+        &format!("{at_limit}: value\n"),
+        "key at the limit"
+    ));
+}

@@ -38,6 +38,10 @@ pub fn events(text: &str) -> Option<Vec<(Event<'_>, Range<usize>)>> {
 /// Nesting beyond this is left to the full parser (which reports it).
 const MAX_FAST_DEPTH: usize = 64;
 
+/// YAML limits an implicit key to 1,024 characters up to its `:`; a longer key (counted in
+/// bytes, which never undercounts characters) is left to the full parser, which rejects it.
+const MAX_IMPLICIT_KEY: usize = 1024;
+
 struct Reader<'t> {
     text: &'t str,
     bytes: &'t [u8],
@@ -284,14 +288,17 @@ impl<'t> Reader<'t> {
         match self.byte(at)? {
             b'"' | b'\'' => {
                 let end = self.quoted(at)?;
-                if self.byte(end) != Some(b':') || !self.separates(end + 1) {
+                if self.byte(end) != Some(b':')
+                    || !self.separates(end + 1)
+                    || end - at > MAX_IMPLICIT_KEY
+                {
                     return None;
                 }
                 Some(end)
             }
             _ => {
                 let end = self.plain_end(at, false)?;
-                if self.byte(end) != Some(b':') {
+                if self.byte(end) != Some(b':') || end - at > MAX_IMPLICIT_KEY {
                     return None;
                 }
                 self.emit_plain(at, end)?;
@@ -510,9 +517,13 @@ impl<'t> Reader<'t> {
                 break;
             }
             if is_map {
+                let key = cursor;
                 cursor = self.flow_scalar(cursor)?;
                 cursor = self.skip_spaces(cursor);
-                if self.byte(cursor)? != b':' || !self.separates(cursor + 1) {
+                if self.byte(cursor)? != b':'
+                    || !self.separates(cursor + 1)
+                    || cursor - key > MAX_IMPLICIT_KEY
+                {
                     return None;
                 }
                 cursor = self.skip_spaces(cursor + 1);
