@@ -113,6 +113,19 @@ pub struct OutputArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+    /// Human output shows at most N findings of each rule, and N failed fixture cases, then
+    /// counts the rest (0: show all). Other formats always list everything.
+    #[arg(long, value_name = "N", default_value_t = report::DEFAULT_MAX_SHOWN)]
+    pub max_shown: usize,
+}
+
+impl OutputArgs {
+    fn style(&self) -> report::Style {
+        report::Style {
+            color: use_color(self.color),
+            max_shown: self.max_shown,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -429,11 +442,15 @@ fn use_color(choice: ColorArg) -> bool {
 
 /// Writes a report to each destination. A file is written whole through a temporary file
 /// beside it, so a reader never sees half a report.
-fn emit(report: &Report, destinations: &[Destination], color: bool) -> Result<(), OutputError> {
+fn emit(
+    report: &Report,
+    destinations: &[Destination],
+    style: report::Style,
+) -> Result<(), OutputError> {
     for destination in destinations {
         match &destination.file {
             None => {
-                let text = report::render(report, destination.format, color);
+                let text = report::render(report, destination.format, style);
                 let mut stdout = std::io::stdout().lock();
                 stdout
                     .write_all(text.as_bytes())
@@ -441,7 +458,11 @@ fn emit(report: &Report, destinations: &[Destination], color: bool) -> Result<()
                     .map_err(OutputError::Stdout)?;
             }
             Some(path) => {
-                let text = report::render(report, destination.format, false);
+                let plain = report::Style {
+                    color: false,
+                    ..style
+                };
+                let text = report::render(report, destination.format, plain);
                 write_file(path, &text)?;
             }
         }
@@ -568,7 +589,7 @@ fn finish(
         Ok(report) => report,
         Err(error) => return usage_error(&error.to_string()),
     };
-    if let Err(error) = emit(&report, destinations, use_color(output.color)) {
+    if let Err(error) = emit(&report, destinations, output.style()) {
         return output_error(&error);
     }
     report.exit
@@ -592,7 +613,7 @@ fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Exit {
         Ok(report) => report,
         Err(error) => return usage_error(&error.to_string()),
     };
-    if let Err(error) = emit(&report, &destinations, use_color(args.output.color)) {
+    if let Err(error) = emit(&report, &destinations, args.output.style()) {
         return output_error(&error);
     }
     report.exit

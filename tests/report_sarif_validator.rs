@@ -113,11 +113,19 @@ fn sarif_passes_the_official_validator() {
     for (name, sarif_text) in [
         (
             "sample",
-            render(&report_sample::sample(), OutputFormat::Sarif, false),
+            render(
+                &report_sample::sample(),
+                OutputFormat::Sarif,
+                gatelint::report::Style::default(),
+            ),
         ),
         (
             "empty",
-            render(&report_sample::empty(), OutputFormat::Sarif, false),
+            render(
+                &report_sample::empty(),
+                OutputFormat::Sarif,
+                gatelint::report::Style::default(),
+            ),
         ),
         ("examples", examples),
     ] {

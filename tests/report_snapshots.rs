@@ -33,14 +33,29 @@ fn assert_valid(validator: &jsonschema::Validator, output: &str) {
 fn human() {
     insta::assert_snapshot!(
         "human",
-        render(&report_sample::sample(), OutputFormat::Human, false)
+        render(
+            &report_sample::sample(),
+            OutputFormat::Human,
+            gatelint::report::Style::default()
+        )
     );
 }
 
 #[test]
 fn human_in_colour() {
-    let plain = render(&report_sample::sample(), OutputFormat::Human, false);
-    let colour = render(&report_sample::sample(), OutputFormat::Human, true);
+    let plain = render(
+        &report_sample::sample(),
+        OutputFormat::Human,
+        gatelint::report::Style::default(),
+    );
+    let colour = render(
+        &report_sample::sample(),
+        OutputFormat::Human,
+        gatelint::report::Style {
+            color: true,
+            ..Default::default()
+        },
+    );
     assert!(!plain.contains('\u{1b}'));
     assert!(colour.contains("\u{1b}[1;31merror[bad-enum]\u{1b}[0m"));
 }
@@ -49,13 +64,21 @@ fn human_in_colour() {
 fn human_empty() {
     insta::assert_snapshot!(
         "human_empty",
-        render(&report_sample::empty(), OutputFormat::Human, false)
+        render(
+            &report_sample::empty(),
+            OutputFormat::Human,
+            gatelint::report::Style::default()
+        )
     );
 }
 
 #[test]
 fn json() {
-    let output = render(&report_sample::sample(), OutputFormat::Json, false);
+    let output = render(
+        &report_sample::sample(),
+        OutputFormat::Json,
+        gatelint::report::Style::default(),
+    );
     insta::assert_snapshot!("json", output);
 }
 
@@ -63,14 +86,25 @@ fn json() {
 fn json_matches_its_schema() {
     let validator = schema("schemas/report.schema.json");
     for report in [report_sample::sample(), report_sample::empty()] {
-        assert_valid(&validator, &render(&report, OutputFormat::Json, false));
+        assert_valid(
+            &validator,
+            &render(
+                &report,
+                OutputFormat::Json,
+                gatelint::report::Style::default(),
+            ),
+        );
     }
 }
 
 #[test]
 fn json_schema_rejects_a_wrong_shape() {
     let validator = schema("schemas/report.schema.json");
-    let output = render(&report_sample::sample(), OutputFormat::Json, false);
+    let output = render(
+        &report_sample::sample(),
+        OutputFormat::Json,
+        gatelint::report::Style::default(),
+    );
     let mut value: Value = serde_json::from_str(&output).unwrap();
     value["findings"][0]["start"]["line"] = Value::from(0);
     assert!(!validator.is_valid(&value));
@@ -83,7 +117,11 @@ fn json_schema_rejects_a_wrong_shape() {
 fn sarif() {
     insta::assert_snapshot!(
         "sarif",
-        render(&report_sample::sample(), OutputFormat::Sarif, false)
+        render(
+            &report_sample::sample(),
+            OutputFormat::Sarif,
+            gatelint::report::Style::default()
+        )
     );
 }
 
@@ -91,7 +129,11 @@ fn sarif() {
 fn sarif_empty() {
     insta::assert_snapshot!(
         "sarif_empty",
-        render(&report_sample::empty(), OutputFormat::Sarif, false)
+        render(
+            &report_sample::empty(),
+            OutputFormat::Sarif,
+            gatelint::report::Style::default()
+        )
     );
 }
 
@@ -99,13 +141,24 @@ fn sarif_empty() {
 fn sarif_matches_the_official_schema() {
     let validator = schema("testdata/report/sarif-schema-2.1.0.json");
     for report in [report_sample::sample(), report_sample::empty()] {
-        assert_valid(&validator, &render(&report, OutputFormat::Sarif, false));
+        assert_valid(
+            &validator,
+            &render(
+                &report,
+                OutputFormat::Sarif,
+                gatelint::report::Style::default(),
+            ),
+        );
     }
 }
 
 #[test]
 fn sarif_columns_count_utf16_units() {
-    let output = render(&report_sample::sample(), OutputFormat::Sarif, false);
+    let output = render(
+        &report_sample::sample(),
+        OutputFormat::Sarif,
+        gatelint::report::Style::default(),
+    );
     let log: Value = serde_json::from_str(&output).unwrap();
     let result = log["runs"][0]["results"]
         .as_array()
@@ -123,7 +176,11 @@ fn sarif_columns_count_utf16_units() {
 fn github() {
     insta::assert_snapshot!(
         "github",
-        render(&report_sample::sample(), OutputFormat::Github, false)
+        render(
+            &report_sample::sample(),
+            OutputFormat::Github,
+            gatelint::report::Style::default()
+        )
     );
 }
 
@@ -131,7 +188,11 @@ fn github() {
 fn junit() {
     insta::assert_snapshot!(
         "junit",
-        render(&report_sample::sample(), OutputFormat::Junit, false)
+        render(
+            &report_sample::sample(),
+            OutputFormat::Junit,
+            gatelint::report::Style::default()
+        )
     );
 }
 
@@ -139,7 +200,11 @@ fn junit() {
 fn markdown() {
     insta::assert_snapshot!(
         "markdown",
-        render(&report_sample::sample(), OutputFormat::Markdown, false)
+        render(
+            &report_sample::sample(),
+            OutputFormat::Markdown,
+            gatelint::report::Style::default()
+        )
     );
 }
 
@@ -162,7 +227,11 @@ fn markdown_stays_under_one_mebibyte() {
             case
         })
         .collect();
-    let output = render(&report, OutputFormat::Markdown, false);
+    let output = render(
+        &report,
+        OutputFormat::Markdown,
+        gatelint::report::Style::default(),
+    );
     assert!(output.len() < 1024 * 1024, "{}", output.len());
     assert!(output.contains("…and 4800 more"));
 }
@@ -171,8 +240,12 @@ fn markdown_stays_under_one_mebibyte() {
 fn outputs_are_deterministic_and_relative() {
     let report: Report = report_sample::sample();
     for format in OutputFormat::ALL {
-        let first = render(&report, format, false);
-        let second = render(&report_sample::sample(), format, false);
+        let first = render(&report, format, gatelint::report::Style::default());
+        let second = render(
+            &report_sample::sample(),
+            format,
+            gatelint::report::Style::default(),
+        );
         assert_eq!(first, second, "{}", format.as_str());
         assert!(!first.contains("/work/"), "{}", format.as_str());
         assert!(!first.contains("file://"), "{}", format.as_str());

@@ -117,6 +117,8 @@ pub fn check_fixtures(
                 message: (!case.mismatches.is_empty()).then(|| case.mismatches.join("; ")),
                 expected: case.expected.as_ref().map(|expect| expect.verdict.clone()),
                 actual: case.actual.as_ref().map(|actual| actual.verdict.clone()),
+                location: Some(crate::rules::replay::case_location(&path, case)),
+                line: Some(case.line),
             });
         }
     }
@@ -151,6 +153,8 @@ pub fn check_fixtures(
                 .first()
                 .and_then(|run| run.as_ref().ok())
                 .map(|outcome| outcome.verdict.as_str().to_owned()),
+            location: Some(crate::rules::replay::scenario_location(&scenario.policy)),
+            line: None,
         });
     }
     let found = rules::check_replay(&ReplayContext {

@@ -70,6 +70,8 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
                 message,
                 expected: None,
                 actual: verdict,
+                location: None,
+                line: None,
             });
         }
     } else {
@@ -205,6 +207,8 @@ fn replay_suites(
                 message: Some(error.clone()),
                 expected: None,
                 actual: None,
+                location: None,
+                line: None,
             });
         }
         for case in &suite.cases {
@@ -224,6 +228,8 @@ fn replay_suites(
                 message,
                 expected: case.expected.as_ref().map(|expect| expect.verdict.clone()),
                 actual: case.actual.as_ref().map(|actual| actual.verdict.clone()),
+                location: Some(crate::rules::replay::case_location(&name, case)),
+                line: Some(case.line),
             });
         }
     }
@@ -279,6 +285,8 @@ fn replay_scenarios(
             message,
             expected: None,
             actual,
+            location: None,
+            line: None,
         });
     }
     exit

@@ -20,14 +20,40 @@ pub const MAX_PER_LEVEL: usize = 10;
 /// One workflow command before capping.
 struct Annotation {
     severity: Severity,
-    /// `(name, value)` pairs, unescaped.
+    /// `(name, value)` pairs, unescaped; `title` is the last one.
     properties: Vec<(&'static str, String)>,
     message: String,
+    /// Lower is shown first: see [`importance`].
+    rank: (u8, std::cmp::Reverse<u32>),
+}
+
+/// How urgently a reviewer needs a finding of `rule`: a loosened verdict first, then the
+/// other regressions (a fixture that no longer holds, a tightened or re-ruled verdict), then the
+/// rest; within each, the higher SARIF `security-severity` first.
+fn importance(rule: &str) -> (u8, std::cmp::Reverse<u32>) {
+    let meta = crate::rules::registry::find(rule);
+    let tier = match meta {
+        _ if rule == "verdict-loosened" => 0,
+        Some(meta) if meta.regression => 1,
+        _ => 2,
+    };
+    // `security-severity` is a decimal 0.0–10.0; tenths are enough to order by it.
+    let security = meta
+        .and_then(|meta| meta.security_severity)
+        .and_then(|text| text.parse::<f64>().ok())
+        .map_or(0, |value| (value * 10.0).round().clamp(0.0, 100.0) as u32);
+    (tier, std::cmp::Reverse(security))
 }
 
 /// Renders the annotations, one workflow command per line.
+///
+/// Findings on the same span become one annotation (its level the highest of theirs, its
+/// title every rule). Within each level the most important come first (see [`importance`]),
+/// so the budget goes to what a reviewer must see; the rest keep the report's order.
 pub fn render(report: &Report) -> String {
-    let mut annotations = Vec::new();
+    let mut annotations: Vec<Annotation> = Vec::new();
+    let mut by_span: std::collections::HashMap<Vec<(&'static str, String)>, usize> =
+        std::collections::HashMap::new();
     for finding in &report.findings {
         let region = report.region(&finding.primary, ColumnUnit::Chars);
         let mut message = finding.message.clone();
@@ -35,21 +61,38 @@ pub fn render(report: &Report) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
+        let place = vec![
+            ("file", finding.primary.path.to_string()),
+            ("line", region.start.line.to_string()),
+            ("col", region.start.column.to_string()),
+            ("endLine", region.end.line.to_string()),
+            ("endColumn", region.end.column.to_string()),
+        ];
+        let rank = importance(finding.rule.as_str());
+        if let Some(merged) = by_span.get(&place).and_then(|&at| annotations.get_mut(at)) {
+            merged.severity = merged.severity.max(finding.severity);
+            merged.rank = merged.rank.min(rank);
+            if let Some((_, title)) = merged.properties.last_mut() {
+                title.push_str(", ");
+                title.push_str(finding.rule.as_str());
+            }
+            merged.message.push_str("\n\n");
+            merged.message.push_str(&message);
+            continue;
+        }
+        by_span.insert(place.clone(), annotations.len());
+        let mut properties = place;
+        properties.push(("title", finding.rule.to_string()));
         annotations.push(Annotation {
             severity: finding.severity,
-            properties: vec![
-                ("file", finding.primary.path.to_string()),
-                ("line", region.start.line.to_string()),
-                ("col", region.start.column.to_string()),
-                ("endLine", region.end.line.to_string()),
-                ("endColumn", region.end.column.to_string()),
-                ("title", finding.rule.to_string()),
-            ],
+            properties,
             message,
+            rank,
         });
     }
     for case in &report.cases {
-        if case.status != CaseStatus::Failed {
+        // A failure `check` reported as a finding is annotated once, above.
+        if case.status != CaseStatus::Failed || report.case_reported(case) {
             continue;
         }
         let mut message = format!("fixture case `{}` failed", case.name);
@@ -60,15 +103,20 @@ pub fn render(report: &Report) -> String {
         if let (Some(expected), Some(actual)) = (&case.expected, &case.actual) {
             let _ = write!(message, "\nexpected `{expected}`, got `{actual}`");
         }
+        let mut properties = vec![("file", case.suite.to_string())];
+        if let Some(line) = case.line {
+            properties.push(("line", line.to_string()));
+        }
+        properties.push(("title", "fixture case failed".to_owned()));
         annotations.push(Annotation {
             severity: Severity::Error,
-            properties: vec![
-                ("file", case.suite.to_string()),
-                ("title", "fixture case failed".to_owned()),
-            ],
+            properties,
             message,
+            rank: importance("fixture-mismatch"),
         });
     }
+    // A stable sort: equal ranks keep the report's order.
+    annotations.sort_by_key(|annotation| annotation.rank);
     render_capped(&annotations)
 }
 
@@ -196,6 +244,7 @@ mod tests {
             severity,
             properties: vec![("file", format!("f{n}.yaml"))],
             message: format!("m{n}"),
+            rank: importance("unknown-key"),
         }
     }
 
@@ -211,5 +260,50 @@ mod tests {
         assert_eq!(out.matches("::notice ").count(), 10);
         let last = out.lines().last().unwrap_or_default();
         assert!(last.contains("2 errors, 1 note not shown"), "{last}");
+    }
+
+    #[test]
+    fn findings_on_one_span_are_one_annotation_ranked_by_importance() {
+        use crate::exit::Exit;
+        use crate::finding::{Finding, Location, RuleId};
+        use crate::span::Span;
+        let at = |start| Location::new("a.yaml".into(), Span::new(start, start + 1), "");
+        let finding = |rule, severity, start| {
+            Finding::new(RuleId(rule), severity, at(start), format!("{rule} here"))
+        };
+        let report = Report {
+            command: "check",
+            files: std::collections::BTreeMap::from([(
+                std::sync::Arc::from("a.yaml"),
+                crate::report::ScannedFile {
+                    source: crate::source::SourceFile::new("a.yaml", "a: 1\nb: 2\nc: 3\n"),
+                    kind: crate::classify::FileKind::StellaOps,
+                },
+            )]),
+            findings: vec![
+                finding("unknown-key", Severity::Warning, 0),
+                finding("case-duplicate-key", Severity::Error, 0),
+                finding("bad-enum", Severity::Error, 5),
+                finding("verdict-loosened", Severity::Error, 9),
+            ],
+            rules: std::collections::BTreeMap::new(),
+            skipped: Vec::new(),
+            cases: Vec::new(),
+            passed_omitted: 0,
+            fail_on: None,
+            exit: Exit::Success,
+            diff: None,
+        };
+        let out = render(&report);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert!(lines[0].contains("title=verdict-loosened::"), "{out}");
+        // One span, two rules: one annotation at the higher level, both messages.
+        assert!(
+            lines.iter().any(|line| line.starts_with("::error ")
+                && line.contains("title=unknown-key%2C case-duplicate-key::unknown-key here%0A%0Acase-duplicate-key here")),
+            "{out}"
+        );
+        assert_eq!(out.matches("::warning").count(), 0, "{out}");
     }
 }

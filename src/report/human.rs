@@ -10,10 +10,11 @@
 //!   = help: did you mean `MinCompositeScore`?
 //! ```
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::finding::{Finding, Location, Severity};
-use crate::report::{CaseStatus, Report, exit_line, plural, summary_line};
+use crate::report::{CaseStatus, Report, Style, exit_line, plural, summary_line};
 use crate::source::SourceFile;
 use crate::span::ColumnUnit;
 
@@ -27,40 +28,81 @@ const WINDOW_COLUMNS: usize = 120;
 /// Marks text cut from either side of a window.
 const ELLIPSIS: char = '…';
 
-/// Spans longer than this many lines show their first and last lines with `...` in between.
-const MAX_SPAN_LINES: usize = 6;
-
-/// Renders the report for a terminal; `color` adds ANSI colours.
-pub fn render(report: &Report, color: bool) -> String {
-    let paint = Paint { color };
+/// Renders the report for a terminal: ANSI colours with `style.color`, at most
+/// `style.max_shown` findings of each rule and failed cases (0: all), then a count of the rest.
+pub fn render(report: &Report, style: Style) -> String {
+    let paint = Paint { color: style.color };
+    let cap = if style.max_shown == 0 {
+        usize::MAX
+    } else {
+        style.max_shown
+    };
     let mut out = String::new();
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut hidden: BTreeMap<&str, usize> = BTreeMap::new();
     for finding in &report.findings {
+        let count = shown.entry(finding.rule.as_str()).or_default();
+        if *count >= cap {
+            *hidden.entry(finding.rule.as_str()).or_default() += 1;
+            continue;
+        }
+        *count += 1;
         render_finding(&mut out, report, finding, paint);
         out.push('\n');
     }
+    let mut cases_shown = 0;
+    let mut cases_hidden = 0;
+    // A failure `check` already reported as a finding is not said again; the others (`test`
+    // reports cases, not findings) get one line each, the mismatch in it.
     for case in &report.cases {
-        if case.status != CaseStatus::Failed {
+        if case.status != CaseStatus::Failed || report.case_reported(case) {
             continue;
         }
+        if cases_shown >= cap {
+            cases_hidden += 1;
+            continue;
+        }
+        cases_shown += 1;
         let _ = write!(
             out,
             "{}: fixture case `{}` in `{}` failed",
             paint.severity(Severity::Error, "error"),
             clean(&case.name),
-            clean(&case.suite)
+            clean(&case.place())
         );
-        if let Some(message) = &case.message {
-            let _ = write!(out, ": {}", clean(message));
+        match (&case.message, &case.expected, &case.actual) {
+            (Some(message), _, _) => {
+                let _ = write!(out, ": {}", clean(message));
+            }
+            (None, Some(expected), Some(actual)) => {
+                let _ = write!(
+                    out,
+                    ": expected `{}`, got `{}`",
+                    clean(expected),
+                    clean(actual)
+                );
+            }
+            _ => {}
         }
         out.push('\n');
-        if let (Some(expected), Some(actual)) = (&case.expected, &case.actual) {
-            let _ = writeln!(
-                out,
-                "  expected `{}`, got `{}`",
-                clean(expected),
-                clean(actual)
-            );
-        }
+    }
+    for (rule, count) in &hidden {
+        let _ = writeln!(
+            out,
+            "{}: {} not shown (`--max-shown {}`; the JSON, SARIF and JUnit reports list all)",
+            paint.severity(Severity::Note, "note"),
+            plural(*count, &format!("more `{rule}` finding")),
+            style.max_shown
+        );
+    }
+    if cases_hidden > 0 {
+        let _ = writeln!(
+            out,
+            "{}: {} not shown (`--max-shown {}`; the JSON and JUnit reports list all)",
+            paint.severity(Severity::Note, "note"),
+            plural(cases_hidden, "more failed fixture case"),
+            style.max_shown
+        );
     }
     for skipped in &report.skipped {
         let _ = writeln!(
@@ -275,27 +317,18 @@ fn render_location(
     );
     let _ = writeln!(out, "{} {}", spaces(width), paint.gutter("|"));
 
+    // A span over several lines (a whole fixture case, a section) shows its first line, then
+    // `...`: the line that matters is the finding's related location, shown on its own.
     let (first, last) = line_span(source, location);
     let span = location.span.range();
-    for line in first..=last {
-        let count = last - first + 1;
-        if count > MAX_SPAN_LINES && line == first + 2 {
-            let _ = writeln!(out, "{}", paint.gutter("..."));
-        }
-        if count > MAX_SPAN_LINES && line > first + 1 && line + 2 <= last {
-            continue;
-        }
+    let line = first;
+    {
         let range = source.lines().line_range(&source.text, line);
         let text = source.text.get(range.clone()).unwrap_or("");
         let number = line + 1;
 
-        // The part of this line the span covers. Continuation lines start at their first
-        // non-blank character: underlining indentation says nothing.
-        let mut from = span.start.max(range.start);
-        if line != first {
-            let indent = text.len() - text.trim_start().len();
-            from = range.start + indent;
-        }
+        // The part of this line the span covers.
+        let from = span.start.max(range.start);
         let from = floor_char_boundary(text, from.min(range.end) - range.start);
         let to = floor_char_boundary(text, span.end.min(range.end).max(range.start) - range.start)
             .max(from);
@@ -311,19 +344,16 @@ fn render_location(
             let _ = writeln!(out, "{number} {} {shown}", paint.gutter("|"));
         }
 
-        if line != first && from == to {
-            continue;
-        }
         let (pad, len) = window.underline(text, from, to);
         let underline: String = std::iter::repeat_n(marker.underline, len).collect();
         let underline = match marker.severity {
             Some(severity) => paint.severity(severity, &underline),
             None => paint.gutter(&underline),
         };
-        let label = if line == last && !label.is_empty() {
-            format!(" {}", clean(label))
-        } else {
+        let label = if label.is_empty() {
             String::new()
+        } else {
+            format!(" {}", clean(label))
         };
         let _ = writeln!(
             out,
@@ -332,6 +362,9 @@ fn render_location(
             paint.gutter("|"),
             spaces(pad)
         );
+    }
+    if last > first {
+        let _ = writeln!(out, "{}", paint.gutter("..."));
     }
 }
 
@@ -574,21 +607,26 @@ mod tests {
     }
 
     #[test]
-    fn long_spans_are_elided_and_crlf_is_not_shown() {
+    fn a_multi_line_span_shows_its_first_line_and_crlf_is_not_shown() {
         let text = "a:\r\n  b: 1\r\n  c: 2\r\n  d: 3\r\n  e: 4\r\n  f: 5\r\n  g: 6\r\n  h: 7\r\n";
         let end = text.find("h: 7").unwrap_or_default() + 4;
-        let out = render(&report_with("x.yaml", text, Span::new(0, end)), false);
-        assert!(out.contains("...\n"), "{out}");
-        assert!(out.contains("2 |   b: 1\n"), "{out}");
-        assert!(!out.contains("4 |"), "{out}");
-        assert!(out.contains("8 |   h: 7\n  |   ^^^^\n"), "{out}");
+        let out = render(
+            &report_with("x.yaml", text, Span::new(0, end)),
+            Style::default(),
+        );
+        assert!(out.contains("1 | a:\n  | ^^\n...\n"), "{out}");
+        assert!(!out.contains("2 |"), "{out}");
+        assert!(!out.contains("8 |"), "{out}");
         assert!(!out.contains('\r'));
     }
 
     #[test]
     fn span_ending_after_a_line_break_stays_on_its_line() {
         let text = "key: value\nnext: 1\n";
-        let out = render(&report_with("x.yaml", text, Span::new(0, 11)), false);
+        let out = render(
+            &report_with("x.yaml", text, Span::new(0, 11)),
+            Style::default(),
+        );
         assert!(out.contains("1 | key: value\n  | ^^^^^^^^^^\n"), "{out}");
         assert!(!out.contains("2 |"), "{out}");
     }
@@ -621,7 +659,7 @@ mod tests {
         );
         let start = text.find('"').unwrap_or_default();
         let span = Span::new(start, start + "\"MinCompositScore\"".len());
-        let out = render(&report_with("x.json", &text, span), false);
+        let out = render(&report_with("x.json", &text, span), Style::default());
         assert!(out.contains("x.json:1:70001"), "{out}");
         let (source, underline) = snippet(&out);
         assert!(source.starts_with("1 | …é"), "{out}");
@@ -634,7 +672,10 @@ mod tests {
     #[test]
     fn a_window_at_either_end_of_a_line_has_one_ellipsis() {
         let text = format!("key: 1 {}", "y".repeat(1_000));
-        let out = render(&report_with("x.yaml", &text, Span::new(0, 3)), false);
+        let out = render(
+            &report_with("x.yaml", &text, Span::new(0, 3)),
+            Style::default(),
+        );
         let (source, _) = snippet(&out);
         assert!(source.starts_with("1 | key: 1 y"), "{out}");
         assert!(source.ends_with('…'), "{out}");
@@ -645,7 +686,7 @@ mod tests {
         let start = text.len() - "last".len();
         let out = render(
             &report_with("x.yaml", &text, Span::new(start, text.len())),
-            false,
+            Style::default(),
         );
         let (source, _) = snippet(&out);
         assert!(source.starts_with("1 | …z"), "{out}");
@@ -659,7 +700,7 @@ mod tests {
         let text = format!("a{}b", "😀".repeat(100_000));
         let out = render(
             &report_with("x.json", &text, Span::new(1, text.len())),
-            false,
+            Style::default(),
         );
         let (source, underline) = snippet(&out);
         assert!(source.starts_with("1 | a😀"), "{out}");
@@ -671,7 +712,10 @@ mod tests {
     #[test]
     fn a_line_that_fits_is_shown_whole() {
         let text = "k".repeat(WINDOW_COLUMNS);
-        let out = render(&report_with("x.yaml", &text, Span::new(110, 111)), false);
+        let out = render(
+            &report_with("x.yaml", &text, Span::new(110, 111)),
+            Style::default(),
+        );
         assert!(out.contains(&format!("1 | {text}\n")), "{out}");
         assert!(!out.contains('…'), "{out}");
     }
@@ -681,7 +725,7 @@ mod tests {
         let text = "ü".repeat(1_000);
         for offset in [0, 1, 2, 999, 1_000, 1_001, 1_999, 2_000] {
             let span = Span::new(offset, offset + 1);
-            let out = render(&report_with("x.json", &text, span), false);
+            let out = render(&report_with("x.json", &text, span), Style::default());
             let (source, underline) = snippet(&out);
             assert!(source.chars().count() <= 4 + WINDOW_COLUMNS, "{out}");
             assert!(underline.contains('^'), "{out}");

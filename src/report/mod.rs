@@ -82,6 +82,21 @@ pub struct CaseOutcome {
     /// Expected and actual verdicts, when they were compared.
     pub expected: Option<String>,
     pub actual: Option<String>,
+    /// Where the case is: the location a `fixture-mismatch` or `fixture-error` finding on it
+    /// has, so reporters can tell a case already reported as a finding.
+    pub location: Option<crate::finding::Location>,
+    /// The case's 1-based line in its suite, when known.
+    pub line: Option<u32>,
+}
+
+impl CaseOutcome {
+    /// `suite:line`, or the suite alone.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.suite),
+            None => self.suite.to_string(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,10 +147,31 @@ pub const TOOL_NAME: &str = "gatelint";
 /// Where the tool is documented.
 pub const INFORMATION_URI: &str = "https://github.com/gatelint/gatelint";
 
-/// Renders `report` in `format`. `color` only affects the human format.
-pub fn render(report: &Report, format: OutputFormat, color: bool) -> String {
+/// How many findings of one rule (and failed cases) the human format shows by default.
+pub const DEFAULT_MAX_SHOWN: usize = 50;
+
+/// Presentation choices that only the human format uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// ANSI colours.
+    pub color: bool,
+    /// Findings shown per rule, and failed cases shown, before a count of the rest (0: all).
+    pub max_shown: usize,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            max_shown: DEFAULT_MAX_SHOWN,
+        }
+    }
+}
+
+/// Renders `report` in `format`; `style` only affects the human format.
+pub fn render(report: &Report, format: OutputFormat, style: Style) -> String {
     match format {
-        OutputFormat::Human => human::render(report, color),
+        OutputFormat::Human => human::render(report, style),
         OutputFormat::Json => json::render(report),
         OutputFormat::Sarif => sarif::render(report),
         OutputFormat::Github => github::render(report),
@@ -173,6 +209,17 @@ impl Report {
             count(CaseStatus::Failed),
             count(CaseStatus::Skipped),
         )
+    }
+
+    /// Whether a failed case is already reported as a finding on its location (`check` turns
+    /// each failure into a `fixture-mismatch` or `fixture-error`); reporters then say it once.
+    pub fn case_reported(&self, case: &CaseOutcome) -> bool {
+        case.location.as_ref().is_some_and(|location| {
+            self.findings.iter().any(|finding| {
+                finding.primary == *location
+                    && matches!(finding.rule.as_str(), "fixture-mismatch" | "fixture-error")
+            })
+        })
     }
 
     /// Every replayed case, kept or not.

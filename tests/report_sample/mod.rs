@@ -223,6 +223,8 @@ pub fn sample() -> Report {
             message: None,
             expected: Some("allow".to_owned()),
             actual: Some("allow".to_owned()),
+            location: None,
+            line: None,
         },
         CaseOutcome {
             suite: suite.clone(),
@@ -231,6 +233,8 @@ pub fn sample() -> Report {
             message: Some("verdict mismatch".to_owned()),
             expected: Some("block".to_owned()),
             actual: Some("allow".to_owned()),
+            location: None,
+            line: None,
         },
         CaseOutcome {
             suite,
@@ -239,6 +243,8 @@ pub fn sample() -> Report {
             message: Some("requires `--simulate`".to_owned()),
             expected: None,
             actual: None,
+            location: None,
+            line: None,
         },
         CaseOutcome {
             suite: other,
@@ -247,6 +253,8 @@ pub fn sample() -> Report {
             message: None,
             expected: Some("dry_run".to_owned()),
             actual: Some("dry_run".to_owned()),
+            location: None,
+            line: None,
         },
     ];
 

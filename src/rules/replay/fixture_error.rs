@@ -64,7 +64,7 @@ impl Rule for FixtureError {
             if let crate::gait::command::ScenarioStatus::Invalid(problems) = &scenario.result.status
             {
                 out.push(Self::META.finding(
-                    Location::new(scenario.policy.clone(), Span::at(0), ""),
+                    super::scenario_location(&scenario.policy),
                     format!(
                         "scenario `{}` cannot be replayed: {}",
                         scenario.result.name,

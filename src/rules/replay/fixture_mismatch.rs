@@ -46,10 +46,27 @@ impl Rule for FixtureMismatch {
                 if case.status != CaseStatus::Failed {
                     continue;
                 }
+                let location = super::case_location(&path, case);
+                let field = case
+                    .mismatches
+                    .first()
+                    .and_then(|mismatch| mismatch.split_once(':'))
+                    .map_or("verdict", |(field, _)| field);
+                let expectation = cx
+                    .files
+                    .iter()
+                    .find(|file| file.source.path == path)
+                    .and_then(|file| expectation_line(&file.source.text, location.span, field));
                 let mut finding = Self::META.finding(
-                    super::case_location(&path, case),
+                    location,
                     format!("case `{}`: {}", case.name, case.mismatches.join("; ")),
                 );
+                if let Some(span) = expectation {
+                    finding = finding.with_related(
+                        Location::new(path.clone(), span, format!("/cases/{}/expect", case.index)),
+                        "expected here",
+                    );
+                }
                 if let Some(actual) = &case.actual {
                     finding = finding.with_help(format!(
                         "the evaluator decided `{}`{}{}",
@@ -74,7 +91,7 @@ impl Rule for FixtureMismatch {
                 out.push(
                     Self::META
                         .finding(
-                            Location::new(scenario.policy.clone(), Span::at(0), ""),
+                            super::scenario_location(&scenario.policy),
                             format!(
                                 "scenario `{}`: {}",
                                 scenario.result.name,
@@ -86,4 +103,43 @@ impl Rule for FixtureMismatch {
             }
         }
     }
+}
+
+/// In a case that spans several lines, the line of its `expect` that states `field` (or the
+/// `expect:` line itself): the line a reader must look at. `None` for a one-line case (a JSONL
+/// line or a flow mapping), whose snippet already shows everything.
+fn expectation_line(text: &str, case: Span, field: &str) -> Option<Span> {
+    let body = text.get(case.range())?;
+    if !body.trim_end().contains('\n') {
+        return None;
+    }
+    let base = case.range().start;
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        lines.push((offset, line));
+        offset += line.len();
+    }
+    let key = |line: &str| {
+        let line = line.trim_start().trim_start_matches("- ").trim_start();
+        let line = line.trim_start_matches(['"', '\'']);
+        line.split_once([':', '"', '\''])
+            .map(|(key, _)| key.trim().to_owned())
+    };
+    let expect = lines
+        .iter()
+        .position(|(_, line)| key(line).as_deref() == Some("expect"))?;
+    let (start, line) = lines
+        .get(expect..)?
+        .iter()
+        .find(|(_, line)| key(line).as_deref() == Some(field))
+        .or_else(|| lines.get(expect))?;
+    let content = line.trim_end();
+    let indent = content.len() - content.trim_start().len();
+    let from = u32::try_from(base + start + indent).ok()?;
+    let to = u32::try_from(base + start + content.len()).ok()?;
+    Some(Span {
+        start: from,
+        end: to,
+    })
 }

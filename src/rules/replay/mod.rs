@@ -33,8 +33,13 @@ fn replayed_suites<'a>(
 }
 
 /// Where a case is written in its suite.
-fn case_location(path: &Arc<str>, case: &CaseResult) -> Location {
+pub fn case_location(path: &Arc<str>, case: &CaseResult) -> Location {
     Location::new(path.clone(), case.span(), format!("/cases/{}", case.index))
+}
+
+/// Where a finding on a Gait scenario directory sits: the start of its `policy.yaml`.
+pub fn scenario_location(policy: &Arc<str>) -> Location {
+    Location::new(policy.clone(), Span::at(0), "")
 }
 
 /// The span of the key that configures `gate` (any of its spellings) in the bound sections.
