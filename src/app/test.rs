@@ -163,6 +163,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         fail_on: None,
         exit,
         diff: None,
+        fixed: None,
     })
 }
 
