@@ -30,7 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Discover, validate and lint every policy-gate file under PATH (default `.`).
-    Check(CheckArgs),
+    Check(CheckCommand),
     /// Strict parse and schema validation only; exits 6 on any invalid file.
     Validate(CheckArgs),
     /// Replay fixture suites and Gait scenario directories (or bare intents with `--policy`).
@@ -126,6 +126,30 @@ impl OutputArgs {
             max_shown: self.max_shown,
         }
     }
+}
+
+/// `check`: the shared check arguments and the fix flags (`validate` has no fixes).
+#[derive(Debug, Args)]
+pub struct CheckCommand {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
+/// How `check` applies the fixes its findings carry.
+#[derive(Debug, Args, Default)]
+pub struct FixArgs {
+    /// Apply the safe fixes in place (comments and layout kept), then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix` or `--diff`: apply the unsafe fixes too.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (wins over `--fix`); exit 3 when a
+    /// fix would change a file, else 0.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]
@@ -490,6 +514,10 @@ fn write_file(path: &std::path::Path, text: &str) -> Result<(), OutputError> {
     writer::replace(path, text.as_bytes()).map_err(|error| match error {
         WriteError::Symlink => OutputError::Symlink(shown),
         WriteError::Directory => OutputError::Directory(shown),
+        WriteError::NotRegular => OutputError::Write {
+            path: shown,
+            source: std::io::Error::other("not a regular file"),
+        },
         WriteError::Io(source) => OutputError::Write {
             path: shown,
             source,
@@ -532,7 +560,7 @@ pub fn run() -> Exit {
     };
     let sub = matches.subcommand().map(|(_, sub)| sub);
     match cli.command {
-        Command::Check(args) => check(&args, sub, false),
+        Command::Check(args) => check_command(&args, sub),
         Command::Validate(args) => check(&args, sub, true),
         Command::Rules(args) => rules(&args),
         Command::Test(args) => test(&args, sub),
@@ -564,7 +592,59 @@ fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) ->
         Some(Err(error)) => return usage_error(&error.to_string()),
         None => return Exit::Internal,
     };
-    let options = CheckOptions {
+    finish(
+        app::run_check(&check_options(args, validate_only)),
+        &destinations,
+        &args.output,
+    )
+}
+
+/// `check`, with `--fix` / `--diff` when given.
+fn check_command(command: &CheckCommand, matches: Option<&ArgMatches>) -> Exit {
+    let (args, fix) = (&command.check, &command.fix);
+    if !fix.fix && !fix.diff {
+        if fix.unsafe_fixes {
+            return usage_error("`--unsafe-fixes` applies only with `--fix` or `--diff`");
+        }
+        return check(args, matches, false);
+    }
+    let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
+        Some(Ok(destinations)) => destinations,
+        Some(Err(error)) => return usage_error(&error.to_string()),
+        None => return Exit::Internal,
+    };
+    let options = app::FixOptions {
+        unsafe_fixes: fix.unsafe_fixes,
+        diff: fix.diff,
+    };
+    let run = match app::run_fix(&check_options(args, false), options) {
+        Ok(run) => run,
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    for refused in &run.refused {
+        eprintln!("gatelint: note: not fixed: {refused}");
+    }
+    if fix.diff {
+        // Like `fmt --check`: the diff alone, and exit 3 when a fix would change something.
+        let mut stdout = std::io::stdout().lock();
+        if let Err(error) = stdout.write_all(run.diff.as_bytes()) {
+            return output_error(&OutputError::Stdout(error));
+        }
+        eprintln!(
+            "gatelint: {} would be fixed",
+            report::plural(run.fixed, "finding")
+        );
+        return if run.diff.is_empty() {
+            Exit::Success
+        } else {
+            Exit::Blocked
+        };
+    }
+    finish(Ok(run.report), &destinations, &args.output)
+}
+
+fn check_options(args: &CheckArgs, validate_only: bool) -> CheckOptions {
+    CheckOptions {
         paths: args.paths.clone(),
         config: args.config.clone(),
         select: args.select.clone(),
@@ -575,8 +655,7 @@ fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) ->
         validate_only,
         baseline_ref: args.baseline_ref.clone(),
         shard: args.shard,
-    };
-    finish(app::run_check(&options), &destinations, &args.output)
+    }
 }
 
 /// Writes a run's report to its destinations and returns its exit.

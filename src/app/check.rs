@@ -65,20 +65,9 @@ impl FailOn {
 /// Runs `check` (or `validate`) and builds the report.
 pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let (config, config_outcome) = load_config(options.config.as_deref())?;
-    let select: Vec<String> = options
-        .select
-        .iter()
-        .chain(&config.select)
-        .cloned()
-        .collect();
-    let ignore: Vec<String> = options
-        .ignore
-        .iter()
-        .chain(&config.ignore)
-        .cloned()
-        .collect();
-    check_rule_ids(&select)?;
-    check_rule_ids(&ignore)?;
+    let filter = Filter::new(options, &config);
+    check_rule_ids(&filter.select)?;
+    check_rule_ids(&filter.ignore)?;
     for id in config.severity.keys() {
         check_rule_ids(std::slice::from_ref(id))?;
     }
@@ -231,7 +220,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         return Err(UsageError::NothingToCheck(names.join("`, `")));
     }
 
-    let mut findings = filter_findings(findings, &select, &ignore, &config);
+    let mut findings = filter.apply(findings);
     if let Some(shard) = options.shard
         && shard.index != 1
     {
@@ -280,6 +269,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         },
         exit,
         diff: verdict_diff,
+        fixed: None,
     })
 }
 
@@ -347,6 +337,37 @@ fn read_git_baseline(
         });
     }
     Ok(baseline_files(raw))
+}
+
+/// `--select`, `--ignore` and the config's rule settings, as `check` applies them to findings.
+pub(super) struct Filter<'c> {
+    select: Vec<String>,
+    ignore: Vec<String>,
+    config: &'c Config,
+}
+
+impl<'c> Filter<'c> {
+    pub(super) fn new(options: &CheckOptions, config: &'c Config) -> Filter<'c> {
+        Filter {
+            select: options
+                .select
+                .iter()
+                .chain(&config.select)
+                .cloned()
+                .collect(),
+            ignore: options
+                .ignore
+                .iter()
+                .chain(&config.ignore)
+                .cloned()
+                .collect(),
+            config,
+        }
+    }
+
+    pub(super) fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        filter_findings(findings, &self.select, &self.ignore, self.config)
+    }
 }
 
 /// Applies `--select`/`--ignore`, config ignores and severity overrides, then sorts.

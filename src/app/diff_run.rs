@@ -329,6 +329,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         exit,
         diff: Some(summary),
         passed_omitted: 0,
+        fixed: None,
     })
 }
 

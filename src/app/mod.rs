@@ -4,6 +4,7 @@ mod analyze;
 mod check;
 mod diff_run;
 mod eval;
+mod fix;
 mod gait_replay;
 mod replay;
 mod script_registry;
@@ -17,6 +18,7 @@ pub use analyze::{
 pub use check::{CheckOptions, FailOn, run_check};
 pub use diff_run::{DiffOptions, run_diff};
 pub use eval::{EvalError, run_stellaops_eval};
+pub use fix::{FixOptions, FixRun, MAX_PASSES, run_fix};
 pub use test::{TestOptions, run_test};
 pub use verdict_diff::DiffError;
 

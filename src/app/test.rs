@@ -165,6 +165,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         fail_on: None,
         exit,
         diff: None,
+        fixed: None,
     })
 }
 

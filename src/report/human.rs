@@ -128,6 +128,14 @@ pub fn render(report: &Report, style: Style) -> String {
     if !report.files.is_empty() || report.case_total() == 0 {
         let _ = writeln!(out, "{}", paint.bold(&summary_line(report)));
     }
+    if let Some(fixed) = report.fixed {
+        let _ = writeln!(
+            out,
+            "fixed {} ({} remaining)",
+            plural(fixed, "finding"),
+            report.findings.len()
+        );
+    }
     let _ = writeln!(out, "{}", exit_line(report));
     out
 }
@@ -603,6 +611,7 @@ mod tests {
             fail_on: None,
             exit: Exit::Success,
             diff: None,
+            fixed: None,
         }
     }
 

@@ -123,6 +123,8 @@ pub struct Report {
     pub exit: Exit,
     /// The verdict diff against a baseline (`diff`, `check --baseline-ref`).
     pub diff: Option<DiffSummary>,
+    /// `check --fix`: how many findings the fixes resolved (`findings` are those that remain).
+    pub fixed: Option<usize>,
 }
 
 impl Report {

@@ -50,6 +50,30 @@ pub struct RuleMeta {
     pub invalid_input: bool,
     /// Whether a finding of this rule (at error severity) is a fixture regression (exit 5).
     pub regression: bool,
+    /// Whether the rule's findings carry a fix (`gatelint check --fix`).
+    pub fix: FixAvailability,
+}
+
+/// Whether a rule's findings carry a fix, as the rule pages say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// The rule never proposes an edit.
+    None,
+    /// Some findings carry a fix (the rule's *Fix* section says which).
+    Sometimes,
+    /// Every finding carries a fix.
+    Always,
+}
+
+impl FixAvailability {
+    /// The rule page's wording.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FixAvailability::None => "no",
+            FixAvailability::Sometimes => "for some findings (`gatelint check --fix`)",
+            FixAvailability::Always => "yes (`gatelint check --fix`)",
+        }
+    }
 }
 
 impl RuleMeta {
@@ -72,10 +96,11 @@ impl RuleMeta {
     pub fn markdown(&self) -> String {
         let mut out = format!("# `{}`\n\n{}\n\n", self.id, capitalise(self.summary));
         out.push_str(&format!(
-            "- Default severity: **{}**\n- Since: {}\n- Invalid input (exit 6) when reported as an error: {}\n\n",
+            "- Default severity: **{}**\n- Since: {}\n- Invalid input (exit 6) when reported as an error: {}\n- Fix: {}\n\n",
             self.severity,
             self.since,
-            if self.invalid_input { "yes" } else { "no" }
+            if self.invalid_input { "yes" } else { "no" },
+            self.fix.describe()
         ));
         out.push_str(&self.documentation());
         out.push_str("\n## Suppressing\n\n```yaml\nkey: value # gatelint: ignore[");
@@ -126,6 +151,7 @@ macro_rules! declare_rule {
             $(, invalid_input: $invalid:literal)?
             $(, regression: $regression:literal)?
             $(, security_severity: $security:literal)?
+            $(, fix: $fix:ident)?
             $(,)?
         }
     ) => {
@@ -142,6 +168,7 @@ macro_rules! declare_rule {
                 security_severity: $crate::declare_rule!(@security $($security)?),
                 invalid_input: $crate::declare_rule!(@invalid $($invalid)?),
                 regression: $crate::declare_rule!(@invalid $($regression)?),
+                fix: $crate::declare_rule!(@fix $($fix)?),
             };
         }
 
@@ -153,6 +180,8 @@ macro_rules! declare_rule {
     };
     (@invalid) => { false };
     (@invalid $invalid:literal) => { $invalid };
+    (@fix) => { $crate::rules::FixAvailability::None };
+    (@fix $fix:ident) => { $crate::rules::FixAvailability::$fix };
     (@security) => { None };
     (@security $security:literal) => { Some($security) };
 }

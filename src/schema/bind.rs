@@ -320,14 +320,14 @@ impl<'a> Binder<'a> {
         // Canonical (or, for dictionaries, folded) key → index in `out`, for large mappings.
         let mut seen: Option<BTreeMap<Cow<'_, str>, usize>> =
             (entries.len() > LINEAR_LIMIT).then(BTreeMap::new);
-        for entry in entries {
+        for (index, entry) in entries.iter().enumerate() {
             let property = plan.property(&entry.key.text, self.case_insensitive);
             let (name, value_schema): (&str, Option<usize>) = match property {
                 Some((name, value_schema)) => (name, Some(*value_schema)),
                 None => match plan.additional {
                     Additional::Schema(extra) => (entry.key.text.as_str(), Some(extra)),
                     Additional::Closed => {
-                        self.unknown_key(entry, plan, at, issues);
+                        self.unknown_key(entry, entries, plan, at, issues);
                         changed = true;
                         continue;
                     }
@@ -363,9 +363,16 @@ impl<'a> Binder<'a> {
             match earlier.and_then(|index| out.get_mut(index)) {
                 Some(previous) => {
                     let pointer = at.pointer();
+                    let previous_end = index
+                        .checked_sub(1)
+                        .and_then(|before| entries.get(before))
+                        .map_or(entry.key.span.start, |before| before.value.span.end);
                     issues.push(SchemaIssue {
                         kind: IssueKind::CaseDuplicate {
                             first: previous.2.key.span,
+                            entry: entry.key.span.cover(entry.value.span),
+                            previous_end,
+                            same_value: same_value(&previous.3, &value),
                         },
                         span: entry.key.span,
                         pointer: pointer::push(&pointer, name),
@@ -419,7 +426,7 @@ impl<'a> Binder<'a> {
                 None => match plan.additional {
                     Additional::Schema(extra) => Some(extra),
                     Additional::Closed => {
-                        self.unknown_key(entry, plan, at, issues);
+                        self.unknown_key(entry, entries, plan, at, issues);
                         bound.get_or_insert_with(|| entries.iter().take(index).cloned().collect());
                         continue;
                     }
@@ -460,14 +467,29 @@ impl<'a> Binder<'a> {
     fn unknown_key(
         &self,
         entry: &Entry,
+        siblings: &[Entry],
         plan: &PlanNode,
         at: &At<'_>,
         issues: &mut Vec<SchemaIssue>,
     ) {
-        let suggestion = suggest(
+        let close = close_names(
             &entry.key.text,
             plan.properties.iter().map(|(name, _)| &**name),
         );
+        let suggestion = close.first().map(|(_, name)| (*name).to_owned());
+        let tied = matches!(close.as_slice(), [(a, _), (b, _), ..] if a == b);
+        let taken = suggestion.as_deref().is_some_and(|name| {
+            siblings.iter().any(|sibling| {
+                sibling.key.text == name
+                    || (self.case_insensitive && sibling.key.text.eq_ignore_ascii_case(name))
+            })
+        });
+        let rename = match close.len() {
+            _ if tied || taken => None,
+            0 => None,
+            1 => Some(crate::finding::Applicability::Safe),
+            _ => Some(crate::finding::Applicability::Unsafe),
+        };
         let pointer = at.pointer();
         let mut message = format!(
             "unknown key `{}` in `{}`",
@@ -478,7 +500,7 @@ impl<'a> Binder<'a> {
             message.push_str(" (it is silently ignored and the default applies)");
         }
         issues.push(SchemaIssue {
-            kind: IssueKind::UnknownKey { suggestion },
+            kind: IssueKind::UnknownKey { suggestion, rename },
             span: entry.key.span,
             pointer: pointer::push(&pointer, &entry.key.text),
             message,
@@ -554,8 +576,16 @@ fn schema_types(schema: &Json) -> Vec<&str> {
 
 /// The known name closest to `key`, if it is close enough to be a plausible typo.
 pub fn suggest<'n>(key: &str, names: impl Iterator<Item = &'n str>) -> Option<String> {
+    close_names(key, names)
+        .first()
+        .map(|(_, name)| (*name).to_owned())
+}
+
+/// Every known name close enough to `key` to be a plausible typo of it, with its edit
+/// distance (ignoring ASCII case), closest first (then by name).
+pub fn close_names<'n>(key: &str, names: impl Iterator<Item = &'n str>) -> Vec<(usize, &'n str)> {
     let folded = key.to_ascii_lowercase();
-    names
+    let mut close: Vec<(usize, &str)> = names
         .map(|name| {
             let distance = strsim::damerau_levenshtein(&folded, &name.to_ascii_lowercase());
             (distance, name)
@@ -564,8 +594,26 @@ pub fn suggest<'n>(key: &str, names: impl Iterator<Item = &'n str>) -> Option<St
             let limit = (name.len().max(key.len()) / 3).clamp(1, 4);
             *distance <= limit
         })
-        .min()
-        .map(|(_, name)| name.to_owned())
+        .collect();
+    close.sort_unstable();
+    close.dedup();
+    close
+}
+
+/// Whether two bound values are the same, wherever they are written.
+fn same_value(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Seq(a), Value::Seq(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_value(a, b))
+        }
+        (Value::Map(a), Value::Map(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(a, b)| a.key.text == b.key.text && same_value(&a.value, &b.value))
+        }
+        (a, b) => a == b,
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ mod view;
 
 use std::sync::OnceLock;
 
-pub use bind::{bind, suggest};
+pub use bind::{bind, close_names, suggest};
 
 use crate::parse::{Node, pointer};
 use crate::span::Span;
@@ -190,9 +190,23 @@ fn compile(target: Target) -> Result<Compiled, SchemaBug> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IssueKind {
     /// A key the schema does not know (the service would silently ignore it).
-    UnknownKey { suggestion: Option<String> },
+    UnknownKey {
+        suggestion: Option<String>,
+        /// How sure renaming the key to `suggestion` is: safe when it is the only known key
+        /// that close, unsafe when others are close too but it is the closest; `None` when no
+        /// rename fits (a tie, no suggestion, or the mapping already holds the suggested key).
+        rename: Option<crate::finding::Applicability>,
+    },
     /// The same key twice, spelled with different case (one silently shadows the other).
-    CaseDuplicate { first: Span },
+    CaseDuplicate {
+        first: Span,
+        /// The repeated entry, from its key to the end of its value.
+        entry: Span,
+        /// Where the entry written just before the repeated one ends (its value's end).
+        previous_end: u32,
+        /// Whether both spellings bind the same value (removing the repeat changes nothing).
+        same_value: bool,
+    },
     /// A value of the wrong JSON type.
     WrongType,
     /// A value outside the allowed set.
@@ -352,7 +366,10 @@ fn locate<'n>(
                 .entry(&key)
                 .map_or(target.node.span, |entry| entry.key.span);
             (
-                IssueKind::UnknownKey { suggestion: None },
+                IssueKind::UnknownKey {
+                    suggestion: None,
+                    rename: None,
+                },
                 span,
                 format!("unknown key `{key}` in `{path}`"),
             )

@@ -18,18 +18,38 @@ pub enum WriteError {
     Symlink,
     #[error("the destination is a directory")]
     Directory,
+    #[error("the destination is not a regular file")]
+    NotRegular,
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
 /// Replaces the file at `path` with `bytes` (see the module documentation).
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write(path, bytes, true)
+}
+
+/// Replaces the regular file at `path` with `bytes`, as [`replace`] does, but writes to nothing
+/// else: a link (whatever it leads to), a FIFO, a device or a missing file is refused. This is
+/// how fixes rewrite the files they were found in.
+pub fn replace_regular(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(WriteError::Symlink),
+        Ok(meta) if meta.is_dir() => Err(WriteError::Directory),
+        Ok(meta) if meta.is_file() => write(path, bytes, false),
+        Ok(_) => Err(WriteError::NotRegular),
+        Err(error) => Err(WriteError::Io(error)),
+    }
+}
+
+fn write(path: &Path, bytes: &[u8], devices: bool) -> Result<(), WriteError> {
     let existing = std::fs::symlink_metadata(path).ok();
     if let Some(meta) = &existing {
         let kind = meta.file_type();
-        let device = std::fs::metadata(path).is_ok_and(|target| {
-            target.file_type().is_fifo() || target.file_type().is_char_device()
-        });
+        let device = devices
+            && std::fs::metadata(path).is_ok_and(|target| {
+                target.file_type().is_fifo() || target.file_type().is_char_device()
+            });
         if device {
             let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
             file.write_all(bytes)?;
@@ -80,5 +100,26 @@ mod tests {
         assert!(matches!(replace(&link, b"x"), Err(WriteError::Symlink)));
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn replace_regular_writes_only_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("policy.yaml");
+        std::fs::write(&target, "old").unwrap();
+        replace_regular(&target, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        let link = dir.path().join("null.yaml");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        assert!(matches!(
+            replace_regular(&link, b"x"),
+            Err(WriteError::Symlink)
+        ));
+        assert!(matches!(
+            replace_regular(Path::new("/dev/null"), b"x"),
+            Err(WriteError::NotRegular)
+        ));
+        assert!(replace_regular(&dir.path().join("missing.yaml"), b"x").is_err());
+        assert!(!dir.path().join("missing.yaml").exists());
     }
 }

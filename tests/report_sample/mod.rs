@@ -279,6 +279,7 @@ pub fn sample() -> Report {
         fail_on: Some(Severity::Warning),
         exit: Exit::Regression,
         diff: None,
+        fixed: None,
     }
 }
 
@@ -297,5 +298,6 @@ pub fn empty() -> Report {
         fail_on: Some(Severity::Error),
         exit: Exit::Success,
         diff: None,
+        fixed: None,
     }
 }

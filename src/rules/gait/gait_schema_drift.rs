@@ -39,11 +39,17 @@ declare_rule! {
     ///     priority: 0
     ///     effect: require_approval
     /// ```
+    ///
+    /// ## Fix
+    /// An enum value in upper case or with surrounding spaces is fixed by formatting the policy
+    /// as `gatelint fmt` does (a safe fix: the formatter keeps every comment and the policy
+    /// digest). The other findings have no fix.
     pub struct GaitSchemaDrift {
         id: "gait-schema-drift",
         summary: "value valid for Gait's loader but rejected by Gait's published schema",
         severity: Warning,
         since: "0.1.0",
+        fix: Sometimes,
     }
 }
 
@@ -153,6 +159,7 @@ fn case_drift(cx: &FileContext<'_>, node: Option<&Node>, pointer: &str) -> Optio
                 "Gait's loader reads `{text}` as `{normalised}`, but Gait's published schema (and editors using it) reject it"
             ),
         )
-        .with_help(format!("write `{normalised}`")),
+        .with_help(format!("write `{normalised}`"))
+        .with_fix_if(super::format_fix(cx)),
     )
 }

@@ -14,3 +14,26 @@ pub mod gait_rule_order_undefined;
 pub mod gait_schema_drift;
 pub mod gait_shadowed_rule;
 pub mod gait_unknown_selector_value;
+
+use crate::finding::{Applicability, Edit, Fix};
+use crate::span::Span;
+
+/// `gatelint fmt` on the policy, as one edit replacing the whole file with the formatter's
+/// output (which keeps every comment and the policy digest; see [`crate::gait::fmt`]). `None`
+/// when the file is not a Gait policy, does not load, or is formatted already.
+pub fn format_fix(cx: &super::FileContext<'_>) -> Option<Fix> {
+    if cx.classified.map(|classified| classified.kind)
+        != Some(crate::classify::FileKind::GaitPolicy)
+    {
+        return None;
+    }
+    let text = &cx.source.text;
+    let formatted = crate::gait::fmt::format_policy(text).ok()?;
+    (formatted != **text).then(|| {
+        Fix::single(
+            Applicability::Safe,
+            "format the policy as `gatelint fmt` does",
+            Edit::replace(Span::new(0, text.len()), formatted),
+        )
+    })
+}

@@ -1,6 +1,9 @@
 use crate::declare_rule;
+use crate::finding::{Applicability, Edit, Fix};
 use crate::rules::{FileContext, Rule, Sink};
 use crate::schema::IssueKind;
+use crate::source::SourceFile;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -29,6 +32,12 @@ declare_rule! {
     ///       production:
     ///         MinCompositeScore: 0.9
     /// ```
+    ///
+    /// ## Fix
+    /// Renames the key to the known key it is a typo of. The fix is safe when exactly one known
+    /// key is that close (Stella Ops keys compared ignoring case), unsafe when others are close
+    /// too but one is closest; there is none for a tie or when the mapping already holds the
+    /// key it would be renamed to.
     pub struct UnknownKey {
         id: "unknown-key",
         summary: "key is not a known option",
@@ -36,13 +45,14 @@ declare_rule! {
         since: "0.1.0",
         invalid_input: true,
         security_severity: "7.5",
+        fix: Sometimes,
     }
 }
 
 impl Rule for UnknownKey {
     fn check_file(&self, cx: &FileContext<'_>, out: &mut Sink) {
         for issue in cx.schema_issues {
-            let IssueKind::UnknownKey { suggestion } = &issue.kind else {
+            let IssueKind::UnknownKey { suggestion, rename } = &issue.kind else {
                 continue;
             };
             let mut finding = Self::META.finding(
@@ -53,10 +63,48 @@ impl Rule for UnknownKey {
                 finding = finding.with_help(hint);
             } else if let Some(suggestion) = suggestion {
                 finding = finding.with_help(format!("did you mean `{suggestion}`?"));
+                if let Some(applicability) = rename
+                    && let Some(fix) = rename_key(cx.source, issue.span, suggestion, *applicability)
+                {
+                    finding = finding.with_fix(fix);
+                }
             }
             out.push(finding);
         }
     }
+}
+
+/// The edit renaming the key written at `span` to `name`, keeping its quotes; `None` when the
+/// key is written in a way one replacement cannot keep (an escape, a multi-line key) or `name`
+/// would need quoting where the key has none.
+fn rename_key(
+    source: &SourceFile,
+    span: Span,
+    name: &str,
+    applicability: Applicability,
+) -> Option<Fix> {
+    let written = source.slice(span);
+    let (inner, offset) = match written.as_bytes() {
+        [quote @ (b'"' | b'\''), .., last] if last == quote && written.len() >= 2 => {
+            (written.get(1..written.len() - 1)?, 1)
+        }
+        _ => (written, 0),
+    };
+    let plain = |text: &str| {
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    if !plain(inner) || !plain(name) {
+        return None;
+    }
+    let start = span.start as usize + offset;
+    Some(Fix::single(
+        applicability,
+        format!("rename `{inner}` to `{name}`"),
+        Edit::replace(Span::new(start, start + inner.len()), name),
+    ))
 }
 
 /// Gait's loader names a replacement for each field of the retired policy proposal.
