@@ -293,6 +293,7 @@ mod tests {
             fail_on: None,
             exit: Exit::Success,
             diff: None,
+            fixed: None,
         };
         let out = render(&report);
         let lines: Vec<&str> = out.lines().collect();
