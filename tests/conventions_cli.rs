@@ -1,0 +1,162 @@
+//! End-to-end tests of the command-line conventions (error prefix, broken pipes, formats,
+//! suggestions, verbosity, colour, config discovery, completions, statistics, per-command
+//! flags), run on the real binary in a scrubbed environment.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn gatelint(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("gatelint").unwrap();
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A Stella Ops configuration with one error finding (`unknown-key` on `MinCompositScore`).
+const MISSPELT: &str = "PolicyGates:\n  VexTrust:\n    Thresholds:\n      production:\n        MinCompositScore: 0.9\n";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let output = gatelint(dir).args(args).output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn every_error_message_starts_with_one_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policy.yaml", "default_verdict: allow\n");
+    let cases: &[&[&str]] = &[
+        &["check", "missing-dir"],
+        &["check", "--select", "no-such-rule", "."],
+        &["rule", "no-such-rule"],
+        &[
+            "eval",
+            "--policy",
+            "missing.yaml",
+            "--intent",
+            "missing.json",
+        ],
+        &[
+            "eval",
+            "--policy",
+            "policy.yaml",
+            "--intent",
+            "missing.json",
+        ],
+        &["fmt", "missing.yaml"],
+        &["check", "--format", "json", "--output", "."],
+        &["check", "--no-such-flag"],
+    ];
+    for args in cases {
+        let run = run(dir.path(), args);
+        assert_eq!(run.code, 6, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{args:?}: {:?}",
+            run.stderr
+        );
+        for line in run.stderr.lines() {
+            assert!(!line.contains("gatelint: error"), "{args:?}: {line}");
+            assert!(!line.contains("error: read "), "{args:?}: {line}");
+        }
+        assert!(!run.stdout.contains("error"), "{args:?}: {}", run.stdout);
+    }
+}
+
+/// Runs the binary with a standard output whose reader is already closed, so the first write
+/// fails with a broken pipe whatever the timing.
+fn run_into_closed_pipe(dir: &Path, args: &[&str]) -> Run {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("gatelint"))
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn a_broken_pipe_ends_quietly_with_the_commands_own_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "appsettings.yaml", MISSPELT);
+    write(dir.path(), "policy.yaml", "default_verdict: block\n");
+    write(
+        dir.path(),
+        "intent.json",
+        r#"{"tool_name": "tool.read", "args": {}, "targets": [], "context": {"identity": "a", "workspace": "/w", "risk_class": "low"}}"#,
+    );
+    for (args, code) in [
+        (&["rules"][..], 0),
+        (&["rules", "--json"][..], 0),
+        (&["rule", "unknown-key"][..], 0),
+        (&["check", "."][..], 6),
+        (&["check", "--format", "json", "."][..], 6),
+        (
+            &["eval", "--policy", "policy.yaml", "--intent", "intent.json"][..],
+            3,
+        ),
+    ] {
+        let run = run_into_closed_pipe(dir.path(), args);
+        assert_eq!(run.stderr, "", "{args:?}");
+        assert_eq!(run.code, code, "{args:?}");
+    }
+}
+
+#[test]
+fn a_broken_stdout_still_writes_the_report_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "appsettings.yaml", MISSPELT);
+    let run = run_into_closed_pipe(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "human",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+            ".",
+        ],
+    );
+    assert_eq!(run.stderr, "");
+    let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert!(report.contains("unknown-key"), "{report}");
+}
