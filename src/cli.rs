@@ -361,16 +361,38 @@ pub struct EvalArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub gait: GaitEvalArgs,
-    /// Print the decision as JSON.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub format: PlainFormatArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Print the rules as JSON.
-    #[arg(long)]
+    #[command(flatten)]
+    pub format: PlainFormatArgs,
+}
+
+/// The two outputs of the commands that print one answer rather than a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlainFormat {
+    Human,
+    Json,
+}
+
+/// `--format human|json`, with `--json` kept as a hidden alias of `--format json`.
+#[derive(Debug, Args)]
+pub struct PlainFormatArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<PlainFormat>,
+    /// The same as `--format json`.
+    #[arg(long, hide = true, conflicts_with = "format")]
     pub json: bool,
+}
+
+impl PlainFormatArgs {
+    fn json(&self) -> bool {
+        self.json || self.format == Some(PlainFormat::Json)
+    }
 }
 
 /// One output destination.
@@ -625,7 +647,7 @@ fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Exit {
 }
 
 fn rules(args: &RulesArgs) -> Exit {
-    if args.json {
+    if args.format.json() {
         let list: Vec<serde_json::Value> = registry::all()
             .map(|meta| {
                 serde_json::json!({
@@ -688,7 +710,7 @@ fn eval(args: &EvalArgs) -> Exit {
         ) {
             Ok(outcome) => {
                 let exit = Exit::from_code(i64::from(outcome.exit_code));
-                if args.json {
+                if args.format.json() {
                     let text = serde_json::to_string_pretty(&outcome.to_json()).unwrap_or_default();
                     print_out(&format!("{text}\n"), exit)
                 } else {
@@ -712,7 +734,7 @@ fn eval(args: &EvalArgs) -> Exit {
     let reader = crate::source::Reader::new(&named);
     let evaluation = crate::gait::command::evaluate_files(&reader, policy, intent, &gait);
     let exit = Exit::from_code(i64::from(crate::gait::command::exit_of(&evaluation).code()));
-    if args.json {
+    if args.format.json() {
         let output = crate::gait::command::render_json(&evaluation);
         let text = serde_json::to_string_pretty(&output).unwrap_or_default();
         return print_out(&format!("{text}\n"), exit);

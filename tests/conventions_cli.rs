@@ -160,3 +160,44 @@ fn a_broken_stdout_still_writes_the_report_files() {
     let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
     assert!(report.contains("unknown-key"), "{report}");
 }
+
+#[test]
+fn eval_and_rules_take_format_json_and_keep_json_as_an_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policy.yaml", "default_verdict: block\n");
+    write(
+        dir.path(),
+        "intent.json",
+        r#"{"tool_name": "tool.read", "args": {}, "targets": [], "context": {"identity": "a", "workspace": "/w", "risk_class": "low"}}"#,
+    );
+    let eval = ["eval", "--policy", "policy.yaml", "--intent", "intent.json"];
+    for command in [&["rules"][..], &eval[..]] {
+        let human = run(dir.path(), command);
+        let json = run(dir.path(), &[command, &["--format", "json"]].concat());
+        let alias = run(dir.path(), &[command, &["--json"]].concat());
+        let explicit_human = run(dir.path(), &[command, &["--format", "human"]].concat());
+        assert_eq!(json.stdout, alias.stdout, "{command:?}");
+        assert_eq!(json.code, alias.code, "{command:?}");
+        assert_eq!(human.stdout, explicit_human.stdout, "{command:?}");
+        assert_ne!(human.stdout, json.stdout, "{command:?}");
+        let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        assert!(parsed.is_array() || parsed.is_object(), "{command:?}");
+        let both = run(
+            dir.path(),
+            &[command, &["--json", "--format", "human"]].concat(),
+        );
+        assert_eq!(both.code, 6, "{command:?}");
+        assert!(both.stderr.starts_with("error: "), "{}", both.stderr);
+    }
+    let rules: serde_json::Value =
+        serde_json::from_str(&run(dir.path(), &["rules", "--format", "json"]).stdout).unwrap();
+    assert_eq!(rules[0]["id"], "syntax-error");
+    let eval: serde_json::Value =
+        serde_json::from_str(&run(dir.path(), &[&eval[..], &["--format", "json"]].concat()).stdout)
+            .unwrap();
+    assert_eq!(eval["verdict"], "block", "{eval:#}");
+    // `--json` stays out of the help: one spelling is documented.
+    let help = run(dir.path(), &["rules", "--help"]);
+    assert!(help.stdout.contains("--format"), "{}", help.stdout);
+    assert!(!help.stdout.contains("--json"), "{}", help.stdout);
+}
