@@ -201,3 +201,70 @@ fn eval_and_rules_take_format_json_and_keep_json_as_an_alias() {
     assert!(help.stdout.contains("--format"), "{}", help.stdout);
     assert!(!help.stdout.contains("--json"), "{}", help.stdout);
 }
+
+#[test]
+fn a_misspelt_rule_name_gets_a_suggestion_wherever_it_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "appsettings.yaml", MISSPELT);
+    let expected = "unknown rule `unknown-kye`; did you mean `unknown-key`?";
+    for args in [
+        &["check", "--select", "unknown-kye", "."][..],
+        &["check", "--ignore", "unknown-kye", "."][..],
+        &["validate", "--select", "unknown-kye", "."][..],
+        &["rule", "unknown-kye"][..],
+    ] {
+        let run = run(dir.path(), args);
+        assert_eq!(run.code, 6, "{args:?}");
+        assert_eq!(run.stderr, format!("error: {expected}\n"), "{args:?}");
+    }
+    for (config, line, column) in [
+        ("select = [\"unknown-kye\"]\n", 1, 12),
+        ("ignore = [\"all\", \"unknown-kye\"]\n", 1, 19),
+        ("\n[severity]\nunknown-kye = \"warning\"\n", 3, 1),
+        (
+            "[[ignores]]\npath = \"a.yaml\"\nrule = \"unknown-kye\"\n",
+            3,
+            9,
+        ),
+        (
+            "[[overrides]]\npath = \"a/**\"\nignore = [\"unknown-kye\"]\n",
+            3,
+            12,
+        ),
+    ] {
+        write(dir.path(), "gatelint.toml", config);
+        let run = run(dir.path(), &["check", "."]);
+        assert_eq!(run.code, 6, "{config}");
+        assert_eq!(
+            run.stderr,
+            format!("error: gatelint.toml:{line}:{column}: {expected}\n"),
+            "{config}"
+        );
+    }
+    std::fs::remove_file(dir.path().join("gatelint.toml")).unwrap();
+    // Far from every rule: no guess.
+    let far = run(dir.path(), &["check", "--select", "zzzzzzzzzzzz", "."]);
+    assert_eq!(far.stderr, "error: unknown rule `zzzzzzzzzzzz`\n");
+    // A suppression comment is a finding, not a usage error; it gets the suggestion too.
+    write(
+        dir.path(),
+        "appsettings.yaml",
+        "PolicyGates:\n  VexTrust:\n    Enabled: true # gatelint: ignore[unknown-kye] legacy\n",
+    );
+    let output = gatelint(dir.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"] == "unused-suppression")
+        .map(|finding| finding["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        ["suppression names unknown rule `unknown-kye`; did you mean `unknown-key`?"]
+    );
+}

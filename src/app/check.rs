@@ -77,16 +77,22 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         .chain(&config.ignore)
         .cloned()
         .collect();
-    check_rule_ids(&select)?;
-    check_rule_ids(&ignore)?;
+    check_rule_ids(&options.select, None)?;
+    check_rule_ids(&options.ignore, None)?;
+    let origin = config.origin.as_ref();
+    check_rule_ids(&config.select, origin)?;
+    check_rule_ids(&config.ignore, origin)?;
     for id in config.severity.keys() {
-        check_rule_ids(std::slice::from_ref(id))?;
+        check_rule_ids(std::slice::from_ref(id), origin)?;
+    }
+    for entry in &config.ignores {
+        check_rule_ids(std::slice::from_ref(&entry.rule), origin)?;
     }
     for entry in &config.overrides {
-        check_rule_ids(&entry.select)?;
-        check_rule_ids(&entry.ignore)?;
+        check_rule_ids(&entry.select, origin)?;
+        check_rule_ids(&entry.ignore, origin)?;
         for id in entry.severity.keys() {
-            check_rule_ids(std::slice::from_ref(id))?;
+            check_rule_ids(std::slice::from_ref(id), origin)?;
         }
     }
     let fail_on = options
