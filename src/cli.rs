@@ -442,11 +442,37 @@ fn destinations(matches: &ArgMatches, args: &OutputArgs) -> Result<Vec<Destinati
 }
 
 fn use_color(choice: ColorArg) -> bool {
+    color_wanted(
+        choice,
+        |name| std::env::var_os(name).map(|value| value.to_string_lossy().into_owned()),
+        std::io::stdout().is_terminal(),
+    )
+}
+
+/// Whether human output on standard output is coloured. `--color always|never` wins over the
+/// environment (both specs let the command line override them). Under `auto`: a non-empty
+/// `NO_COLOR` disables colour (no-color.org; it also beats `CLICOLOR_FORCE` per
+/// bixense.com/clicolors, and gatelint lets it beat `FORCE_COLOR` too, so an opt-out is never
+/// overridden by an inherited opt-in); else `FORCE_COLOR` or `CLICOLOR_FORCE`, non-empty and not
+/// `0`, force colour even on a pipe (force-color.org, bixense); else colour on a terminal unless
+/// `CLICOLOR=0`.
+fn color_wanted(choice: ColorArg, var: impl Fn(&str) -> Option<String>, terminal: bool) -> bool {
     match choice {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        ColorArg::Always => return true,
+        ColorArg::Never => return false,
+        ColorArg::Auto => {}
     }
+    let set = |name: &str| var(name).filter(|value| !value.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if ["FORCE_COLOR", "CLICOLOR_FORCE"]
+        .iter()
+        .any(|name| set(name).is_some_and(|value| value != "0"))
+    {
+        return true;
+    }
+    terminal && var("CLICOLOR").as_deref() != Some("0")
 }
 
 /// Writes a report to each destination. A file is written whole through a temporary file

@@ -268,3 +268,82 @@ fn a_misspelt_rule_name_gets_a_suggestion_wherever_it_is_accepted() {
         ["suppression names unknown rule `unknown-kye`; did you mean `unknown-key`?"]
     );
 }
+
+/// Whether `check` on a file with findings colours its human output, with these environment
+/// variables (`NO_COLOR` is not set unless given) and flags, writing to a pipe.
+fn coloured(env: &[(&str, &str)], flags: &[&str]) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "appsettings.yaml", MISSPELT);
+    let mut command = gatelint(dir.path());
+    command.env_remove("NO_COLOR");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.arg("check").args(flags).arg(".").output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("unknown-key"), "{stdout}");
+    stdout.contains('\x1b')
+}
+
+#[test]
+fn colour_follows_no_color_force_color_and_clicolor_force() {
+    assert!(!coloured(&[], &[]), "a pipe is plain by default");
+    assert!(coloured(&[("FORCE_COLOR", "1")], &[]));
+    assert!(coloured(&[("FORCE_COLOR", "true")], &[]));
+    assert!(!coloured(&[("FORCE_COLOR", "")], &[]));
+    assert!(!coloured(&[("FORCE_COLOR", "0")], &[]));
+    assert!(coloured(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(!coloured(&[("CLICOLOR_FORCE", "0")], &[]));
+    assert!(!coloured(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], &[]));
+    assert!(!coloured(
+        &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")],
+        &[]
+    ));
+    assert!(coloured(&[("NO_COLOR", ""), ("FORCE_COLOR", "1")], &[]));
+    assert!(coloured(&[("NO_COLOR", "1")], &["--color", "always"]));
+    assert!(!coloured(&[("FORCE_COLOR", "1")], &["--color", "never"]));
+}
+
+/// Runs `check` under a pseudo-terminal (`script`), so standard output is a TTY.
+fn coloured_on_a_terminal(env: &[(&str, &str)]) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "appsettings.yaml", MISSPELT);
+    let binary = assert_cmd::cargo::cargo_bin("gatelint");
+    let mut command = std::process::Command::new("script");
+    command
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args([
+            "-qefc",
+            &format!("{} check .", binary.display()),
+            "/dev/null",
+        ]);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(stdout.contains("unknown-key"), "{stdout}");
+    stdout.contains('\x1b')
+}
+
+#[test]
+fn a_terminal_is_coloured_unless_clicolor_is_0_or_no_color_is_set() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: `script` is absent; terminal colour test skipped");
+        return;
+    }
+    assert!(coloured_on_a_terminal(&[]));
+    assert!(coloured_on_a_terminal(&[("CLICOLOR", "1")]));
+    assert!(!coloured_on_a_terminal(&[("CLICOLOR", "0")]));
+    assert!(!coloured_on_a_terminal(&[("NO_COLOR", "1")]));
+    assert!(coloured_on_a_terminal(&[
+        ("CLICOLOR", "0"),
+        ("CLICOLOR_FORCE", "1")
+    ]));
+}
