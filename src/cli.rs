@@ -398,16 +398,38 @@ pub struct EvalArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub gait: GaitEvalArgs,
-    /// Print the decision as JSON.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub format: PlainFormatArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Print the rules as JSON.
-    #[arg(long)]
+    #[command(flatten)]
+    pub format: PlainFormatArgs,
+}
+
+/// The two outputs of the commands that print one answer rather than a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlainFormat {
+    Human,
+    Json,
+}
+
+/// `--format human|json`, with `--json` kept as a hidden alias of `--format json`.
+#[derive(Debug, Args)]
+pub struct PlainFormatArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<PlainFormat>,
+    /// The same as `--format json`.
+    #[arg(long, hide = true, conflicts_with = "format")]
     pub json: bool,
+}
+
+impl PlainFormatArgs {
+    fn json(&self) -> bool {
+        self.json || self.format == Some(PlainFormat::Json)
+    }
 }
 
 /// One output destination.
@@ -457,29 +479,60 @@ fn destinations(matches: &ArgMatches, args: &OutputArgs) -> Result<Vec<Destinati
 }
 
 fn use_color(choice: ColorArg) -> bool {
+    color_wanted(
+        choice,
+        |name| std::env::var_os(name).map(|value| value.to_string_lossy().into_owned()),
+        std::io::stdout().is_terminal(),
+    )
+}
+
+/// Whether human output on standard output is coloured. `--color always|never` wins over the
+/// environment (both specs let the command line override them). Under `auto`: a non-empty
+/// `NO_COLOR` disables colour (no-color.org; it also beats `CLICOLOR_FORCE` per
+/// bixense.com/clicolors, and gatelint lets it beat `FORCE_COLOR` too, so an opt-out is never
+/// overridden by an inherited opt-in); else `FORCE_COLOR` or `CLICOLOR_FORCE`, non-empty and not
+/// `0`, force colour even on a pipe (force-color.org, bixense); else colour on a terminal unless
+/// `CLICOLOR=0`.
+fn color_wanted(choice: ColorArg, var: impl Fn(&str) -> Option<String>, terminal: bool) -> bool {
     match choice {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        ColorArg::Always => return true,
+        ColorArg::Never => return false,
+        ColorArg::Auto => {}
     }
+    let set = |name: &str| var(name).filter(|value| !value.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if ["FORCE_COLOR", "CLICOLOR_FORCE"]
+        .iter()
+        .any(|name| set(name).is_some_and(|value| value != "0"))
+    {
+        return true;
+    }
+    terminal && var("CLICOLOR").as_deref() != Some("0")
 }
 
 /// Writes a report to each destination. A file is written whole through a temporary file
-/// beside it, so a reader never sees half a report.
+/// beside it, so a reader never sees half a report. A closed standard output (`| head`) ends
+/// only the standard-output destinations; report files are still written.
 fn emit(
     report: &Report,
     destinations: &[Destination],
     style: report::Style,
 ) -> Result<(), OutputError> {
+    let mut stdout_closed = false;
     for destination in destinations {
         match &destination.file {
+            None if stdout_closed => {}
             None => {
                 let text = report::render(report, destination.format, style);
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(text.as_bytes())
-                    .and_then(|()| stdout.flush())
-                    .map_err(OutputError::Stdout)?;
+                match write_stdout(&text) {
+                    Ok(()) => {}
+                    Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                        stdout_closed = true;
+                    }
+                    Err(error) => return Err(OutputError::Stdout(error)),
+                }
             }
             Some(path) => {
                 let plain = report::Style {
@@ -492,6 +545,29 @@ fn emit(
         }
     }
     Ok(())
+}
+
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+}
+
+/// Prints command output and ends with `exit`. A reader that closed the pipe early
+/// (`gatelint rules | head -1`) has had all it wanted: nothing is printed about it and the exit
+/// stays the command's own (see README, "Broken pipes").
+fn print_out(text: &str, exit: Exit) -> Exit {
+    match write_stdout(text) {
+        Ok(()) => exit,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => exit,
+        Err(error) => output_error(&OutputError::Stdout(error)),
+    }
+}
+
+/// Prints an error message the one way the binary does: `error: <message>` on standard error.
+pub(crate) fn print_error(message: &dyn std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
 }
 
 /// Writes a report file through the one writer ([`crate::source::writer`]); the GitHub job
@@ -528,7 +604,7 @@ fn write_file(path: &std::path::Path, text: &str) -> Result<(), OutputError> {
 /// A report that could not be written: a refused destination is bad usage (exit 6), a failing
 /// standard output an internal error.
 fn output_error(error: &OutputError) -> Exit {
-    eprintln!("gatelint: error: {error}");
+    print_error(error);
     match error {
         OutputError::Stdout(_) => Exit::Internal,
         _ => Exit::InvalidInput,
@@ -536,7 +612,7 @@ fn output_error(error: &OutputError) -> Exit {
 }
 
 fn usage_error(message: &str) -> Exit {
-    eprintln!("gatelint: error: {message}");
+    print_error(&message);
     Exit::InvalidInput
 }
 
@@ -568,19 +644,17 @@ pub fn run() -> Exit {
         Command::Fmt(args) => fmt(&args),
         Command::Diff(args) => diff(&args, sub),
         Command::Rule { id } => match app::rule(&id) {
-            Ok(meta) => {
-                print!(
-                    "# {}\n\n{}\n\n{}",
+            Ok(meta) => print_out(
+                &format!(
+                    "# {}\n\n{}\n\n{}\nDefault severity: {}. Since: {}.\n",
                     meta.id,
                     meta.summary,
-                    meta.documentation()
-                );
-                println!(
-                    "\nDefault severity: {}. Since: {}.",
-                    meta.severity, meta.since
-                );
-                Exit::Success
-            }
+                    meta.documentation(),
+                    meta.severity,
+                    meta.since
+                ),
+                Exit::Success,
+            ),
             Err(error) => usage_error(&error.to_string()),
         },
     }
@@ -699,7 +773,7 @@ fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Exit {
 }
 
 fn rules(args: &RulesArgs) -> Exit {
-    if args.json {
+    if args.format.json() {
         let list: Vec<serde_json::Value> = registry::all()
             .map(|meta| {
                 serde_json::json!({
@@ -710,25 +784,23 @@ fn rules(args: &RulesArgs) -> Exit {
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&list).unwrap_or_default()
-        );
-        return Exit::Success;
+        let text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        return print_out(&format!("{text}\n"), Exit::Success);
     }
     let width = registry::all()
         .map(|meta| meta.id.as_str().len())
         .max()
         .unwrap_or(0);
+    let mut text = String::new();
     for meta in registry::all() {
-        println!(
-            "{:width$}  {:7}  {}",
+        text.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
             meta.id.as_str(),
             meta.severity.as_str(),
             meta.summary
-        );
+        ));
     }
-    Exit::Success
+    print_out(&text, Exit::Success)
 }
 
 fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
@@ -763,15 +835,13 @@ fn eval(args: &EvalArgs) -> Exit {
             args.config.as_deref(),
         ) {
             Ok(outcome) => {
-                if args.json {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&outcome.to_json()).unwrap_or_default()
-                    );
+                let exit = Exit::from_code(i64::from(outcome.exit_code));
+                if args.format.json() {
+                    let text = serde_json::to_string_pretty(&outcome.to_json()).unwrap_or_default();
+                    print_out(&format!("{text}\n"), exit)
                 } else {
-                    print!("{}", outcome.explanation);
+                    print_out(&outcome.explanation, exit)
                 }
-                Exit::from_code(i64::from(outcome.exit_code))
             }
             Err(error) => usage_error(&error.to_string()),
         };
@@ -789,19 +859,19 @@ fn eval(args: &EvalArgs) -> Exit {
     named.extend([policy.clone(), intent.clone()]);
     let reader = crate::source::Reader::new(&named);
     let evaluation = crate::gait::command::evaluate_files(&reader, policy, intent, &gait);
-    if args.json {
+    let exit = Exit::from_code(i64::from(crate::gait::command::exit_of(&evaluation).code()));
+    if args.format.json() {
         let output = crate::gait::command::render_json(&evaluation);
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&output).unwrap_or_default()
-        );
-    } else {
-        print!(
-            "{}",
-            crate::gait::command::describe_located(&evaluation, &reader, policy, intent)
-        );
+        let text = serde_json::to_string_pretty(&output).unwrap_or_default();
+        return print_out(&format!("{text}\n"), exit);
     }
-    Exit::from_code(i64::from(crate::gait::command::exit_of(&evaluation).code()))
+    let text = crate::gait::command::describe_located(&evaluation, &reader, policy, intent);
+    if evaluation.is_err() {
+        // The message already reads `error: …`; errors go to standard error.
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        return exit;
+    }
+    print_out(&text, exit)
 }
 
 fn fmt(args: &FmtArgs) -> Exit {

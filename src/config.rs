@@ -64,6 +64,30 @@ pub struct Config {
     pub overrides: Vec<Override>,
     #[serde(default)]
     pub diff: DiffConfig,
+    /// The file this configuration was read from (none for the defaults).
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// Where a configuration was read from, so messages about its values can point into it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The path as shown.
+    pub path: String,
+    pub text: String,
+}
+
+impl Origin {
+    /// `path:line:column` of the first whole-word occurrence of `word` (a rule id, a key), or
+    /// the path alone when it does not occur.
+    pub fn locate(&self, word: &str) -> String {
+        let Some(span) = locate_key(&self.text, word, Span::new(0, self.text.len())) else {
+            return self.path.clone();
+        };
+        let index = crate::span::LineIndex::new(&self.text);
+        let at = index.position(&self.text, span.start, crate::span::ColumnUnit::Chars);
+        format!("{}:{}:{}", self.path, at.line.get(), at.column.get())
+    }
 }
 
 /// `[diff]`: which verdict changes fail a diff, and how verdicts are ordered.

@@ -66,16 +66,22 @@ impl FailOn {
 pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let (config, config_outcome) = load_config(options.config.as_deref())?;
     let filter = Filter::new(options, &config);
-    check_rule_ids(&filter.select)?;
-    check_rule_ids(&filter.ignore)?;
+    check_rule_ids(&options.select, None)?;
+    check_rule_ids(&options.ignore, None)?;
+    let origin = config.origin.as_ref();
+    check_rule_ids(&config.select, origin)?;
+    check_rule_ids(&config.ignore, origin)?;
     for id in config.severity.keys() {
-        check_rule_ids(std::slice::from_ref(id))?;
+        check_rule_ids(std::slice::from_ref(id), origin)?;
+    }
+    for entry in &config.ignores {
+        check_rule_ids(std::slice::from_ref(&entry.rule), origin)?;
     }
     for entry in &config.overrides {
-        check_rule_ids(&entry.select)?;
-        check_rule_ids(&entry.ignore)?;
+        check_rule_ids(&entry.select, origin)?;
+        check_rule_ids(&entry.ignore, origin)?;
         for id in entry.severity.keys() {
-            check_rule_ids(std::slice::from_ref(id))?;
+            check_rule_ids(std::slice::from_ref(id), origin)?;
         }
     }
     let fail_on = options

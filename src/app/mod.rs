@@ -38,10 +38,12 @@ use crate::source::Reader;
 pub enum UsageError {
     #[error(transparent)]
     Discover(#[from] discover::DiscoverError),
-    #[error("unknown rule `{id}`{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    #[error("{}", unknown_rule(.location.as_deref(), .id, .suggestion.as_deref()))]
     UnknownRule {
         id: String,
         suggestion: Option<String>,
+        /// `path:line:column` when the id was read from the configuration.
+        location: Option<String>,
     },
     #[error(
         "nothing to check under `{0}` (no Stella Ops, Gait or fixture files found; pass --allow-empty to accept)"
@@ -102,7 +104,7 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
         .findings
         .iter()
         .any(|finding| finding.severity == Severity::Error);
-    let config = if invalid {
+    let mut config = if invalid {
         Config::default()
     } else {
         let document = config::parse_toml(&text);
@@ -117,6 +119,10 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
             })?
             .unwrap_or_default()
     };
+    config.origin = Some(config::Origin {
+        path: display.clone(),
+        text: text.to_string(),
+    });
     check_excludes(&display, &text)?;
     // `[stellaops]` is read where the semantics are needed; a value it cannot take must not
     // fall back to the defaults unnoticed (fail closed).
@@ -171,15 +177,33 @@ fn check_excludes(display: &str, text: &str) -> Result<(), UsageError> {
     Ok(())
 }
 
-pub(super) fn check_rule_ids(ids: &[String]) -> Result<(), UsageError> {
+/// `unknown rule `x`; did you mean `y`?`, after the place in the config it was read from.
+fn unknown_rule(location: Option<&str>, id: &str, suggestion: Option<&str>) -> String {
+    let mut message = String::new();
+    if let Some(location) = location {
+        message.push_str(location);
+        message.push_str(": ");
+    }
+    message.push_str(&format!("unknown rule `{id}`"));
+    if let Some(suggestion) = suggestion {
+        message.push_str(&format!("; did you mean `{suggestion}`?"));
+    }
+    message
+}
+
+/// Checks rule ids given on the command line (`origin` none) or in the configuration.
+pub(super) fn check_rule_ids(
+    ids: &[String],
+    origin: Option<&config::Origin>,
+) -> Result<(), UsageError> {
     for id in ids {
         if id == "all" || registry::find(id).is_some() {
             continue;
         }
-        let suggestion = crate::schema::suggest(id, registry::all().map(|meta| meta.id.as_str()));
         return Err(UsageError::UnknownRule {
             id: id.clone(),
-            suggestion,
+            suggestion: registry::suggest(id),
+            location: origin.map(|origin| origin.locate(id)),
         });
     }
     Ok(())
@@ -189,7 +213,8 @@ pub(super) fn check_rule_ids(ids: &[String]) -> Result<(), UsageError> {
 pub fn rule(id: &str) -> Result<&'static RuleMeta, UsageError> {
     registry::find(id).ok_or_else(|| UsageError::UnknownRule {
         id: id.to_owned(),
-        suggestion: crate::schema::suggest(id, registry::all().map(|meta| meta.id.as_str())),
+        suggestion: registry::suggest(id),
+        location: None,
     })
 }
 

@@ -103,6 +103,11 @@ pub fn find(id: &str) -> Option<&'static RuleMeta> {
         .find(|meta| meta.id.as_str() == id)
 }
 
+/// The rule id closest to `id`, when it is close enough to be a typo of it.
+pub fn suggest(id: &str) -> Option<String> {
+    crate::schema::suggest(id, all().map(|meta| meta.id.as_str()))
+}
+
 /// Metadata of every rule.
 pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
     RULES.iter().map(|rule| rule.meta())

@@ -208,10 +208,29 @@ pub fn describe_located(
     describe(evaluation)
 }
 
+/// The message of a failed run in the plain-text output. A read failure already names its file,
+/// so Gait's `read policy:` / `read intent:` prefix (kept in `--json`, where Gait's text is the
+/// contract) is dropped: every error line reads `error: <message>`.
+fn human_error(error: &EvalError) -> String {
+    use crate::gait::intent::IntentErrorKind;
+    use crate::gait::policy::PolicyErrorKind;
+    match error {
+        EvalError::Policy(error) => match &error.kind {
+            PolicyErrorKind::Read(message) => message.clone(),
+            _ => error.to_string(),
+        },
+        EvalError::Intent(error) => match &error.kind {
+            IntentErrorKind::Read(message) => message.clone(),
+            _ => error.to_string(),
+        },
+        EvalError::Gate(error) => error.to_string(),
+    }
+}
+
 pub fn describe(evaluation: &Evaluation) -> String {
     let outcome = match evaluation {
         Ok(outcome) => outcome,
-        Err(error) => return format!("error: {error}\n"),
+        Err(error) => return format!("error: {}\n", human_error(error)),
     };
     let mut out = String::new();
     out.push_str(&format!("verdict: {}\n", outcome.verdict.as_str()));

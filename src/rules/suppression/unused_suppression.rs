@@ -51,7 +51,14 @@ impl Rule for UnusedSuppression {
                     suppression.rules.join(", ")
                 )
             } else {
-                format!("suppression names unknown rule `{}`", unknown.join(", "))
+                let mut message =
+                    format!("suppression names unknown rule `{}`", unknown.join(", "));
+                if let [id] = unknown.as_slice()
+                    && let Some(suggestion) = crate::rules::registry::suggest(id)
+                {
+                    message.push_str(&format!("; did you mean `{suggestion}`?"));
+                }
+                message
             };
             out.push(Self::META.finding(location, message));
         }
