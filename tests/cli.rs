@@ -10,25 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn gatelint(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("gatelint").unwrap();
-    command
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1");
-    command
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
+mod common;
+use common::{gatelint, write};
 
 fn json_report(dir: &Path, args: &[&str]) -> (Value, i32) {
     let output = gatelint(dir)

@@ -10,26 +10,10 @@
     reason = "test code"
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-
-fn gatelint(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("gatelint").unwrap();
-    command
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1");
-    command
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
+mod common;
+use common::{gatelint, write};
 
 /// A Stella Ops configuration with one error finding (`unknown-key` on `MinCompositScore`).
 const MISSPELT: &str = "PolicyGates:\n  VexTrust:\n    Thresholds:\n      production:\n        MinCompositScore: 0.9\n";

@@ -11,24 +11,16 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::gatelint;
 
 /// The exit code of a run with findings at or above the failing severity.
 const EXIT_FINDINGS: i32 = 6;
 
 /// No output line of the human format is wider than this, however long the source line.
 const MAX_OUTPUT_LINE: usize = 200;
-
-fn gatelint(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("gatelint").unwrap();
-    command
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1");
-    command
-}
 
 /// A minified `appsettings.Production.json` over 70,000 columns on one line, with the unknown key
 /// `MinCompositScore` near its end; returns the text and the 1-based column of the key's quote.

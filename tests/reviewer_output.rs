@@ -13,23 +13,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn gatelint(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("gatelint").unwrap();
-    command
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1");
-    command
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-}
+mod common;
+use common::{gatelint, write};
 
 const POLICY: &str = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: 0.80\n        RequireIssuerVerified: true\n        FailureAction: Block\n";
 

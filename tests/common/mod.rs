@@ -1,8 +1,31 @@
 //! Helpers shared by integration tests.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The real `gatelint` binary run in `dir` with a scrubbed environment (only `PATH`, and
+/// `NO_COLOR`), as a CI job or a hook runs it.
+#[allow(dead_code, reason = "not every test crate runs the binary")]
+pub fn gatelint(dir: &Path) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("gatelint").unwrap();
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Writes `text` to `dir/name`, creating its directories; returns the path.
+#[allow(dead_code, reason = "not every test crate writes files")]
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[allow(dead_code, reason = "not every test crate runs git")]
 /// Runs the real `git` in `dir` with a throwaway identity and no user or system config.
 pub fn git(dir: &Path, args: &[&str]) {
     let output = Command::new("git")
