@@ -330,47 +330,45 @@ fn render_location(
     let (first, last) = line_span(source, location);
     let span = location.span.range();
     let line = first;
-    {
-        let range = source.lines().line_range(&source.text, line);
-        let text = source.text.get(range.clone()).unwrap_or("");
-        let number = line + 1;
+    let range = source.lines().line_range(&source.text, line);
+    let text = source.text.get(range.clone()).unwrap_or("");
+    let number = line + 1;
 
-        // The part of this line the span covers.
-        let from = span.start.max(range.start);
-        let from = floor_char_boundary(text, from.min(range.end) - range.start);
-        let to = floor_char_boundary(text, span.end.min(range.end).max(range.start) - range.start)
-            .max(from);
-        let window = Window::around(text, from, to);
-        let shown = window.display(text);
-        let number = paint.gutter(&format!(
-            "{}{number}",
-            spaces(width.saturating_sub(digits(number)))
-        ));
-        if shown.is_empty() {
-            let _ = writeln!(out, "{number} {}", paint.gutter("|"));
-        } else {
-            let _ = writeln!(out, "{number} {} {shown}", paint.gutter("|"));
-        }
-
-        let (pad, len) = window.underline(text, from, to);
-        let underline: String = std::iter::repeat_n(marker.underline, len).collect();
-        let underline = match marker.severity {
-            Some(severity) => paint.severity(severity, &underline),
-            None => paint.gutter(&underline),
-        };
-        let label = if label.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", clean(label))
-        };
-        let _ = writeln!(
-            out,
-            "{} {} {}{underline}{label}",
-            spaces(width),
-            paint.gutter("|"),
-            spaces(pad)
-        );
+    // The part of this line the span covers.
+    let from = span.start.max(range.start);
+    let from = floor_char_boundary(text, from.min(range.end) - range.start);
+    let to =
+        floor_char_boundary(text, span.end.min(range.end).max(range.start) - range.start).max(from);
+    let window = Window::around(text, from, to);
+    let shown = window.display(text);
+    let number = paint.gutter(&format!(
+        "{}{number}",
+        spaces(width.saturating_sub(digits(number)))
+    ));
+    if shown.is_empty() {
+        let _ = writeln!(out, "{number} {}", paint.gutter("|"));
+    } else {
+        let _ = writeln!(out, "{number} {} {shown}", paint.gutter("|"));
     }
+
+    let (pad, len) = window.underline(text, from, to);
+    let underline: String = std::iter::repeat_n(marker.underline, len).collect();
+    let underline = match marker.severity {
+        Some(severity) => paint.severity(severity, &underline),
+        None => paint.gutter(&underline),
+    };
+    let label = if label.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", clean(label))
+    };
+    let _ = writeln!(
+        out,
+        "{} {} {}{underline}{label}",
+        spaces(width),
+        paint.gutter("|"),
+        spaces(pad)
+    );
     if last > first {
         let _ = writeln!(out, "{}", paint.gutter("..."));
     }
