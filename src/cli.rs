@@ -150,6 +150,11 @@ pub struct FixArgs {
     /// fix would change a file, else 0.
     #[arg(long)]
     pub diff: bool,
+    /// Rewrite the `expect` of each failed fixture case to the decision replayed (comments and
+    /// layout kept) and print what changed; with `--diff`, print the changes instead. Safe
+    /// fixes are applied too only with `--fix`.
+    #[arg(long)]
+    pub update: bool,
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +311,11 @@ pub struct TestArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub gait: GaitEvalArgs,
+    /// Rewrite the `expect` of each failed case to the decision replayed (the verdict, and the
+    /// gate, rule, reasons, message and exit code where the case asserts them; comments and
+    /// layout kept), print what changed, then replay again.
+    #[arg(long)]
+    pub update: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -676,7 +686,7 @@ fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) ->
 /// `check`, with `--fix` / `--diff` when given.
 fn check_command(command: &CheckCommand, matches: Option<&ArgMatches>) -> Exit {
     let (args, fix) = (&command.check, &command.fix);
-    if !fix.fix && !fix.diff {
+    if !fix.fix && !fix.diff && !fix.update {
         if fix.unsafe_fixes {
             return usage_error("`--unsafe-fixes` applies only with `--fix` or `--diff`");
         }
@@ -688,8 +698,10 @@ fn check_command(command: &CheckCommand, matches: Option<&ArgMatches>) -> Exit {
         None => return Exit::Internal,
     };
     let options = app::FixOptions {
+        fixes: fix.fix || (fix.diff && !fix.update),
         unsafe_fixes: fix.unsafe_fixes,
         diff: fix.diff,
+        update: fix.update,
     };
     let run = match app::run_fix(&check_options(args, false), options) {
         Ok(run) => run,
@@ -697,6 +709,9 @@ fn check_command(command: &CheckCommand, matches: Option<&ArgMatches>) -> Exit {
     };
     for refused in &run.refused {
         eprintln!("gatelint: note: not fixed: {refused}");
+    }
+    for updated in &run.updated {
+        eprintln!("gatelint: {updated}");
     }
     if fix.diff {
         // Like `fmt --check`: the diff alone, and exit 3 when a fix would change something.
@@ -822,8 +837,31 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
         keep_passed: destinations
             .iter()
             .any(|destination| destination.format == OutputFormat::Junit),
+        update: args.update,
     };
-    finish(app::run_test(&options), &destinations, &args.output)
+    if !args.update {
+        return finish(app::run_test(&options), &destinations, &args.output);
+    }
+    if options.policy.is_some() {
+        return usage_error(
+            "`--update` rewrites fixture suites; it does not apply with `--policy`",
+        );
+    }
+    let run = match app::run_test_update(&options) {
+        Ok(run) => run,
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    for refused in &run.refused {
+        eprintln!("gatelint: note: not updated: {refused}");
+    }
+    for updated in &run.updated {
+        eprintln!("gatelint: {updated}");
+    }
+    eprintln!(
+        "gatelint: {} updated",
+        report::plural(run.updated.len(), "expectation")
+    );
+    finish(Ok(run.report), &destinations, &args.output)
 }
 
 fn eval(args: &EvalArgs) -> Exit {

@@ -168,6 +168,9 @@ pub enum Applicability {
     /// Probably right, but it may change what the file means: applied only with
     /// `--unsafe-fixes`.
     Unsafe,
+    /// Makes a fixture's expectation state what the policy now decides: applied only by
+    /// `--update`, when the new decision is intended.
+    Update,
 }
 
 impl Applicability {
@@ -175,6 +178,7 @@ impl Applicability {
         match self {
             Applicability::Safe => "safe",
             Applicability::Unsafe => "unsafe",
+            Applicability::Update => "update",
         }
     }
 }
@@ -248,6 +252,8 @@ impl Fix {
 pub struct Applied {
     pub text: String,
     pub applied: usize,
+    /// What the applied fixes do, in the order given (a duplicate once).
+    pub descriptions: Vec<(Applicability, String)>,
 }
 
 /// Applies `fixes` to `text` in the order given: a fix whose edits overlap an edit already
@@ -286,7 +292,15 @@ pub fn apply_fixes<'f>(text: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> 
         at = edit.span.end as usize;
     }
     out.push_str(text.get(at..).unwrap_or(""));
-    Applied { text: out, applied }
+    let descriptions = taken
+        .iter()
+        .map(|fix| (fix.applicability, fix.description.clone()))
+        .collect();
+    Applied {
+        text: out,
+        applied,
+        descriptions,
+    }
 }
 
 /// Whether two edits cannot both apply: their ranges share a byte, or both insert at one
@@ -348,7 +362,8 @@ mod tests {
             out,
             Applied {
                 text: "é".to_owned(),
-                applied: 0
+                applied: 0,
+                descriptions: Vec::new(),
             }
         );
         let edits = vec![Edit::delete(Span::new(0, 4)), Edit::delete(Span::new(2, 6))];

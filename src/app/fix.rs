@@ -37,10 +37,25 @@ const BROKEN: [&str; 5] = [
 /// What `--fix`, `--unsafe-fixes` and `--diff` ask for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FixOptions {
+    /// Apply the safe fixes (`--fix`, or `--diff` without `--update`).
+    pub fixes: bool,
     /// Apply unsafe fixes too.
     pub unsafe_fixes: bool,
     /// Print the fixes as a unified diff and write nothing.
     pub diff: bool,
+    /// Apply the expectation updates of failed fixture cases (`--update`).
+    pub update: bool,
+}
+
+impl FixOptions {
+    /// Whether a fix of `applicability` is applied.
+    pub fn takes(self, applicability: Applicability) -> bool {
+        match applicability {
+            Applicability::Safe => self.fixes,
+            Applicability::Unsafe => self.fixes && self.unsafe_fixes,
+            Applicability::Update => self.update,
+        }
+    }
 }
 
 /// The result of a fixing run.
@@ -55,6 +70,8 @@ pub struct FixRun {
     pub fixed: usize,
     /// Files a fix was found for but not applied to, with why (`path: reason`).
     pub refused: Vec<String>,
+    /// The expectation updates applied (or with `--diff` that would be), as `path: what`.
+    pub updated: Vec<String>,
 }
 
 /// Runs `check`, fixes what it found, and (`--fix`) runs `check` again on the result.
@@ -76,9 +93,10 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
     let reader = Reader::new(&paths);
     let roots: Vec<PathBuf> = paths.iter().map(|path| reader.absolute(path)).collect();
     let eligible = |finding: &Finding| {
-        finding.fix.as_ref().is_some_and(|candidate| {
-            candidate.applicability == Applicability::Safe || fix.unsafe_fixes
-        })
+        finding
+            .fix
+            .as_ref()
+            .is_some_and(|candidate| fix.takes(candidate.applicability))
     };
     let mut by_file: BTreeMap<Arc<str>, Vec<&Finding>> = BTreeMap::new();
     for finding in report.findings.iter().filter(|finding| eligible(finding)) {
@@ -91,6 +109,7 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
     let mut fixed = 0;
     let mut diff = String::new();
     let mut refused = Vec::new();
+    let mut updated = Vec::new();
     for (path, findings) in by_file {
         let Some(source) = report.source(&path) else {
             continue;
@@ -117,6 +136,7 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
         }
         let original: &str = &source.text;
         let mut text = original.to_owned();
+        let mut updates = Vec::new();
         let mut current: Vec<Finding> = findings.into_iter().cloned().collect();
         let mut broken = count_broken(&analyze(&path, original, &run));
         for _ in 0..MAX_PASSES {
@@ -140,6 +160,13 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
             }
             broken = now_broken;
             fixed += applied.applied;
+            updates.extend(
+                applied
+                    .descriptions
+                    .into_iter()
+                    .filter(|(applicability, _)| *applicability == Applicability::Update)
+                    .map(|(_, description)| format!("{path}: {description}")),
+            );
             text = applied.text;
             current = filter.apply(found);
         }
@@ -155,6 +182,7 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
                     .header(&path, &path)
                     .to_string(),
             );
+            updated.append(&mut updates);
             continue;
         }
         // Checked again just before writing: no link anywhere below the root, a regular file.
@@ -165,8 +193,9 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
                 crate::source::writer::replace_regular(&absolute, text.as_bytes())
                     .map_err(|error| error.to_string())
             });
-        if let Err(reason) = written {
-            refused.push(format!("{path}: cannot write: {reason}"));
+        match written {
+            Ok(()) => updated.append(&mut updates),
+            Err(reason) => refused.push(format!("{path}: cannot write: {reason}")),
         }
     }
     if fix.diff {
@@ -175,6 +204,7 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
             diff,
             fixed,
             refused,
+            updated,
         });
     }
     let mut after = run_check(options)?;
@@ -184,6 +214,7 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
         diff,
         fixed,
         refused,
+        updated,
     })
 }
 

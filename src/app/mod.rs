@@ -19,7 +19,7 @@ pub use check::{CheckOptions, FailOn, run_check};
 pub use diff_run::{DiffOptions, run_diff};
 pub use eval::{EvalError, run_stellaops_eval};
 pub use fix::{FixOptions, FixRun, MAX_PASSES, run_fix};
-pub use test::{TestOptions, run_test};
+pub use test::{TestOptions, UpdateRun, run_test, run_test_update};
 pub use verdict_diff::DiffError;
 
 use std::path::Path;

@@ -28,10 +28,108 @@ pub struct TestOptions {
     /// Keep passing cases in the report (JUnit lists every case); otherwise only failures
     /// are kept and passing ones are counted, so a huge suite replays in constant memory.
     pub keep_passed: bool,
+    /// `--update`: rewrite the `expect` of each failed case to the decision replayed, then
+    /// replay again.
+    pub update: bool,
+}
+
+/// What `test --update` changed, and the replay after it.
+#[derive(Debug)]
+pub struct UpdateRun {
+    /// The replay of the updated suites.
+    pub report: Report,
+    /// Each expectation updated, as `path: what`, in suite and case order.
+    pub updated: Vec<String>,
+    /// Suites with an update that was not written, with why (`path: reason`).
+    pub refused: Vec<String>,
+}
+
+/// `test --update`: replays, rewrites each failed case's `expect` in place, and replays again.
+/// A suite is written only when it lies under a path the user named and still holds the text
+/// the cases were found in, through the one writer (a new file renamed over it, never through
+/// a link). Cases that failed with an error, not a mismatch, and Gait scenario directories are
+/// left as they are.
+pub fn run_test_update(options: &TestOptions) -> Result<UpdateRun, UsageError> {
+    let first = TestOptions {
+        update: true,
+        ..options.clone()
+    };
+    let mut failed = Vec::new();
+    run_test_collecting(&first, &mut failed)?;
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let reader = Reader::new(&paths);
+    let roots: Vec<PathBuf> = paths.iter().map(|path| reader.absolute(path)).collect();
+    let mut updated = Vec::new();
+    let mut refused = Vec::new();
+    for (path, cases) in failed {
+        let file = Path::new(&path);
+        let display = discover::display_path(file);
+        if !roots
+            .iter()
+            .any(|root| reader.absolute(file).starts_with(root))
+        {
+            refused.push(format!("{display}: outside the paths given"));
+            continue;
+        }
+        let text = match reader.read(file).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(_)) => {
+                refused.push(format!("{display}: not UTF-8"));
+                continue;
+            }
+            Err(error) => {
+                refused.push(format!("{display}: {}", error.reason()));
+                continue;
+            }
+        };
+        let failing: Vec<&crate::replay::runner::CaseResult> = cases.iter().collect();
+        let fixes = crate::replay::runner::expectation_fixes(&display, &text, &failing);
+        let applied = crate::finding::apply_fixes(&text, fixes.iter().flatten());
+        if applied.applied == 0 || applied.text == text {
+            continue;
+        }
+        let written = reader
+            .check(file)
+            .map_err(|error| error.reason())
+            .and_then(|absolute| {
+                crate::source::writer::replace_regular(&absolute, applied.text.as_bytes())
+                    .map_err(|error| error.to_string())
+            });
+        match written {
+            Ok(()) => updated.extend(
+                applied
+                    .descriptions
+                    .into_iter()
+                    .map(|(_, description)| format!("{display}: {description}")),
+            ),
+            Err(reason) => refused.push(format!("{display}: cannot write: {reason}")),
+        }
+    }
+    let report = run_test(&TestOptions {
+        update: false,
+        ..options.clone()
+    })?;
+    Ok(UpdateRun {
+        report,
+        updated,
+        refused,
+    })
 }
 
 /// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
 pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
+    run_test_collecting(options, &mut Vec::new())
+}
+
+/// [`run_test`], keeping the failed cases of each suite in `failed` when `options.update`.
+fn run_test_collecting(
+    options: &TestOptions,
+    failed: &mut Vec<(String, Vec<crate::replay::runner::CaseResult>)>,
+) -> Result<Report, UsageError> {
     use crate::gait::command;
     use crate::report::{CaseOutcome, CaseStatus};
     let paths = if options.paths.is_empty() {
@@ -83,15 +181,8 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         let (config, _) = load_config(options.config.as_deref())?;
         let reader = Reader::new(&paths);
         let gait = gait_replay::GaitCases::default();
-        let (suites_exit, omitted) = replay_suites(
-            &reader,
-            &paths,
-            options.shard,
-            &config,
-            options.keep_passed,
-            &gait,
-            &mut cases,
-        );
+        let (suites_exit, omitted) =
+            replay_suites(&reader, &paths, options, &config, &gait, &mut cases, failed);
         passed_omitted = omitted;
         exit = exit.max(suites_exit);
         let mut registries = gait.registry_uses();
@@ -170,22 +261,23 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
 }
 
 /// Replays the fixture suites under `paths` into `cases` (passing cases only when
-/// `keep_passed`); returns the exit and how many passing cases were not kept.
+/// `keep_passed`), and with `update` each suite's failed cases into `failed`; returns the exit
+/// and how many passing cases were not kept.
 fn replay_suites(
     reader: &Reader,
     paths: &[PathBuf],
-    shard: Option<crate::replay::runner::Shard>,
+    test: &TestOptions,
     config: &Config,
-    keep_passed: bool,
     gait: &gait_replay::GaitCases,
     cases: &mut Vec<crate::report::CaseOutcome>,
+    failed: &mut Vec<(String, Vec<crate::replay::runner::CaseResult>)>,
 ) -> (Exit, usize) {
     use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
     use crate::report::{CaseOutcome, CaseStatus};
     let options = ReplayOptions {
-        shard,
+        shard: test.shard,
         semantics: semantics(config),
-        keep_passed,
+        keep_passed: test.keep_passed,
         gait: Some(gait),
         files: Some(reader),
         ..ReplayOptions::default()
@@ -198,6 +290,19 @@ fn replay_suites(
         .filter(|case| case.status == Replayed::Passed)
         .count();
     let omitted = outcome.passed.saturating_sub(kept_passed);
+    if test.update {
+        for suite in &outcome.suites {
+            let mismatched: Vec<_> = suite
+                .cases
+                .iter()
+                .filter(|case| case.status == Replayed::Failed)
+                .cloned()
+                .collect();
+            if !mismatched.is_empty() {
+                failed.push((suite.path.clone(), mismatched));
+            }
+        }
+    }
     for suite in &outcome.suites {
         let name: Arc<str> = Arc::from(discover::display_path(Path::new(&suite.path)));
         if let Some(error) = &suite.error {

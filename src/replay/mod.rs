@@ -12,3 +12,4 @@ mod run;
 pub mod runner;
 mod shard;
 pub mod suite;
+mod update;

@@ -11,3 +11,4 @@ pub use super::outcome::{
 };
 pub use super::run::{TestOptions, discover_suites, test_command};
 pub use super::shard::Shard;
+pub use super::update::expectation_fixes;

@@ -218,6 +218,23 @@ struct FindingDto<'a> {
     location: LocationDto<'a>,
     related: Vec<RelatedDto<'a>>,
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixDto<'a>>,
+}
+
+/// A finding's fix: edits on the finding's file, by position in the text as read.
+#[derive(Serialize)]
+struct FixDto<'a> {
+    applicability: &'static str,
+    description: &'a str,
+    edits: Vec<EditDto<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditDto<'a> {
+    start: PositionDto,
+    end: PositionDto,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
@@ -331,6 +348,25 @@ impl<'a> FindingDto<'a> {
                 })
                 .collect(),
             help: finding.help.as_deref(),
+            fix: finding.fix.as_ref().map(|fix| FixDto {
+                applicability: fix.applicability.as_str(),
+                description: &fix.description,
+                edits: fix
+                    .edits()
+                    .iter()
+                    .map(|edit| {
+                        let region = report.region(
+                            &Location::new(finding.primary.path.clone(), edit.span, ""),
+                            ColumnUnit::Chars,
+                        );
+                        EditDto {
+                            start: region.start.into(),
+                            end: region.end.into(),
+                            content: &edit.content,
+                        }
+                    })
+                    .collect(),
+            }),
         }
     }
 }

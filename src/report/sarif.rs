@@ -192,6 +192,31 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifLocation>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// The finding's fix (SARIF §3.55), when it corrects the file; an expectation update is
+    /// not offered as one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -291,6 +316,13 @@ impl Log {
                         FINGERPRINT_KEY,
                         format!("{base}:{occurrence}"),
                     )]),
+                    fixes: sarif_fix(
+                        report,
+                        finding,
+                        artifact_index.get(&*finding.primary.path).copied(),
+                    )
+                    .into_iter()
+                    .collect(),
                 }
             })
             .collect();
@@ -392,6 +424,37 @@ fn source_language(path: &str) -> Option<&'static str> {
         "toml" => Some("toml"),
         _ => None,
     }
+}
+
+/// A finding's fix as SARIF: one change to the finding's file, each edit a replacement.
+fn sarif_fix(report: &Report, finding: &Finding, index: Option<usize>) -> Option<SarifFix> {
+    let fix = finding.fix.as_ref()?;
+    if fix.applicability == crate::finding::Applicability::Update {
+        return None;
+    }
+    let path = &finding.primary.path;
+    Some(SarifFix {
+        description: Text {
+            text: sentence(&format!(
+                "{} ({} fix)",
+                fix.description,
+                fix.applicability.as_str()
+            )),
+        },
+        artifact_changes: vec![ArtifactChange {
+            artifact_location: artifact_location(path, index),
+            replacements: fix
+                .edits()
+                .iter()
+                .map(|edit| Replacement {
+                    deleted_region: region(report, &Location::new(path.clone(), edit.span, "")),
+                    inserted_content: Text {
+                        text: edit.content.clone(),
+                    },
+                })
+                .collect(),
+        }],
+    })
 }
 
 fn region(report: &Report, location: &Location) -> Region {

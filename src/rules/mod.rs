@@ -63,6 +63,8 @@ pub enum FixAvailability {
     Sometimes,
     /// Every finding carries a fix.
     Always,
+    /// Findings carry the update of a fixture's expectation, applied only by `--update`.
+    Update,
 }
 
 impl FixAvailability {
@@ -72,6 +74,9 @@ impl FixAvailability {
             FixAvailability::None => "no",
             FixAvailability::Sometimes => "for some findings (`gatelint check --fix`)",
             FixAvailability::Always => "yes (`gatelint check --fix`)",
+            FixAvailability::Update => {
+                "an expectation update for a failed case, applied only by `gatelint test --update` or `gatelint check --update`"
+            }
         }
     }
 }

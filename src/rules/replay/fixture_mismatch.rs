@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::finding::Location;
 use crate::gait::command::ScenarioStatus;
-use crate::replay::runner::CaseStatus;
+use crate::replay::runner::{CaseStatus, expectation_fixes};
 use crate::rules::{ReplayContext, Rule, Sink};
 use crate::span::Span;
 
@@ -30,33 +30,43 @@ declare_rule! {
     /// Fix the policy, or update the expectation when the new decision is intended:
     ///     expect: {verdict: Blocked, gate: VexTrust, reasons: [composite_score]}
     /// ```
+    ///
+    /// ## Fix
+    /// `gatelint test --update` (or `check --update`) rewrites the failed fields of the case's
+    /// `expect` in place to the decision replayed, comments and layout kept; `--update --diff`
+    /// on `check` shows the change first. `--fix` never applies it: accepting a new decision
+    /// is a choice, not the correction of a mistake.
     pub struct FixtureMismatch {
         id: "fixture-mismatch",
         summary: "a fixture case's decision differs from its expectation",
         severity: Error,
         since: "0.1.0",
         regression: true,
+        fix: Update,
     }
 }
 
 impl Rule for FixtureMismatch {
     fn check_replay(&self, cx: &ReplayContext<'_>, out: &mut Sink) {
         for (path, suite) in super::replayed_suites(cx) {
-            for case in &suite.cases {
-                if case.status != CaseStatus::Failed {
-                    continue;
-                }
+            let file = cx.files.iter().find(|file| file.source.path == path);
+            let failed: Vec<_> = suite
+                .cases
+                .iter()
+                .filter(|case| case.status == CaseStatus::Failed)
+                .collect();
+            let updates = file.map_or_else(Vec::new, |file| {
+                expectation_fixes(&path, &file.source.text, &failed)
+            });
+            for (at, case) in failed.iter().enumerate() {
                 let location = super::case_location(&path, case);
                 let field = case
                     .mismatches
                     .first()
                     .and_then(|mismatch| mismatch.split_once(':'))
                     .map_or("verdict", |(field, _)| field);
-                let expectation = cx
-                    .files
-                    .iter()
-                    .find(|file| file.source.path == path)
-                    .and_then(|file| expectation_line(&file.source.text, location.span, field));
+                let expectation =
+                    file.and_then(|file| expectation_line(&file.source.text, location.span, field));
                 let mut finding = Self::META.finding(
                     location,
                     format!("case `{}`: {}", case.name, case.mismatches.join("; ")),
@@ -82,6 +92,9 @@ impl Rule for FixtureMismatch {
                             format!(" ({})", actual.reasons.join(", "))
                         }
                     ));
+                }
+                if let Some(Some(update)) = updates.get(at) {
+                    finding = finding.with_fix(update.clone());
                 }
                 out.push(finding);
             }
