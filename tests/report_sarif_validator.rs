@@ -110,6 +110,11 @@ fn sarif_passes_the_official_validator() {
         examples.contains("\"unknown-key\""),
         "the examples run found nothing"
     );
+    // The typo's fix rides on its result: the validator checks SARIF's `fixes` shape too.
+    assert!(
+        examples.contains("\"fixes\"") && examples.contains("\"deletedRegion\""),
+        "the examples run carries no fix"
+    );
     for (name, sarif_text) in [
         (
             "sample",
