@@ -53,9 +53,12 @@ pub(super) fn analyze_candidate(
     reader: &Reader,
     validate_only: bool,
 ) -> FileOutcome {
-    use crate::rules::input::unreadable_file::UnreadableFile;
+    use crate::rules::{ReadContext, ReadResult, check_read};
     let unreadable = |reason: &str| FileOutcome {
-        findings: vec![UnreadableFile::report(&candidate.display, reason)],
+        findings: check_read(&ReadContext {
+            path: &std::sync::Arc::from(candidate.display.as_str()),
+            read: ReadResult::Unreadable(reason),
+        }),
         ..FileOutcome::default()
     };
     if let Some(reason) = &candidate.unreadable {
@@ -93,14 +96,12 @@ pub(super) fn analyze_candidate(
         validate_only,
         Some((reader, &candidate.path)),
     );
-    let (encoding, _) = parse::Encoding::sniff(&bytes);
-    if encoding != parse::Encoding::Utf8
-        && let Some(scanned) = &outcome.scanned
-    {
-        use crate::rules::input::text_encoding::TextEncoding;
-        outcome
-            .findings
-            .push(TextEncoding::report(&scanned.source.path, encoding));
+    if let Some(scanned) = &outcome.scanned {
+        let (encoding, _) = parse::Encoding::sniff(&bytes);
+        outcome.findings.extend(check_read(&ReadContext {
+            path: &scanned.source.path,
+            read: ReadResult::Decoded(encoding),
+        }));
     }
     outcome
 }

@@ -201,6 +201,10 @@ pub trait Declared {
 
 /// A rule's checks. Each hook defaults to nothing, so a rule implements only what it reads.
 pub trait Rule: Declared + Sync {
+    /// Checks how one file was read: refused or unreadable, or decoded from its bytes. Runs
+    /// before anything is parsed.
+    fn check_read(&self, _cx: &ReadContext<'_>, _out: &mut Sink) {}
+
     /// Checks one scanned file.
     fn check_file(&self, _cx: &FileContext<'_>, _out: &mut Sink) {}
 
@@ -218,6 +222,32 @@ pub trait Rule: Declared + Sync {
     /// Checks the inline suppression comments of one file, once every other finding of the
     /// file is known.
     fn check_suppressions(&self, _cx: &SuppressionContext<'_>, _out: &mut Sink) {}
+}
+
+/// How one file was read, as the read rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadContext<'a> {
+    /// The file as reports show it.
+    pub path: &'a std::sync::Arc<str>,
+    pub read: ReadResult<'a>,
+}
+
+/// What reading a file gave.
+#[derive(Clone, Copy, Debug)]
+pub enum ReadResult<'a> {
+    /// The file was not read, for this reason (words without the path).
+    Unreadable(&'a str),
+    /// The file's bytes were decoded as this encoding.
+    Decoded(crate::parse::Encoding),
+}
+
+/// Runs every rule's [`Rule::check_read`] hook, in registry order.
+pub fn check_read(cx: &ReadContext<'_>) -> Vec<Finding> {
+    let mut out = Sink::new();
+    for rule in registry::RULES {
+        rule.check_read(cx, &mut out);
+    }
+    out
 }
 
 /// Runs every rule's [`Rule::check_replay`] hook, in registry order.

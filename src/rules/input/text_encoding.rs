@@ -1,9 +1,7 @@
-use std::sync::Arc;
-
 use crate::declare_rule;
-use crate::finding::{Finding, Location};
+use crate::finding::Location;
 use crate::parse::Encoding;
-use crate::rules::Rule;
+use crate::rules::{ReadContext, ReadResult, Rule, Sink};
 use crate::span::Span;
 
 declare_rule! {
@@ -33,19 +31,19 @@ declare_rule! {
     }
 }
 
-/// The file stage reports the encoding it decoded through [`TextEncoding::report`]: the rules
-/// see only the decoded text.
-impl Rule for TextEncoding {}
-
-impl TextEncoding {
-    /// The note for `path`, read as `encoding`.
-    pub fn report(path: &Arc<str>, encoding: Encoding) -> Finding {
-        Self::META.finding(
-            Location::new(path.clone(), Span::at(0), ""),
-            format!(
-                "read as {}, as its byte-order mark says; checked like UTF-8",
-                encoding.name()
-            ),
-        )
+/// The rules after it see only the decoded text: the encoding is judged when the file is read.
+impl Rule for TextEncoding {
+    fn check_read(&self, cx: &ReadContext<'_>, out: &mut Sink) {
+        if let ReadResult::Decoded(encoding) = cx.read
+            && encoding != Encoding::Utf8
+        {
+            out.push(Self::META.finding(
+                Location::new(cx.path.clone(), Span::at(0), ""),
+                format!(
+                    "read as {}, as its byte-order mark says; checked like UTF-8",
+                    encoding.name()
+                ),
+            ));
+        }
     }
 }

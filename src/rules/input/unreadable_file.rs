@@ -1,8 +1,6 @@
-use std::sync::Arc;
-
 use crate::declare_rule;
-use crate::finding::{Finding, Location};
-use crate::rules::Rule;
+use crate::finding::Location;
+use crate::rules::{ReadContext, ReadResult, Rule, Sink};
 use crate::span::Span;
 
 declare_rule! {
@@ -35,16 +33,13 @@ declare_rule! {
     }
 }
 
-/// The file stage reports a read that fails through [`UnreadableFile::report`]: there is no
-/// text to hand the file rules.
-impl Rule for UnreadableFile {}
-
-impl UnreadableFile {
-    /// The finding for `path`, which could not be read for `reason` (words without the path).
-    pub fn report(path: &str, reason: &str) -> Finding {
-        Self::META.finding(
-            Location::new(Arc::from(path), Span::at(0), ""),
-            format!("`{path}` is not checked: {reason}"),
-        )
+impl Rule for UnreadableFile {
+    fn check_read(&self, cx: &ReadContext<'_>, out: &mut Sink) {
+        if let ReadResult::Unreadable(reason) = cx.read {
+            out.push(Self::META.finding(
+                Location::new(cx.path.clone(), Span::at(0), ""),
+                format!("`{}` is not checked: {reason}", cx.path),
+            ));
+        }
     }
 }
