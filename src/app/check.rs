@@ -27,7 +27,7 @@ use super::{
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
-    pub config: Option<PathBuf>,
+    pub config: config::Choice,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     /// `None` = the config's `fail-on`, else `error`.
@@ -64,7 +64,7 @@ impl FailOn {
 
 /// Runs `check` (or `validate`) and builds the report.
 pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
-    let (config, config_outcome) = load_config(options.config.as_deref())?;
+    let (config, config_outcome) = load_config(&options.config, &options.paths)?;
     let filter = Filter::new(options, &config);
     check_rule_ids(&options.select, None)?;
     check_rule_ids(&options.ignore, None)?;
@@ -93,7 +93,10 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     } else {
         options.paths.clone()
     };
-    let excludes = Excludes::new(&config.exclude)?;
+    let mut excludes = Excludes::new(&config.exclude)?;
+    if let Some(base) = &config.base {
+        excludes = excludes.based(&base.prepend, &base.strip);
+    }
     let mut candidates = discover::discover(&paths, &excludes)?;
     let reader = Reader::new(&paths);
     if !options.validate_only {
@@ -276,6 +279,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         exit,
         diff: verdict_diff,
         fixed: None,
+        config: Some(config.chosen.describe()),
     })
 }
 
@@ -407,7 +411,7 @@ fn filter_findings(
             }
             // Per-path settings, after the top-level ones; later overrides win.
             for (matcher, entry) in &overrides {
-                if !matcher.is_match(finding.primary.path.as_ref()) {
+                if !matcher.is_match(config.rebase(finding.primary.path.as_ref()).as_ref()) {
                     continue;
                 }
                 if !entry.select.is_empty() {
@@ -438,7 +442,10 @@ fn ignored_by_config(config: &Config, location: &Location, rule: &str) -> bool {
             return false;
         }
         let path_matches = globset::Glob::new(&entry.path)
-            .map(|glob| glob.compile_matcher().is_match(location.path.as_ref()))
+            .map(|glob| {
+                glob.compile_matcher()
+                    .is_match(config.rebase(location.path.as_ref()).as_ref())
+            })
             .unwrap_or(false);
         let key_matches = entry.key.as_deref().is_none_or(|key| {
             location.pointer == key || location.pointer.starts_with(&format!("{key}/"))

@@ -24,7 +24,7 @@ pub struct DiffOptions {
     pub baseline: PathBuf,
     pub candidate: PathBuf,
     pub fixtures: Vec<PathBuf>,
-    pub config: Option<PathBuf>,
+    pub config: crate::config::Choice,
     /// Report the boundary regions of every policy pair, covered by fixtures or not.
     pub exhaustive: bool,
     pub exit_zero: bool,
@@ -69,7 +69,8 @@ fn invalid(message: impl Into<String>) -> UsageError {
 
 /// Runs `diff`.
 pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
-    let (config, config_outcome) = load_config(options.config.as_deref())?;
+    let (config, config_outcome) =
+        load_config(&options.config, std::slice::from_ref(&options.candidate))?;
     if let Some(outcome) = &config_outcome
         && let Some(finding) = outcome
             .findings
@@ -330,6 +331,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         diff: Some(summary),
         passed_omitted: 0,
         fixed: None,
+        config: Some(config.chosen.describe()),
     })
 }
 

@@ -24,7 +24,7 @@ pub struct TestOptions {
     pub policy: Option<PathBuf>,
     pub gait: crate::gait::command::EvalOptions,
     pub shard: Option<crate::replay::runner::Shard>,
-    pub config: Option<PathBuf>,
+    pub config: crate::config::Choice,
     /// Keep passing cases in the report (JUnit lists every case); otherwise only failures
     /// are kept and passing ones are counted, so a huge suite replays in constant memory.
     pub keep_passed: bool,
@@ -44,6 +44,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     let mut exit = Exit::Success;
     let mut files = BTreeMap::new();
     let mut findings = Vec::new();
+    let mut config_note = None;
     if let Some(policy) = &options.policy {
         let suite: Arc<str> = Arc::from(discover::display_path(policy));
         let mut named = options.gait.named_paths();
@@ -80,7 +81,8 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
                 return Err(discover::DiscoverError::Missing(path.display().to_string()).into());
             }
         }
-        let (config, _) = load_config(options.config.as_deref())?;
+        let (config, _) = load_config(&options.config, &paths)?;
+        config_note = Some(config.chosen.describe());
         let reader = Reader::new(&paths);
         let gait = gait_replay::GaitCases::default();
         let (suites_exit, omitted) = replay_suites(
@@ -166,6 +168,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         exit,
         diff: None,
         fixed: None,
+        config: config_note,
     })
 }
 
