@@ -11,6 +11,7 @@ use crate::app::{self, CheckOptions, FailOn};
 use crate::config;
 use crate::exit::Exit;
 use crate::finding::Severity;
+use crate::progress::Progress;
 use crate::report::{self, OutputFormat, Report};
 use crate::rules::registry;
 
@@ -795,12 +796,10 @@ fn check(
         Some(Err(error)) => return usage_error(&error.to_string()),
         None => return Exit::Internal,
     };
-    finish(
-        app::run_check(&check_options(args, replay, validate_only)),
-        &destinations,
-        &args.output,
-        verbosity,
-    )
+    let options = check_options(args, replay, validate_only, verbosity);
+    let result = app::run_check(&options);
+    options.progress.finish();
+    finish(result, &destinations, &args.output, verbosity)
 }
 
 /// The command-line settings of `check` and `validate`.
@@ -870,7 +869,10 @@ fn check_command(
         unsafe_fixes: fix.unsafe_fixes,
         diff: fix.diff,
     };
-    let run = match app::run_fix(&check_options(args, replay, false), options) {
+    let check = check_options(args, replay, false, verbosity);
+    let run = app::run_fix(&check, options);
+    check.progress.finish();
+    let run = match run {
         Ok(run) => run,
         Err(error) => return usage_error(&error.to_string()),
     };
@@ -898,7 +900,12 @@ fn check_command(
     finish(Ok(run.report), &destinations, &args.output, verbosity)
 }
 
-fn check_options(args: &CheckArgs, replay: &ReplayArgs, validate_only: bool) -> CheckOptions {
+fn check_options(
+    args: &CheckArgs,
+    replay: &ReplayArgs,
+    validate_only: bool,
+    verbosity: Verbosity,
+) -> CheckOptions {
     CheckOptions {
         paths: args.paths.clone(),
         config: args.config.choice(),
@@ -910,7 +917,13 @@ fn check_options(args: &CheckArgs, replay: &ReplayArgs, validate_only: bool) -> 
         validate_only,
         baseline_ref: replay.baseline_ref.clone(),
         shard: replay.shard,
+        progress: progress(verbosity),
     }
+}
+
+/// The progress bar on standard error, when someone is watching (see [`Progress::for_stderr`]).
+fn progress(verbosity: Verbosity) -> Progress {
+    Progress::for_stderr(verbosity == Verbosity::Quiet)
 }
 
 /// Writes a run's report to its destinations and returns its exit; `-v` adds the notes on
@@ -972,13 +985,11 @@ fn diff(args: &DiffArgs, matches: Option<&ArgMatches>, verbosity: Verbosity) -> 
         config: args.config.choice(),
         exhaustive: args.exhaustive,
         exit_zero: args.exit_zero,
+        progress: progress(verbosity),
     };
-    finish(
-        app::run_diff(&options),
-        &destinations,
-        &args.output,
-        verbosity,
-    )
+    let result = app::run_diff(&options);
+    options.progress.finish();
+    finish(result, &destinations, &args.output, verbosity)
 }
 
 fn rules(args: &RulesArgs) -> Exit {
@@ -1054,13 +1065,11 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>, verbosity: Verbosity) -> 
         keep_passed: destinations
             .iter()
             .any(|destination| destination.format == OutputFormat::Junit),
+        progress: progress(verbosity),
     };
-    finish(
-        app::run_test(&options),
-        &destinations,
-        &args.output,
-        verbosity,
-    )
+    let result = app::run_test(&options);
+    options.progress.finish();
+    finish(result, &destinations, &args.output, verbosity)
 }
 
 fn eval(args: &EvalArgs) -> Exit {

@@ -673,3 +673,87 @@ fn each_command_takes_only_the_flags_it_uses() {
     assert_eq!(run(dir.path(), &["check", "--shard", "1/2", "."]).code, 0);
     assert_eq!(run(dir.path(), &["validate", "."]).code, 0);
 }
+
+/// A JSONL suite of `count` passing Stella Ops cases, with its policy.
+fn big_suite(dir: &Path, count: usize) {
+    write(
+        dir,
+        "policy.yaml",
+        "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production: { MinCompositeScore: 0.8, FailureAction: Block }\n",
+    );
+    let mut text = String::from("{\"kind\":\"gatelint.fixtures/v1\",\"policy\":\"policy.yaml\"}\n");
+    for index in 0..count {
+        text.push_str(&format!(
+            "{{\"name\":\"case-{index}\",\"input\":{{\"environment\":\"production\",\"requestedStatus\":\"not_affected\",\"vexTrust\":{{\"trustScore\":0.5,\"signatureVerified\":true}}}},\"expect\":{{\"verdict\":\"Blocked\"}}}}\n"
+        ));
+    }
+    write(dir, "big.fixtures.jsonl", &text);
+}
+
+/// Runs `gatelint ARGS` under a pseudo-terminal (`script`), so standard error is a TTY, with
+/// the progress delay at 0 so the test does not depend on how long the run takes; returns
+/// everything the terminal received.
+fn on_a_terminal(dir: &Path, args: &str, env: &[(&str, &str)]) -> String {
+    let binary = assert_cmd::cargo::cargo_bin("gatelint");
+    let mut command = std::process::Command::new("script");
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GATELINT_PROGRESS_DELAY_MS", "0")
+        // A terminal that can redraw a line: without `TERM` (or with `dumb`) there is no bar.
+        .env("TERM", "xterm")
+        .args([
+            "-qefc",
+            &format!("'{}' {args}", binary.display()),
+            "/dev/null",
+        ]);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    if !tool_present("script") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    big_suite(dir.path(), 10_000);
+    let shown = on_a_terminal(dir.path(), "test big.fixtures.jsonl", &[]);
+    assert!(
+        shown.contains("10000 fixture cases: 10000 passed"),
+        "{shown}"
+    );
+    assert!(shown.contains("replaying: "), "{shown}");
+    assert!(shown.contains(" cases done, "), "{shown}");
+    assert!(shown.contains(" cases/s"), "{shown}");
+    assert!(shown.contains("ETA "), "{shown}");
+    let checked = on_a_terminal(dir.path(), "check .", &[]);
+    assert!(checked.contains(" cases done, "), "{checked}");
+
+    for (args, env) in [
+        ("test big.fixtures.jsonl", &[("CI", "true")][..]),
+        ("-q test big.fixtures.jsonl", &[]),
+        ("test -q big.fixtures.jsonl", &[]),
+    ] {
+        let quiet = on_a_terminal(dir.path(), args, env);
+        assert!(!quiet.contains("cases done"), "{args} {env:?}: {quiet}");
+        assert!(!quiet.contains("ETA"), "{args} {env:?}: {quiet}");
+    }
+    // On a pipe: no bar, and the report is byte for byte the one without a terminal.
+    let piped = gatelint(dir.path())
+        .env("GATELINT_PROGRESS_DELAY_MS", "0")
+        .args(["test", "big.fixtures.jsonl"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(piped.stderr).unwrap();
+    assert!(stderr.is_empty(), "{stderr}");
+    let plain = gatelint(dir.path())
+        .args(["test", "big.fixtures.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(piped.stdout, plain.stdout);
+}

@@ -40,6 +40,8 @@ pub struct CheckOptions {
     pub baseline_ref: Option<String>,
     /// `--shard K/N`: replay only this shard of the fixture cases.
     pub shard: Option<crate::replay::runner::Shard>,
+    /// The terminal's progress bar, if any.
+    pub progress: crate::progress::Progress,
 }
 
 /// The rules whose findings come from the fixture cases a shard replays; under `--shard K/N`
@@ -97,12 +99,14 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     if let Some(base) = &config.base {
         excludes = excludes.based(&base.prepend, &base.strip);
     }
+    options.progress.phase(crate::progress::Phase::Discovering);
     let mut candidates = discover::discover(&paths, &excludes)?;
     let reader = Reader::new(&paths);
     if !options.validate_only {
         let extra = replay::suites_naming(&reader, &candidates, &excludes);
         candidates.extend(extra);
     }
+    options.progress.phase(crate::progress::Phase::Checking);
     let validate_run = ProjectRun {
         validate_only: true,
         require_reason: config.require_suppression_reason,
@@ -111,6 +115,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let mut outcomes: Vec<FileOutcome> = candidates
         .par_iter()
         .map(|candidate| {
+            options.progress.tick();
             let outcome = analyze_candidate(candidate, &reader, options.validate_only);
             if !options.validate_only {
                 return outcome;
@@ -133,6 +138,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             &config,
             options.shard,
             &mut replay_cases,
+            &options.progress,
         );
     }
     let resolved = match &options.baseline_ref {
@@ -168,6 +174,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             &config,
             &candidate_files,
             baseline,
+            &options.progress,
         )?;
         for finding in found {
             if let Some(outcome) = outcomes.iter_mut().find(|outcome| {

@@ -28,6 +28,8 @@ pub struct DiffOptions {
     /// Report the boundary regions of every policy pair, covered by fixtures or not.
     pub exhaustive: bool,
     pub exit_zero: bool,
+    /// The terminal's progress bar, if any.
+    pub progress: crate::progress::Progress,
 }
 
 /// A `[diff]` setting of a config that cannot be used.
@@ -170,7 +172,8 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             display: display(path),
         })
         .collect();
-    let mut replayed = verdict_diff::replay_suites(&reader, &inputs, &source, &semantics)?;
+    let mut replayed =
+        verdict_diff::replay_suites(&reader, &inputs, &source, &semantics, &options.progress)?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
         let pairs = verdict_diff::replay_intents(
@@ -402,13 +405,15 @@ pub fn check_diff(
     config: &Config,
     candidate_files: &[&ProjectFile],
     baseline_files: &crate::project::ProjectFiles,
+    progress: &crate::progress::Progress,
 ) -> Result<(DiffSummary, Vec<Finding>), UsageError> {
     let policy = diff_policy(config)?;
     let semantics = semantics(config);
     let source = BaselineSource::Git {
         reference: reference.to_owned(),
     };
-    let mut replayed: Replayed = verdict_diff::replay_suites(reader, suites, &source, &semantics)?;
+    let mut replayed: Replayed =
+        verdict_diff::replay_suites(reader, suites, &source, &semantics, progress)?;
     let mut summary = DiffSummary::build(
         source.label(),
         "working tree".to_owned(),

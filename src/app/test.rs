@@ -28,6 +28,8 @@ pub struct TestOptions {
     /// Keep passing cases in the report (JUnit lists every case); otherwise only failures
     /// are kept and passing ones are counted, so a huge suite replays in constant memory.
     pub keep_passed: bool,
+    /// The terminal's progress bar, if any.
+    pub progress: crate::progress::Progress,
 }
 
 /// Runs `test`: Gait scenario directories, and bare intents against `--policy`.
@@ -45,6 +47,7 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
     let mut files = BTreeMap::new();
     let mut findings = Vec::new();
     let mut config_note = None;
+    options.progress.phase(crate::progress::Phase::Discovering);
     if let Some(policy) = &options.policy {
         let suite: Arc<str> = Arc::from(discover::display_path(policy));
         let mut named = options.gait.named_paths();
@@ -85,15 +88,8 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
         config_note = Some(config.chosen.describe());
         let reader = Reader::new(&paths);
         let gait = gait_replay::GaitCases::default();
-        let (suites_exit, omitted) = replay_suites(
-            &reader,
-            &paths,
-            options.shard,
-            &config,
-            options.keep_passed,
-            &gait,
-            &mut cases,
-        );
+        let (suites_exit, omitted) =
+            replay_suites(&reader, &paths, options, &config, &gait, &mut cases);
         passed_omitted = omitted;
         exit = exit.max(suites_exit);
         let mut registries = gait.registry_uses();
@@ -173,24 +169,24 @@ pub fn run_test(options: &TestOptions) -> Result<Report, UsageError> {
 }
 
 /// Replays the fixture suites under `paths` into `cases` (passing cases only when
-/// `keep_passed`); returns the exit and how many passing cases were not kept.
+/// `test.keep_passed`); returns the exit and how many passing cases were not kept.
 fn replay_suites(
     reader: &Reader,
     paths: &[PathBuf],
-    shard: Option<crate::replay::runner::Shard>,
+    test: &TestOptions,
     config: &Config,
-    keep_passed: bool,
     gait: &gait_replay::GaitCases,
     cases: &mut Vec<crate::report::CaseOutcome>,
 ) -> (Exit, usize) {
     use crate::replay::runner::{self, CaseStatus as Replayed, TestOptions as ReplayOptions};
     use crate::report::{CaseOutcome, CaseStatus};
     let options = ReplayOptions {
-        shard,
+        shard: test.shard,
         semantics: semantics(config),
-        keep_passed,
+        keep_passed: test.keep_passed,
         gait: Some(gait),
         files: Some(reader),
+        progress: test.progress.clone(),
         ..ReplayOptions::default()
     };
     let outcome = runner::test_command(paths, &options);
