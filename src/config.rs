@@ -471,6 +471,27 @@ mod tests {
     }
 
     #[test]
+    fn a_found_config_is_shown_relative_to_the_working_directory() {
+        let shown = |path: &str, cwd: &str| relative_to(Path::new(path), Path::new(cwd));
+        assert_eq!(
+            shown("/r/gatelint.toml", "/r/deploy"),
+            Path::new("../gatelint.toml")
+        );
+        assert_eq!(
+            shown("/r/gatelint.toml", "/r/a/b"),
+            Path::new("../../gatelint.toml")
+        );
+        assert_eq!(
+            shown("/r/d/gatelint.toml", "/r"),
+            Path::new("d/gatelint.toml")
+        );
+        assert_eq!(
+            shown("/r/./gatelint.toml", "/r/x/.."),
+            Path::new("gatelint.toml")
+        );
+    }
+
+    #[test]
     fn syntax_errors_are_issues() {
         let document = parse_toml("fail-on = \n");
         assert!(document.root.is_none());

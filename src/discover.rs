@@ -339,6 +339,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rebase_reads_a_path_from_another_directory() {
+        assert_eq!(
+            rebase("vendor/a.yaml", "deploy", ""),
+            "deploy/vendor/a.yaml"
+        );
+        assert_eq!(rebase("./vendor/a.yaml", "a/b", ""), "a/b/vendor/a.yaml");
+        assert_eq!(rebase("../shared/a.yaml", "deploy", ""), "shared/a.yaml");
+        assert_eq!(
+            rebase("deploy/vendor/a.yaml", "", "deploy"),
+            "vendor/a.yaml"
+        );
+        assert_eq!(rebase("other/a.yaml", "", "deploy"), "other/a.yaml");
+    }
+
+    #[test]
+    fn based_excludes_match_from_the_config_directory() {
+        let excludes = Excludes::new(&["deploy/vendor".to_owned()])
+            .unwrap()
+            .based("deploy", "");
+        assert!(excludes.matches("vendor/a.yaml"));
+        assert!(!excludes.matches("live/a.yaml"));
+    }
+
+    #[test]
     fn names() {
         assert!(interesting_name("policy-gates.yaml.sample"));
         assert!(interesting_name("appsettings.Production.json"));

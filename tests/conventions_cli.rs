@@ -558,6 +558,29 @@ fn the_nearest_config_up_to_the_repository_root_is_used() {
 }
 
 #[test]
+fn paths_under_different_configs_are_a_usage_error() {
+    let dir = repository_with_root_config();
+    write(
+        dir.path(),
+        "other/gatelint.toml",
+        "select = [\"duplicate-key\"]\n",
+    );
+    write(dir.path(), "other/appsettings.yaml", "PolicyGates: {}\n");
+    let both = run(dir.path(), &["check", "deploy", "other"]);
+    assert_eq!(both.code, 6, "{}", both.stdout);
+    assert!(
+        both.stderr.contains("have different configurations"),
+        "{}",
+        both.stderr
+    );
+    let chosen = run(
+        dir.path(),
+        &["check", "--config", "gatelint.toml", "deploy", "other"],
+    );
+    assert_eq!(chosen.code, 0, "{}{}", chosen.stdout, chosen.stderr);
+}
+
+#[test]
 fn a_config_found_above_matches_its_patterns_from_its_own_directory() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
