@@ -8,8 +8,10 @@ use clap::{
 };
 
 use crate::app::{self, CheckOptions, FailOn};
+use crate::config;
 use crate::exit::Exit;
 use crate::finding::Severity;
+use crate::progress::Progress;
 use crate::report::{self, OutputFormat, Report};
 use crate::rules::registry;
 
@@ -23,6 +25,14 @@ use crate::rules::registry;
 4 approval required (eval), 5 fixture regression or disallowed verdict change (diff), 6 invalid input or usage."
 )]
 pub struct Cli {
+    /// Print only the findings (and exit with the usual code): no notes, no summary or exit
+    /// lines, no progress.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print notes on standard error: the configuration used, what discovery found, each
+    /// file checked or skipped.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -32,7 +42,7 @@ pub enum Command {
     /// Discover, validate and lint every policy-gate file under PATH (default `.`).
     Check(CheckCommand),
     /// Strict parse and schema validation only; exits 6 on any invalid file.
-    Validate(CheckArgs),
+    Validate(ValidateCommand),
     /// Replay fixture suites and Gait scenario directories (or bare intents with `--policy`).
     Test(TestArgs),
     /// Evaluate one decision and explain it.
@@ -48,6 +58,12 @@ pub enum Command {
     Rule {
         /// The rule id, e.g. `unknown-key`.
         id: String,
+    },
+    /// Print a shell completion script (`source <(gatelint completions bash)`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -117,24 +133,86 @@ pub struct OutputArgs {
     /// counts the rest (0: show all). Other formats always list everything.
     #[arg(long, value_name = "N", default_value_t = report::DEFAULT_MAX_SHOWN)]
     pub max_shown: usize,
+    /// Instead of each finding, print how many findings each rule has (most first), with `[*]`
+    /// where a safe fix exists; a JSON array with `--format json`. The exit code is unchanged.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 impl OutputArgs {
-    fn style(&self) -> report::Style {
+    fn style(&self, verbosity: Verbosity) -> report::Style {
         report::Style {
             color: use_color(self.color),
             max_shown: self.max_shown,
+            statistics: self.statistics,
+            quiet: verbosity == Verbosity::Quiet,
         }
     }
 }
 
-/// `check`: the shared check arguments and the fix flags (`validate` has no fixes).
+/// How much the binary says besides its report (`-q`, `-v`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Which configuration a command reads.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Configuration file (default: the nearest `gatelint.toml` at or above each path, up to
+    /// the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use the built-in defaults; read no `gatelint.toml`.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Print the resolved settings and where each came from, then exit 0 without running.
+    #[arg(long)]
+    pub show_settings: bool,
+}
+
+impl ConfigArgs {
+    fn choice(&self) -> config::Choice {
+        match (&self.config, self.no_config) {
+            (_, true) => config::Choice::Defaults,
+            (Some(path), false) => config::Choice::File(path.clone()),
+            (None, false) => config::Choice::Discover,
+        }
+    }
+}
+
+/// `check`: the shared check arguments, the baseline and shard of the replay, and the fix flags.
 #[derive(Debug, Args)]
 pub struct CheckCommand {
     #[command(flatten)]
     pub check: CheckArgs,
     #[command(flatten)]
+    pub replay: ReplayArgs,
+    #[command(flatten)]
     pub fix: FixArgs,
+}
+
+/// `validate`: the shared check arguments only (no replay, no baseline, no fixes).
+#[derive(Debug, Args)]
+pub struct ValidateCommand {
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+/// What `check` replays and compares with, which `validate` never does.
+#[derive(Debug, Args, Default)]
+pub struct ReplayArgs {
+    /// Compare with the versions of the scanned files at this git commit (read with `git`;
+    /// the commit must be present in the clone, a shallow one is fine). Enables the
+    /// transition rules.
+    #[arg(long, value_name = "REF")]
+    pub baseline_ref: Option<String>,
+    /// Replay only shard K of N of the fixture cases (`K/N`; a stable partition by suite path
+    /// and case name, for CI matrix jobs).
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<crate::replay::runner::Shard>,
 }
 
 /// How `check` applies the fixes its findings carry.
@@ -169,9 +247,8 @@ pub struct CheckArgs {
     /// Always exit 0 unless gatelint itself fails.
     #[arg(long)]
     pub exit_zero: bool,
-    /// Configuration file (default: `gatelint.toml` in the working directory, if present).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Report only these rules (repeatable).
     #[arg(long, action = ArgAction::Append)]
     pub select: Vec<String>,
@@ -181,15 +258,6 @@ pub struct CheckArgs {
     /// Accept a directory scan that finds nothing to check.
     #[arg(long)]
     pub allow_empty: bool,
-    /// Compare with the versions of the scanned files at this git commit (read with `git`;
-    /// the commit must be present in the clone, a shallow one is fine). Enables the
-    /// transition rules.
-    #[arg(long, value_name = "REF")]
-    pub baseline_ref: Option<String>,
-    /// Replay only shard K of N of the fixture cases (`K/N`; a stable partition by suite path
-    /// and case name, for CI matrix jobs).
-    #[arg(long, value_parser = parse_shard)]
-    pub shard: Option<crate::replay::runner::Shard>,
 }
 
 /// Gait `gate eval` inputs.
@@ -306,9 +374,8 @@ pub struct TestArgs {
     /// name, for CI matrix jobs.
     #[arg(long, value_parser = parse_shard)]
     pub shard: Option<crate::replay::runner::Shard>,
-    /// Configuration file (default: `gatelint.toml` in the working directory, if present).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub gait: GaitEvalArgs,
     /// Rewrite the `expect` of each failed case to the decision replayed (the verdict, and the
@@ -365,9 +432,8 @@ pub struct DiffArgs {
     /// even where fixtures cover the gate.
     #[arg(long)]
     pub exhaustive: bool,
-    /// Configuration file (default: `gatelint.toml` in the working directory, if present).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Always exit 0 unless the input is invalid or gatelint itself fails.
     #[arg(long)]
     pub exit_zero: bool,
@@ -403,9 +469,8 @@ pub struct EvalArgs {
     /// Stella Ops determinization configuration (repeatable, layered after the policies).
     #[arg(long, action = ArgAction::Append)]
     pub determinization: Vec<PathBuf>,
-    /// Configuration file (default: `gatelint.toml` in the working directory, if present).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub gait: GaitEvalArgs,
     #[command(flatten)]
@@ -645,14 +710,21 @@ pub fn run() -> Exit {
         Err(error) => return usage_error(&error.to_string()),
     };
     let sub = matches.subcommand().map(|(_, sub)| sub);
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
     match cli.command {
-        Command::Check(args) => check_command(&args, sub),
-        Command::Validate(args) => check(&args, sub, true),
+        Command::Check(args) => check_command(&args, sub, verbosity),
+        Command::Validate(args) => check(&args.check, &ReplayArgs::default(), sub, true, verbosity),
         Command::Rules(args) => rules(&args),
-        Command::Test(args) => test(&args, sub),
+        Command::Test(args) => test(&args, sub, verbosity),
         Command::Eval(args) => eval(&args),
         Command::Fmt(args) => fmt(&args),
-        Command::Diff(args) => diff(&args, sub),
+        Command::Diff(args) => diff(&args, sub, verbosity),
         Command::Rule { id } => match app::rule(&id) {
             Ok(meta) => print_out(
                 &format!(
@@ -667,30 +739,136 @@ pub fn run() -> Exit {
             ),
             Err(error) => usage_error(&error.to_string()),
         },
+        Command::Completions { shell } => completions(shell),
     }
 }
 
-fn check(args: &CheckArgs, matches: Option<&ArgMatches>, validate_only: bool) -> Exit {
+/// Prints the completion script clap derives from the command definition.
+fn completions(shell: clap_complete::Shell) -> Exit {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "gatelint", &mut script);
+    print_out(&String::from_utf8_lossy(&script), Exit::Success)
+}
+
+/// `--show-settings`: the resolved settings, and exit 0 without running.
+fn show_settings(
+    config: &ConfigArgs,
+    paths: &[PathBuf],
+    command_line: &[app::CommandLineSetting],
+) -> Exit {
+    match app::show_settings(&config.choice(), paths, command_line) {
+        Ok(text) => print_out(&text, Exit::Success),
+        Err(error) => usage_error(&error.to_string()),
+    }
+}
+
+/// A setting given on the command line, for `--show-settings`.
+fn given(key: &'static str, values: Vec<String>) -> Option<app::CommandLineSetting> {
+    (!values.is_empty()).then_some(app::CommandLineSetting { key, values })
+}
+
+/// A flag given on the command line, for `--show-settings`.
+fn flag(key: &'static str, set: bool) -> Option<app::CommandLineSetting> {
+    given(
+        key,
+        if set {
+            vec!["true".to_owned()]
+        } else {
+            Vec::new()
+        },
+    )
+}
+
+fn shown_paths(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect()
+}
+
+fn check(
+    args: &CheckArgs,
+    replay: &ReplayArgs,
+    matches: Option<&ArgMatches>,
+    validate_only: bool,
+    verbosity: Verbosity,
+) -> Exit {
+    if args.config.show_settings {
+        return show_settings(
+            &args.config,
+            &args.paths,
+            &check_settings(args, replay, validate_only),
+        );
+    }
     let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
         Some(Ok(destinations)) => destinations,
         Some(Err(error)) => return usage_error(&error.to_string()),
         None => return Exit::Internal,
     };
-    finish(
-        app::run_check(&check_options(args, validate_only)),
-        &destinations,
-        &args.output,
-    )
+    let options = check_options(args, replay, validate_only, verbosity);
+    let result = app::run_check(&options);
+    options.progress.finish();
+    finish(result, &destinations, &args.output, verbosity)
+}
+
+/// The command-line settings of `check` and `validate`.
+fn check_settings(
+    args: &CheckArgs,
+    replay: &ReplayArgs,
+    validate_only: bool,
+) -> Vec<app::CommandLineSetting> {
+    let mut settings = vec![
+        given("paths", shown_paths(&args.paths)),
+        given("select", args.select.clone()),
+        given("ignore", args.ignore.clone()),
+        given(
+            "fail-on",
+            args.fail_on
+                .and_then(|fail_on| fail_on.to_possible_value())
+                .map(|value| value.get_name().to_owned())
+                .into_iter()
+                .collect(),
+        ),
+        flag("exit-zero", args.exit_zero),
+        flag("allow-empty", args.allow_empty),
+    ];
+    if !validate_only {
+        settings.push(given(
+            "baseline-ref",
+            replay.baseline_ref.clone().into_iter().collect(),
+        ));
+        settings.push(given(
+            "shard",
+            replay
+                .shard
+                .map(|shard| format!("{}/{}", shard.index, shard.count))
+                .into_iter()
+                .collect(),
+        ));
+    }
+    settings.into_iter().flatten().collect()
 }
 
 /// `check`, with `--fix` / `--diff` when given.
-fn check_command(command: &CheckCommand, matches: Option<&ArgMatches>) -> Exit {
-    let (args, fix) = (&command.check, &command.fix);
+fn check_command(
+    command: &CheckCommand,
+    matches: Option<&ArgMatches>,
+    verbosity: Verbosity,
+) -> Exit {
+    let (args, replay, fix) = (&command.check, &command.replay, &command.fix);
     if !fix.fix && !fix.diff && !fix.update {
         if fix.unsafe_fixes {
             return usage_error("`--unsafe-fixes` applies only with `--fix` or `--diff`");
         }
-        return check(args, matches, false);
+        return check(args, replay, matches, false, verbosity);
+    }
+    if args.config.show_settings {
+        return show_settings(
+            &args.config,
+            &args.paths,
+            &check_settings(args, replay, false),
+        );
     }
     let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
         Some(Ok(destinations)) => destinations,
@@ -703,7 +881,10 @@ fn check_command(command: &CheckCommand, matches: Option<&ArgMatches>) -> Exit {
         diff: fix.diff,
         update: fix.update,
     };
-    let run = match app::run_fix(&check_options(args, false), options) {
+    let check = check_options(args, replay, false, verbosity);
+    let run = app::run_fix(&check, options);
+    check.progress.finish();
+    let run = match run {
         Ok(run) => run,
         Err(error) => return usage_error(&error.to_string()),
     };
@@ -719,51 +900,94 @@ fn check_command(command: &CheckCommand, matches: Option<&ArgMatches>) -> Exit {
         if let Err(error) = stdout.write_all(run.diff.as_bytes()) {
             return output_error(&OutputError::Stdout(error));
         }
-        eprintln!(
-            "gatelint: {} would be fixed",
-            report::plural(run.fixed, "finding")
-        );
+        if verbosity != Verbosity::Quiet {
+            eprintln!(
+                "gatelint: {} would be fixed",
+                report::plural(run.fixed, "finding")
+            );
+        }
         return if run.diff.is_empty() {
             Exit::Success
         } else {
             Exit::Blocked
         };
     }
-    finish(Ok(run.report), &destinations, &args.output)
+    finish(Ok(run.report), &destinations, &args.output, verbosity)
 }
 
-fn check_options(args: &CheckArgs, validate_only: bool) -> CheckOptions {
+fn check_options(
+    args: &CheckArgs,
+    replay: &ReplayArgs,
+    validate_only: bool,
+    verbosity: Verbosity,
+) -> CheckOptions {
     CheckOptions {
         paths: args.paths.clone(),
-        config: args.config.clone(),
+        config: args.config.choice(),
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         fail_on: args.fail_on.map(FailOn::from),
         allow_empty: args.allow_empty,
         exit_zero: args.exit_zero,
         validate_only,
-        baseline_ref: args.baseline_ref.clone(),
-        shard: args.shard,
+        baseline_ref: replay.baseline_ref.clone(),
+        shard: replay.shard,
+        progress: progress(verbosity),
     }
 }
 
-/// Writes a run's report to its destinations and returns its exit.
+/// The progress bar on standard error, when someone is watching (see [`Progress::for_stderr`]).
+fn progress(verbosity: Verbosity) -> Progress {
+    Progress::for_stderr(verbosity == Verbosity::Quiet)
+}
+
+/// Writes a run's report to its destinations and returns its exit; `-v` adds the notes on
+/// standard error first.
 fn finish(
     result: Result<Report, app::UsageError>,
     destinations: &[Destination],
     output: &OutputArgs,
+    verbosity: Verbosity,
 ) -> Exit {
     let report = match result {
         Ok(report) => report,
         Err(error) => return usage_error(&error.to_string()),
     };
-    if let Err(error) = emit(&report, destinations, output.style()) {
+    if verbosity == Verbosity::Verbose {
+        let _ = std::io::stderr()
+            .lock()
+            .write_all(report::verbose_notes(&report).as_bytes());
+    }
+    if let Err(error) = emit(&report, destinations, output.style(verbosity)) {
         return output_error(&error);
     }
     report.exit
 }
 
-fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Exit {
+fn diff(args: &DiffArgs, matches: Option<&ArgMatches>, verbosity: Verbosity) -> Exit {
+    if args.config.show_settings {
+        let settings: Vec<app::CommandLineSetting> = [
+            given(
+                "baseline",
+                shown_paths(std::slice::from_ref(&args.baseline)),
+            ),
+            given(
+                "candidate",
+                shown_paths(std::slice::from_ref(&args.candidate)),
+            ),
+            given("fixtures", shown_paths(&args.fixtures)),
+            flag("diff.exhaustive", args.exhaustive),
+            flag("exit-zero", args.exit_zero),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        return show_settings(
+            &args.config,
+            std::slice::from_ref(&args.candidate),
+            &settings,
+        );
+    }
     let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
         Some(Ok(destinations)) => destinations,
         Some(Err(error)) => return usage_error(&error.to_string()),
@@ -773,18 +997,14 @@ fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Exit {
         baseline: args.baseline.clone(),
         candidate: args.candidate.clone(),
         fixtures: args.fixtures.clone(),
-        config: args.config.clone(),
+        config: args.config.choice(),
         exhaustive: args.exhaustive,
         exit_zero: args.exit_zero,
+        progress: progress(verbosity),
     };
-    let report = match app::run_diff(&options) {
-        Ok(report) => report,
-        Err(error) => return usage_error(&error.to_string()),
-    };
-    if let Err(error) = emit(&report, &destinations, args.output.style()) {
-        return output_error(&error);
-    }
-    report.exit
+    let result = app::run_diff(&options);
+    options.progress.finish();
+    finish(result, &destinations, &args.output, verbosity)
 }
 
 fn rules(args: &RulesArgs) -> Exit {
@@ -818,7 +1038,30 @@ fn rules(args: &RulesArgs) -> Exit {
     print_out(&text, Exit::Success)
 }
 
-fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
+fn test(args: &TestArgs, matches: Option<&ArgMatches>, verbosity: Verbosity) -> Exit {
+    if args.config.show_settings {
+        let settings: Vec<app::CommandLineSetting> = [
+            given("paths", shown_paths(&args.paths)),
+            given(
+                "policy",
+                args.policy
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect(),
+            ),
+            given(
+                "shard",
+                args.shard
+                    .map(|shard| format!("{}/{}", shard.index, shard.count))
+                    .into_iter()
+                    .collect(),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        return show_settings(&args.config, &args.paths, &settings);
+    }
     let destinations = match matches.map(|matches| destinations(matches, &args.output)) {
         Some(Ok(destinations)) => destinations,
         Some(Err(error)) => return usage_error(&error.to_string()),
@@ -833,21 +1076,26 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
         policy: args.policy.clone(),
         gait,
         shard: args.shard,
-        config: args.config.clone(),
+        config: args.config.choice(),
         keep_passed: destinations
             .iter()
             .any(|destination| destination.format == OutputFormat::Junit),
         update: args.update,
+        progress: progress(verbosity),
     };
     if !args.update {
-        return finish(app::run_test(&options), &destinations, &args.output);
+        let result = app::run_test(&options);
+        options.progress.finish();
+        return finish(result, &destinations, &args.output, verbosity);
     }
     if options.policy.is_some() {
         return usage_error(
             "`--update` rewrites fixture suites; it does not apply with `--policy`",
         );
     }
-    let run = match app::run_test_update(&options) {
+    let run = app::run_test_update(&options);
+    options.progress.finish();
+    let run = match run {
         Ok(run) => run,
         Err(error) => return usage_error(&error.to_string()),
     };
@@ -861,16 +1109,23 @@ fn test(args: &TestArgs, matches: Option<&ArgMatches>) -> Exit {
         "gatelint: {} updated",
         report::plural(run.updated.len(), "expectation")
     );
-    finish(Ok(run.report), &destinations, &args.output)
+    finish(Ok(run.report), &destinations, &args.output, verbosity)
 }
 
 fn eval(args: &EvalArgs) -> Exit {
+    if args.config.show_settings {
+        let settings: Vec<app::CommandLineSetting> = [given("policy", shown_paths(&args.policy))]
+            .into_iter()
+            .flatten()
+            .collect();
+        return show_settings(&args.config, &args.policy, &settings);
+    }
     if let Some(input) = &args.input {
         return match app::run_stellaops_eval(
             &args.policy,
             input,
             &args.determinization,
-            args.config.as_deref(),
+            &args.config.choice(),
         ) {
             Ok(outcome) => {
                 let exit = Exit::from_code(i64::from(outcome.exit_code));

@@ -1,7 +1,7 @@
 //! `gatelint.toml`: the project's own configuration, validated against its schema.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -67,6 +67,14 @@ pub struct Config {
     /// The file this configuration was read from (none for the defaults).
     #[serde(skip)]
     pub origin: Option<Origin>,
+    /// The working directory relative to the config's directory (`deploy` for a config found
+    /// in the parent), when they differ: the config's path patterns are relative to its own
+    /// directory, the paths gatelint shows to the working directory.
+    #[serde(skip)]
+    pub base: Option<Base>,
+    /// How the file was chosen (or why there is none).
+    #[serde(skip)]
+    pub chosen: Chosen,
 }
 
 /// Where a configuration was read from, so messages about its values can point into it.
@@ -109,6 +117,16 @@ pub struct DiffConfig {
 }
 
 impl Config {
+    /// `display` (a path as shown, relative to the working directory) relative to the config's
+    /// directory, which is what its path patterns (`exclude`, `[[ignores]]`, `[[overrides]]`)
+    /// are written against.
+    pub fn rebase<'p>(&self, display: &'p str) -> std::borrow::Cow<'p, str> {
+        let Some(base) = &self.base else {
+            return std::borrow::Cow::Borrowed(display);
+        };
+        std::borrow::Cow::Owned(crate::discover::rebase(display, &base.prepend, &base.strip))
+    }
+
     pub fn severity_override(&self, rule: &str) -> Option<Severity> {
         self.severity
             .get(rule)
@@ -216,10 +234,221 @@ pub fn from_node(node: &Node) -> Result<Config, ConfigError> {
     Ok(serde_json::from_value(node.to_json())?)
 }
 
-/// The config file to use: `--config`, else `gatelint.toml` in the working directory.
-pub fn default_path() -> Option<&'static Path> {
-    let path = Path::new("gatelint.toml");
-    path.is_file().then_some(path)
+/// Which configuration a run reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Choice {
+    /// The nearest `gatelint.toml` at or above each path, up to the repository root.
+    #[default]
+    Discover,
+    /// `--config FILE`.
+    File(PathBuf),
+    /// `--no-config`: the built-in defaults.
+    Defaults,
+}
+
+/// The config file a run reads, and how it was chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Chosen {
+    /// No file: `--no-config`, or none found.
+    None { asked: bool },
+    /// `--config FILE`.
+    Explicit(PathBuf),
+    /// The nearest `gatelint.toml` above the first of `paths`.
+    Found { path: PathBuf, from: PathBuf },
+}
+
+impl Default for Chosen {
+    fn default() -> Self {
+        Chosen::None { asked: false }
+    }
+}
+
+impl Chosen {
+    /// The file and how it was chosen, as `-v` says it.
+    pub fn describe(&self) -> String {
+        match self {
+            Chosen::None { asked: true } => "none (`--no-config`)".to_owned(),
+            Chosen::None { asked: false } => {
+                "none (no `gatelint.toml` at or above the paths, up to the repository root)"
+                    .to_owned()
+            }
+            Chosen::Explicit(path) => {
+                format!("`{}` (`--config`)", crate::discover::display_path(path))
+            }
+            Chosen::Found { path, from } => format!(
+                "`{}` (the nearest `gatelint.toml` to `{}`)",
+                crate::discover::display_path(path),
+                crate::discover::display_path(from)
+            ),
+        }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Chosen::None { .. } => None,
+            Chosen::Explicit(path) | Chosen::Found { path, .. } => Some(path),
+        }
+    }
+}
+
+/// Two paths of one run whose nearest configurations differ.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "`{first}` and `{second}` have different configurations (`{first_config}`, `{second_config}`): run them separately or pass `--config`"
+)]
+pub struct Conflict {
+    pub first: String,
+    pub first_config: String,
+    pub second: String,
+    pub second_config: String,
+}
+
+/// The config file for a run over `paths` (none: the working directory). Discovery walks up
+/// from each path (a file's directory) to the repository root — the first directory holding
+/// `.git`, or the filesystem root — and takes the nearest `gatelint.toml`; every path must
+/// find the same one.
+pub fn choose(choice: &Choice, paths: &[PathBuf]) -> Result<Chosen, Conflict> {
+    match choice {
+        Choice::Defaults => return Ok(Chosen::None { asked: true }),
+        Choice::File(path) => return Ok(Chosen::Explicit(path.clone())),
+        Choice::Discover => {}
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let starts: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut chosen: Option<(PathBuf, Option<PathBuf>)> = None;
+    for start in starts {
+        let found = nearest(&cwd.join(&start)).map(|found| relative_to(&found, &cwd));
+        match &chosen {
+            None => chosen = Some((start, found)),
+            Some((first, first_found)) if *first_found != found => {
+                let shown = |found: &Option<PathBuf>| {
+                    found
+                        .as_deref()
+                        .map_or_else(|| "defaults".to_owned(), crate::discover::display_path)
+                };
+                return Err(Conflict {
+                    first: crate::discover::display_path(first),
+                    first_config: shown(first_found),
+                    second: crate::discover::display_path(&start),
+                    second_config: shown(&found),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(match chosen {
+        Some((from, Some(path))) => Chosen::Found { path, from },
+        _ => Chosen::None { asked: false },
+    })
+}
+
+/// The nearest `gatelint.toml` at or above `start` (absolute), not above the repository root.
+fn nearest(start: &Path) -> Option<PathBuf> {
+    let first = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
+    for dir in first.ancestors() {
+        let candidate = dir.join("gatelint.toml");
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// `path` (absolute) as the shortest relative path from `cwd` when it is at or above or below
+/// it (`gatelint.toml`, `../../gatelint.toml`), else as it is.
+fn relative_to(path: &Path, cwd: &Path) -> PathBuf {
+    let path = normalize(path);
+    let cwd = normalize(cwd);
+    if let Ok(below) = path.strip_prefix(&cwd) {
+        return below.to_path_buf();
+    }
+    let mut up = PathBuf::new();
+    for ancestor in cwd.ancestors().skip(1) {
+        up.push("..");
+        if let Ok(rest) = path.strip_prefix(ancestor) {
+            return up.join(rest);
+        }
+    }
+    path
+}
+
+/// `.` and `..` resolved lexically in an absolute path.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How a path as shown (relative to the working directory) reads from the config's directory,
+/// when the two differ: `deploy` is prepended (a config in the parent, read from `deploy/`), or
+/// `deploy` is stripped (`deploy/gatelint.toml` read from the root).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Base {
+    pub prepend: String,
+    pub strip: String,
+}
+
+/// The [`Base`] of a config at `config` (a path relative to the working directory), when its
+/// directory is not the working directory.
+pub fn base_of(config: &Path) -> Option<Base> {
+    use std::path::Component;
+    let dir = config.parent()?;
+    let parts: Vec<Component> = dir
+        .components()
+        .filter(|component| !matches!(component, Component::CurDir))
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let ups = parts
+        .iter()
+        .take_while(|component| matches!(component, Component::ParentDir))
+        .count();
+    let cwd = normalize(&std::env::current_dir().ok()?);
+    let names: Vec<String> = cwd
+        .components()
+        .rev()
+        .take(ups)
+        .map(|component| component.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if names.len() != ups {
+        return None;
+    }
+    let down: Vec<String> = parts
+        .iter()
+        .skip(ups)
+        .map(|component| component.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if down
+        .iter()
+        .any(|name| name == ".." || name.starts_with('/'))
+    {
+        return None;
+    }
+    Some(Base {
+        prepend: names.into_iter().rev().collect::<Vec<_>>().join("/"),
+        strip: down.join("/"),
+    })
 }
 
 #[cfg(test)]
@@ -239,6 +468,27 @@ mod tests {
         );
         let fail_on = root.entry("fail-on").unwrap();
         assert_eq!(&text[fail_on.key.span.range()], "fail-on");
+    }
+
+    #[test]
+    fn a_found_config_is_shown_relative_to_the_working_directory() {
+        let shown = |path: &str, cwd: &str| relative_to(Path::new(path), Path::new(cwd));
+        assert_eq!(
+            shown("/r/gatelint.toml", "/r/deploy"),
+            Path::new("../gatelint.toml")
+        );
+        assert_eq!(
+            shown("/r/gatelint.toml", "/r/a/b"),
+            Path::new("../../gatelint.toml")
+        );
+        assert_eq!(
+            shown("/r/d/gatelint.toml", "/r"),
+            Path::new("d/gatelint.toml")
+        );
+        assert_eq!(
+            shown("/r/./gatelint.toml", "/r/x/.."),
+            Path::new("gatelint.toml")
+        );
     }
 
     #[test]

@@ -31,6 +31,22 @@ pub enum DiscoverError {
 #[derive(Clone, Debug, Default)]
 pub struct Excludes {
     set: Option<GlobSet>,
+    /// Paths are matched as they read from the config's directory (see [`rebase`]).
+    base: Option<(String, String)>,
+}
+
+/// `display` (relative to the working directory) as it reads from another directory: `prepend`
+/// joined in front (the working directory as seen from that directory, `deploy`), then
+/// `strip` taken off (that directory as seen from the working directory), `.`/`..` resolved.
+pub fn rebase(display: &str, prepend: &str, strip: &str) -> String {
+    let joined = normalize_display(&Path::new(prepend).join(display.trim_start_matches("./")));
+    if strip.is_empty() {
+        return joined;
+    }
+    joined
+        .strip_prefix(strip)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .map_or(joined.clone(), str::to_owned)
 }
 
 impl Excludes {
@@ -53,13 +69,27 @@ impl Excludes {
             pattern: patterns.join(", "),
             message: error.kind().to_string(),
         })?;
-        Ok(Excludes { set: Some(set) })
+        Ok(Excludes {
+            set: Some(set),
+            base: None,
+        })
+    }
+
+    /// Matches paths as they read from another directory (see [`rebase`]).
+    #[must_use]
+    pub fn based(mut self, prepend: &str, strip: &str) -> Self {
+        self.base = Some((prepend.to_owned(), strip.to_owned()));
+        self
     }
 
     pub fn matches(&self, display: &str) -> bool {
-        self.set
-            .as_ref()
-            .is_some_and(|set| set.is_match(display.trim_start_matches("./")))
+        let Some(set) = &self.set else {
+            return false;
+        };
+        match &self.base {
+            Some((prepend, strip)) => set.is_match(rebase(display, prepend, strip)),
+            None => set.is_match(display.trim_start_matches("./")),
+        }
     }
 }
 
@@ -307,6 +337,30 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn rebase_reads_a_path_from_another_directory() {
+        assert_eq!(
+            rebase("vendor/a.yaml", "deploy", ""),
+            "deploy/vendor/a.yaml"
+        );
+        assert_eq!(rebase("./vendor/a.yaml", "a/b", ""), "a/b/vendor/a.yaml");
+        assert_eq!(rebase("../shared/a.yaml", "deploy", ""), "shared/a.yaml");
+        assert_eq!(
+            rebase("deploy/vendor/a.yaml", "", "deploy"),
+            "vendor/a.yaml"
+        );
+        assert_eq!(rebase("other/a.yaml", "", "deploy"), "other/a.yaml");
+    }
+
+    #[test]
+    fn based_excludes_match_from_the_config_directory() {
+        let excludes = Excludes::new(&["deploy/vendor".to_owned()])
+            .unwrap()
+            .based("deploy", "");
+        assert!(excludes.matches("vendor/a.yaml"));
+        assert!(!excludes.matches("live/a.yaml"));
+    }
 
     #[test]
     fn names() {

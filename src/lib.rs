@@ -4,11 +4,13 @@
 //! gait) → project → replay → diff → rules → report`. The modules are declared below in that
 //! order, one group per stage under its `// stage:` line, and each imports only its own or
 //! earlier stages; `tests/architecture.rs` reads the stages from this file and holds the
-//! direction. [`span`], [`finding`] and [`source`] are the leaf vocabularies, [`app`] is the one
+//! direction. [`span`], [`finding`], [`source`] and [`progress`] are the leaf vocabularies, [`app`] is the one
 //! place that knows every stage, and [`cli`] parses arguments for it.
 
-// stage: leaf vocabularies: byte spans, findings, and the one reader every file read goes through
+// stage: leaf vocabularies: byte spans, findings, the one reader every file read goes through,
+// and the progress bar every stage reports to
 pub mod finding;
+pub mod progress;
 pub mod source;
 pub mod span;
 

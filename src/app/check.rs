@@ -27,7 +27,7 @@ use super::{
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
-    pub config: Option<PathBuf>,
+    pub config: config::Choice,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     /// `None` = the config's `fail-on`, else `error`.
@@ -40,6 +40,8 @@ pub struct CheckOptions {
     pub baseline_ref: Option<String>,
     /// `--shard K/N`: replay only this shard of the fixture cases.
     pub shard: Option<crate::replay::runner::Shard>,
+    /// The terminal's progress bar, if any.
+    pub progress: crate::progress::Progress,
 }
 
 /// The rules whose findings come from the fixture cases a shard replays; under `--shard K/N`
@@ -64,7 +66,7 @@ impl FailOn {
 
 /// Runs `check` (or `validate`) and builds the report.
 pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
-    let (config, config_outcome) = load_config(options.config.as_deref())?;
+    let (config, config_outcome) = load_config(&options.config, &options.paths)?;
     let filter = Filter::new(options, &config);
     check_rule_ids(&options.select, None)?;
     check_rule_ids(&options.ignore, None)?;
@@ -93,13 +95,18 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     } else {
         options.paths.clone()
     };
-    let excludes = Excludes::new(&config.exclude)?;
+    let mut excludes = Excludes::new(&config.exclude)?;
+    if let Some(base) = &config.base {
+        excludes = excludes.based(&base.prepend, &base.strip);
+    }
+    options.progress.phase(crate::progress::Phase::Discovering);
     let mut candidates = discover::discover(&paths, &excludes)?;
     let reader = Reader::new(&paths);
     if !options.validate_only {
         let extra = replay::suites_naming(&reader, &candidates, &excludes);
         candidates.extend(extra);
     }
+    options.progress.phase(crate::progress::Phase::Checking);
     let validate_run = ProjectRun {
         validate_only: true,
         require_reason: config.require_suppression_reason,
@@ -108,6 +115,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let mut outcomes: Vec<FileOutcome> = candidates
         .par_iter()
         .map(|candidate| {
+            options.progress.tick();
             let outcome = analyze_candidate(candidate, &reader, options.validate_only);
             if !options.validate_only {
                 return outcome;
@@ -130,6 +138,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             &config,
             options.shard,
             &mut replay_cases,
+            &options.progress,
         );
     }
     let resolved = match &options.baseline_ref {
@@ -165,6 +174,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             &config,
             &candidate_files,
             baseline,
+            &options.progress,
         )?;
         for finding in found {
             if let Some(outcome) = outcomes.iter_mut().find(|outcome| {
@@ -276,6 +286,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         exit,
         diff: verdict_diff,
         fixed: None,
+        config: Some(config.chosen.describe()),
     })
 }
 
@@ -407,7 +418,7 @@ fn filter_findings(
             }
             // Per-path settings, after the top-level ones; later overrides win.
             for (matcher, entry) in &overrides {
-                if !matcher.is_match(finding.primary.path.as_ref()) {
+                if !matcher.is_match(config.rebase(finding.primary.path.as_ref()).as_ref()) {
                     continue;
                 }
                 if !entry.select.is_empty() {
@@ -438,7 +449,10 @@ fn ignored_by_config(config: &Config, location: &Location, rule: &str) -> bool {
             return false;
         }
         let path_matches = globset::Glob::new(&entry.path)
-            .map(|glob| glob.compile_matcher().is_match(location.path.as_ref()))
+            .map(|glob| {
+                glob.compile_matcher()
+                    .is_match(config.rebase(location.path.as_ref()).as_ref())
+            })
             .unwrap_or(false);
         let key_matches = entry.key.as_deref().is_none_or(|key| {
             location.pointer == key || location.pointer.starts_with(&format!("{key}/"))

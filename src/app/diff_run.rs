@@ -24,10 +24,12 @@ pub struct DiffOptions {
     pub baseline: PathBuf,
     pub candidate: PathBuf,
     pub fixtures: Vec<PathBuf>,
-    pub config: Option<PathBuf>,
+    pub config: crate::config::Choice,
     /// Report the boundary regions of every policy pair, covered by fixtures or not.
     pub exhaustive: bool,
     pub exit_zero: bool,
+    /// The terminal's progress bar, if any.
+    pub progress: crate::progress::Progress,
 }
 
 /// A `[diff]` setting of a config that cannot be used.
@@ -69,7 +71,8 @@ fn invalid(message: impl Into<String>) -> UsageError {
 
 /// Runs `diff`.
 pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
-    let (config, config_outcome) = load_config(options.config.as_deref())?;
+    let (config, config_outcome) =
+        load_config(&options.config, std::slice::from_ref(&options.candidate))?;
     if let Some(outcome) = &config_outcome
         && let Some(finding) = outcome
             .findings
@@ -169,7 +172,8 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             display: display(path),
         })
         .collect();
-    let mut replayed = verdict_diff::replay_suites(&reader, &inputs, &source, &semantics)?;
+    let mut replayed =
+        verdict_diff::replay_suites(&reader, &inputs, &source, &semantics, &options.progress)?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
         let pairs = verdict_diff::replay_intents(
@@ -330,6 +334,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         diff: Some(summary),
         passed_omitted: 0,
         fixed: None,
+        config: Some(config.chosen.describe()),
     })
 }
 
@@ -400,13 +405,15 @@ pub fn check_diff(
     config: &Config,
     candidate_files: &[&ProjectFile],
     baseline_files: &crate::project::ProjectFiles,
+    progress: &crate::progress::Progress,
 ) -> Result<(DiffSummary, Vec<Finding>), UsageError> {
     let policy = diff_policy(config)?;
     let semantics = semantics(config);
     let source = BaselineSource::Git {
         reference: reference.to_owned(),
     };
-    let mut replayed: Replayed = verdict_diff::replay_suites(reader, suites, &source, &semantics)?;
+    let mut replayed: Replayed =
+        verdict_diff::replay_suites(reader, suites, &source, &semantics, progress)?;
     let mut summary = DiffSummary::build(
         source.label(),
         "working tree".to_owned(),

@@ -41,9 +41,9 @@ pub fn run_stellaops_eval(
     policies: &[PathBuf],
     input: &Path,
     determinization: &[PathBuf],
-    config: Option<&Path>,
+    config: &crate::config::Choice,
 ) -> Result<crate::replay::runner::EvalOutcome, EvalError> {
-    let (config, _) = load_config(config)?;
+    let (config, _) = load_config(config, policies)?;
     let named: Vec<PathBuf> = policies
         .iter()
         .chain(determinization)

@@ -77,7 +77,7 @@ pub struct FixRun {
 /// Runs `check`, fixes what it found, and (`--fix`) runs `check` again on the result.
 pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageError> {
     let report = run_check(options)?;
-    let (config, _) = load_config(options.config.as_deref())?;
+    let (config, _) = load_config(&options.config, &options.paths)?;
     let filter = super::check::Filter::new(options, &config);
     let run = ProjectRun {
         validate_only: options.validate_only,

@@ -8,6 +8,7 @@ mod fix;
 mod gait_replay;
 mod replay;
 mod script_registry;
+mod settings;
 mod test;
 mod verdict_diff;
 
@@ -19,10 +20,11 @@ pub use check::{CheckOptions, FailOn, run_check};
 pub use diff_run::{DiffOptions, run_diff};
 pub use eval::{EvalError, run_stellaops_eval};
 pub use fix::{FixOptions, FixRun, MAX_PASSES, run_fix};
+pub use settings::{CommandLineSetting, show_settings};
 pub use test::{TestOptions, UpdateRun, run_test, run_test_update};
 pub use verdict_diff::DiffError;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{self, Config};
@@ -57,6 +59,8 @@ pub enum UsageError {
     #[error("{location}: {message}")]
     ConfigValue { location: String, message: String },
     #[error(transparent)]
+    ConfigConflict(#[from] config::Conflict),
+    #[error(transparent)]
     Schema(#[from] schema::SchemaBug),
     #[error(transparent)]
     Baseline(#[from] crate::diff::git::GitError),
@@ -73,15 +77,23 @@ pub enum UsageError {
     Replay(#[from] verdict_diff::DiffError),
 }
 
-/// Resolves the configuration: `--config`, else `gatelint.toml` in the working directory.
-pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcome>), UsageError> {
-    let path = match explicit {
-        Some(path) => Some(path),
-        None => config::default_path(),
+/// Resolves the configuration of a run over `paths`: `--config`, `--no-config`, else the nearest
+/// `gatelint.toml` at or above the paths (see [`config::choose`]).
+pub fn load_config(
+    choice: &config::Choice,
+    paths: &[PathBuf],
+) -> Result<(Config, Option<FileOutcome>), UsageError> {
+    let chosen = config::choose(choice, paths)?;
+    let Some(path) = chosen.path().map(Path::to_path_buf) else {
+        return Ok((
+            Config {
+                chosen,
+                ..Config::default()
+            },
+            None,
+        ));
     };
-    let Some(path) = path else {
-        return Ok((Config::default(), None));
-    };
+    let path = path.as_path();
     let display = discover::display_path(path);
     let reader = Reader::new(std::slice::from_ref(&path.to_path_buf()));
     let bytes = reader.read(path).map_err(|error| UsageError::Config {
@@ -123,6 +135,8 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Config, Option<FileOutcom
         path: display.clone(),
         text: text.to_string(),
     });
+    config.base = config::base_of(path);
+    config.chosen = chosen;
     check_excludes(&display, &text)?;
     // `[stellaops]` is read where the semantics are needed; a value it cannot take must not
     // fall back to the defaults unnoticed (fail closed).

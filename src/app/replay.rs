@@ -26,7 +26,9 @@ pub fn check_fixtures(
     config: &Config,
     shard: Option<runner::Shard>,
     cases: &mut Vec<CaseOutcome>,
+    progress: &crate::progress::Progress,
 ) {
+    progress.phase(crate::progress::Phase::Replaying);
     let suites: Vec<PathBuf> = candidates
         .iter()
         .zip(outcomes.iter())
@@ -72,6 +74,7 @@ pub fn check_fixtures(
         gait: Some(&gait),
         files: Some(reader),
         parsed: Some(&parsed),
+        progress: progress.clone(),
         ..TestOptions::default()
     };
     let mut outcome = if suites.is_empty() {

@@ -24,13 +24,15 @@ pub struct TestOptions {
     pub policy: Option<PathBuf>,
     pub gait: crate::gait::command::EvalOptions,
     pub shard: Option<crate::replay::runner::Shard>,
-    pub config: Option<PathBuf>,
+    pub config: crate::config::Choice,
     /// Keep passing cases in the report (JUnit lists every case); otherwise only failures
     /// are kept and passing ones are counted, so a huge suite replays in constant memory.
     pub keep_passed: bool,
     /// `--update`: rewrite the `expect` of each failed case to the decision replayed, then
     /// replay again.
     pub update: bool,
+    /// The terminal's progress bar, if any.
+    pub progress: crate::progress::Progress,
 }
 
 /// What `test --update` changed, and the replay after it.
@@ -142,6 +144,8 @@ fn run_test_collecting(
     let mut exit = Exit::Success;
     let mut files = BTreeMap::new();
     let mut findings = Vec::new();
+    let mut config_note = None;
+    options.progress.phase(crate::progress::Phase::Discovering);
     if let Some(policy) = &options.policy {
         let suite: Arc<str> = Arc::from(discover::display_path(policy));
         let mut named = options.gait.named_paths();
@@ -178,7 +182,8 @@ fn run_test_collecting(
                 return Err(discover::DiscoverError::Missing(path.display().to_string()).into());
             }
         }
-        let (config, _) = load_config(options.config.as_deref())?;
+        let (config, _) = load_config(&options.config, &paths)?;
+        config_note = Some(config.chosen.describe());
         let reader = Reader::new(&paths);
         let gait = gait_replay::GaitCases::default();
         let (suites_exit, omitted) =
@@ -257,6 +262,7 @@ fn run_test_collecting(
         exit,
         diff: None,
         fixed: None,
+        config: config_note,
     })
 }
 
@@ -280,6 +286,7 @@ fn replay_suites(
         keep_passed: test.keep_passed,
         gait: Some(gait),
         files: Some(reader),
+        progress: test.progress.clone(),
         ..ReplayOptions::default()
     };
     let outcome = runner::test_command(paths, &options);

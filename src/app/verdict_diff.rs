@@ -235,7 +235,9 @@ pub fn replay_suites(
     suites: &[SuiteInput],
     source: &BaselineSource,
     semantics: &SemanticsOptions,
+    progress: &crate::progress::Progress,
 ) -> Result<Replayed, DiffError> {
+    progress.phase(crate::progress::Phase::Diffing);
     let mut replayed = Replayed::default();
     // The files each suite names, absolute, read once for every suite.
     let mut plans = Vec::new();
@@ -302,6 +304,7 @@ pub fn replay_suites(
             keep_passed: true,
             gait: Some(&candidate_gait),
             files: Some(&candidate_side),
+            progress: progress.clone(),
             ..TestOptions::default()
         };
         let baseline_options = TestOptions {
@@ -309,6 +312,7 @@ pub fn replay_suites(
             keep_passed: true,
             gait: Some(&baseline_gait),
             files: Some(&baseline_side),
+            progress: progress.clone(),
             ..TestOptions::default()
         };
         let suite_paths = std::slice::from_ref(&absolute_suite);

@@ -31,6 +31,8 @@ pub struct TestOptions<'a> {
     pub files: Option<&'a dyn Files>,
     /// Policy trees the run has parsed already (`check`): models are built from them.
     pub parsed: Option<&'a Parsed<'a>>,
+    /// Counts the cases and the suite bytes replayed.
+    pub progress: crate::progress::Progress,
 }
 
 impl Default for TestOptions<'_> {
@@ -43,6 +45,7 @@ impl Default for TestOptions<'_> {
             gait: None,
             files: None,
             parsed: None,
+            progress: crate::progress::Progress::default(),
         }
     }
 }
@@ -181,11 +184,15 @@ impl<'a> Run<'a> {
                     break;
                 }
                 let before = batch.len();
+                let bytes: usize = batch.iter().map(|raw| raw.text.len() + 1).sum();
                 let evaluated: Vec<Evaluated> = batch
                     .into_par_iter()
                     .filter_map(|raw| run_line(&engine, raw, &defaults, semantics, &owned))
                     .collect();
                 result.skipped += before - evaluated.len();
+                self.options
+                    .progress
+                    .advance(as_u64(evaluated.len()), as_u64(bytes));
                 self.record(&policies, result, evaluated);
             }
             return Ok(());
@@ -208,9 +215,16 @@ impl<'a> Run<'a> {
             .into_par_iter()
             .map(|case| run_case(&engine, case, semantics))
             .collect();
+        self.options
+            .progress
+            .advance(as_u64(evaluated.len()), as_u64(text.len()));
         self.record(&policies, result, evaluated);
         Ok(())
     }
+}
+
+fn as_u64(count: usize) -> u64 {
+    u64::try_from(count).unwrap_or(u64::MAX)
 }
 
 fn ecosystem_name(engine: &Engine<'_>) -> String {
@@ -244,7 +258,16 @@ pub fn test_command(paths: &[PathBuf], options: &TestOptions<'_>) -> TestOutcome
         coverage: BTreeMap::new(),
     };
     let mut outcome = TestOutcome::default();
-    for path in discover_suites(paths) {
+    let suites = discover_suites(paths);
+    // The suites' sizes are the work to do: the time left is estimated from the bytes replayed.
+    for path in &suites {
+        let size = std::fs::metadata(files.reader().absolute(path)).map_or(0, |meta| meta.len());
+        options.progress.add_work(size);
+    }
+    if !suites.is_empty() {
+        options.progress.replaying();
+    }
+    for path in suites {
         let suite = run.run_suite(&path);
         outcome.suites.push(suite);
     }

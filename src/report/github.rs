@@ -294,6 +294,7 @@ mod tests {
             exit: Exit::Success,
             diff: None,
             fixed: None,
+            config: None,
         };
         let out = render(&report);
         let lines: Vec<&str> = out.lines().collect();

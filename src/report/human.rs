@@ -40,7 +40,15 @@ pub fn render(report: &Report, style: Style) -> String {
     let mut out = String::new();
     let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
     let mut hidden: BTreeMap<&str, usize> = BTreeMap::new();
-    for finding in &report.findings {
+    if style.statistics {
+        out.push_str(&crate::report::statistics::render_human(report));
+    }
+    let listed: &[Finding] = if style.statistics {
+        &[]
+    } else {
+        &report.findings
+    };
+    for finding in listed {
         let count = shown.entry(finding.rule.as_str()).or_default();
         if *count >= cap {
             *hidden.entry(finding.rule.as_str()).or_default() += 1;
@@ -55,7 +63,7 @@ pub fn render(report: &Report, style: Style) -> String {
     // A failure `check` already reported as a finding is not said again; the others (`test`
     // reports cases, not findings) get one line each, the mismatch in it.
     for case in &report.cases {
-        if case.status != CaseStatus::Failed || report.case_reported(case) {
+        if style.statistics || case.status != CaseStatus::Failed || report.case_reported(case) {
             continue;
         }
         if cases_shown >= cap {
@@ -103,6 +111,10 @@ pub fn render(report: &Report, style: Style) -> String {
             plural(cases_hidden, "more failed fixture case"),
             style.max_shown
         );
+    }
+    if style.quiet {
+        // `-q`: the findings and the cut-off notes, nothing that only summarises.
+        return out;
     }
     for skipped in &report.skipped {
         let _ = writeln!(
@@ -610,6 +622,7 @@ mod tests {
             exit: Exit::Success,
             diff: None,
             fixed: None,
+            config: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod statistics;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -125,6 +126,8 @@ pub struct Report {
     pub diff: Option<DiffSummary>,
     /// `check --fix`: how many findings the fixes resolved (`findings` are those that remain).
     pub fixed: Option<usize>,
+    /// The configuration file the run read and how it was found, for `-v` (none: defaults).
+    pub config: Option<String>,
 }
 
 impl Report {
@@ -159,6 +162,10 @@ pub struct Style {
     pub color: bool,
     /// Findings shown per rule, and failed cases shown, before a count of the rest (0: all).
     pub max_shown: usize,
+    /// `--statistics`: a count per rule instead of each finding (human and JSON).
+    pub statistics: bool,
+    /// `-q`: the findings alone, without notes, summary and exit lines.
+    pub quiet: bool,
 }
 
 impl Default for Style {
@@ -166,14 +173,18 @@ impl Default for Style {
         Style {
             color: false,
             max_shown: DEFAULT_MAX_SHOWN,
+            statistics: false,
+            quiet: false,
         }
     }
 }
 
-/// Renders `report` in `format`; `style` only affects the human format.
+/// Renders `report` in `format`; `style` affects the human format, and `statistics` the JSON
+/// one too.
 pub fn render(report: &Report, format: OutputFormat, style: Style) -> String {
     match format {
         OutputFormat::Human => human::render(report, style),
+        OutputFormat::Json if style.statistics => statistics::render_json(report),
         OutputFormat::Json => json::render(report),
         OutputFormat::Sarif => sarif::render(report),
         OutputFormat::Github => github::render(report),
@@ -247,6 +258,55 @@ pub(crate) fn plural(count: usize, singular: &str) -> String {
     } else {
         format!("{count} {singular}s")
     }
+}
+
+/// What `-v` adds on standard error: the configuration used, what was scanned by kind, each
+/// file and each skipped path.
+pub fn verbose_notes(report: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if let Some(config) = &report.config {
+        let _ = writeln!(out, "gatelint: note: configuration: {config}");
+    }
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for file in report.files.values() {
+        *kinds.entry(file.kind.name()).or_default() += 1;
+    }
+    let by_kind: Vec<String> = kinds
+        .iter()
+        .map(|(kind, count)| format!("{count} {kind}"))
+        .collect();
+    let _ = write!(
+        out,
+        "gatelint: note: discovered {}",
+        plural(report.files.len(), "file")
+    );
+    if !by_kind.is_empty() {
+        let _ = write!(out, " ({})", by_kind.join(", "));
+    }
+    let _ = writeln!(out, ", skipped {}", report.skipped.len());
+    for (path, file) in &report.files {
+        let _ = writeln!(
+            out,
+            "gatelint: note: checked `{path}` as {}",
+            file.kind.name()
+        );
+    }
+    for skipped in &report.skipped {
+        let _ = writeln!(
+            out,
+            "gatelint: note: skipped `{}`: {}",
+            skipped.path, skipped.reason
+        );
+    }
+    if report.case_total() > 0 {
+        let _ = writeln!(
+            out,
+            "gatelint: note: replayed {}",
+            plural(report.case_total(), "fixture case")
+        );
+    }
+    out
 }
 
 /// The one-line summary every human-facing output shares: `3 errors, 1 warning in 4 files`, or

@@ -280,6 +280,7 @@ pub fn sample() -> Report {
         exit: Exit::Regression,
         diff: None,
         fixed: None,
+        config: None,
     }
 }
 
@@ -299,5 +300,6 @@ pub fn empty() -> Report {
         exit: Exit::Success,
         diff: None,
         fixed: None,
+        config: None,
     }
 }
