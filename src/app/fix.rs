@@ -186,14 +186,7 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
             continue;
         }
         // Checked again just before writing: no link anywhere below the root, a regular file.
-        let written = reader
-            .check(file)
-            .map_err(|error| error.reason())
-            .and_then(|absolute| {
-                crate::source::writer::replace_regular(&absolute, text.as_bytes())
-                    .map_err(|error| error.to_string())
-            });
-        match written {
+        match write_back(&reader, file, &text) {
             Ok(()) => updated.append(&mut updates),
             Err(reason) => refused.push(format!("{path}: cannot write: {reason}")),
         }
@@ -216,6 +209,18 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
         refused,
         updated,
     })
+}
+
+/// Writes `text` over the file a fix or an update was found in, checked again just before: no
+/// link anywhere below the root, a regular file; through the one writer.
+pub(super) fn write_back(reader: &Reader, file: &Path, text: &str) -> Result<(), String> {
+    reader
+        .check(file)
+        .map_err(|error| error.reason())
+        .and_then(|absolute| {
+            crate::source::writer::replace_regular(&absolute, text.as_bytes())
+                .map_err(|error| error.to_string())
+        })
 }
 
 /// The findings of one file's text, before `--select`, `--ignore` and the config apply.

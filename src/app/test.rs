@@ -94,14 +94,7 @@ pub fn run_test_update(options: &TestOptions) -> Result<UpdateRun, UsageError> {
         if applied.applied == 0 || applied.text == text {
             continue;
         }
-        let written = reader
-            .check(file)
-            .map_err(|error| error.reason())
-            .and_then(|absolute| {
-                crate::source::writer::replace_regular(&absolute, applied.text.as_bytes())
-                    .map_err(|error| error.to_string())
-            });
-        match written {
+        match super::fix::write_back(&reader, file, &applied.text) {
             Ok(()) => updated.extend(
                 applied
                     .descriptions
