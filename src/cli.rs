@@ -146,6 +146,11 @@ impl OutputArgs {
             max_shown: self.max_shown,
             statistics: self.statistics,
             quiet: verbosity == Verbosity::Quiet,
+            links: report::markdown::BlobLinks::from_env(
+                |name| std::env::var(name).ok(),
+                std::env::current_dir().ok().as_deref(),
+            )
+            .map(std::sync::Arc::new),
         }
     }
 }
@@ -600,7 +605,7 @@ fn emit(
         match &destination.file {
             None if stdout_closed => {}
             None => {
-                let text = report::render(report, destination.format, style);
+                let text = report::render(report, destination.format, style.clone());
                 match write_stdout(&text) {
                     Ok(()) => {}
                     Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
@@ -612,7 +617,7 @@ fn emit(
             Some(path) => {
                 let plain = report::Style {
                     color: false,
-                    ..style
+                    ..style.clone()
                 };
                 let text = report::render(report, destination.format, plain);
                 write_file(path, &text)?;

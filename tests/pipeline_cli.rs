@@ -764,7 +764,7 @@ fn the_job_summary_headline_leads_with_the_news() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         stdout.lines().next(),
-        Some("## ❌ gatelint check: 1 fixture regression; invalid input"),
+        Some("## ❌ gatelint check: 1 fixture regression; invalid input (1 error)"),
         "{stdout}"
     );
     let output = run(root, &["check", "--format", "markdown", "--exit-zero", "."]);

@@ -23,32 +23,14 @@ struct Annotation {
     /// `(name, value)` pairs, unescaped; `title` is the last one.
     properties: Vec<(&'static str, String)>,
     message: String,
-    /// Lower is shown first: see [`importance`].
+    /// Lower is shown first: see [`crate::report::importance`].
     rank: (u8, std::cmp::Reverse<u32>),
-}
-
-/// How urgently a reviewer needs a finding of `rule`: a loosened verdict first, then the
-/// other regressions (a fixture that no longer holds, a tightened or re-ruled verdict), then the
-/// rest; within each, the higher SARIF `security-severity` first.
-fn importance(rule: &str) -> (u8, std::cmp::Reverse<u32>) {
-    let meta = crate::rules::registry::find(rule);
-    let tier = match meta {
-        _ if rule == "verdict-loosened" => 0,
-        Some(meta) if meta.regression => 1,
-        _ => 2,
-    };
-    // `security-severity` is a decimal 0.0–10.0; tenths are enough to order by it.
-    let security = meta
-        .and_then(|meta| meta.security_severity)
-        .and_then(|text| text.parse::<f64>().ok())
-        .map_or(0, |value| (value * 10.0).round().clamp(0.0, 100.0) as u32);
-    (tier, std::cmp::Reverse(security))
 }
 
 /// Renders the annotations, one workflow command per line.
 ///
 /// Findings on the same span become one annotation (its level the highest of theirs, its
-/// title every rule). Within each level the most important come first (see [`importance`]),
+/// title every rule). Within each level the most important come first (see [`crate::report::importance`]),
 /// so the budget goes to what a reviewer must see; the rest keep the report's order.
 pub fn render(report: &Report) -> String {
     let mut annotations: Vec<Annotation> = Vec::new();
@@ -68,16 +50,24 @@ pub fn render(report: &Report) -> String {
             ("endLine", region.end.line.to_string()),
             ("endColumn", region.end.column.to_string()),
         ];
-        let rank = importance(finding.rule.as_str());
+        let rank = crate::report::importance(finding.rule.as_str());
         if let Some(merged) = by_span.get(&place).and_then(|&at| annotations.get_mut(at)) {
             merged.severity = merged.severity.max(finding.severity);
+            // The more important finding leads the title and the message.
+            let first = rank < merged.rank;
             merged.rank = merged.rank.min(rank);
             if let Some((_, title)) = merged.properties.last_mut() {
-                title.push_str(", ");
-                title.push_str(finding.rule.as_str());
+                *title = if first {
+                    format!("{}, {title}", finding.rule)
+                } else {
+                    format!("{title}, {}", finding.rule)
+                };
             }
-            merged.message.push_str("\n\n");
-            merged.message.push_str(&message);
+            merged.message = if first {
+                format!("{message}\n\n{}", merged.message)
+            } else {
+                format!("{}\n\n{message}", merged.message)
+            };
             continue;
         }
         by_span.insert(place.clone(), annotations.len());
@@ -112,7 +102,7 @@ pub fn render(report: &Report) -> String {
             severity: Severity::Error,
             properties,
             message,
-            rank: importance("fixture-mismatch"),
+            rank: crate::report::importance("fixture-mismatch"),
         });
     }
     // A stable sort: equal ranks keep the report's order.
@@ -244,7 +234,7 @@ mod tests {
             severity,
             properties: vec![("file", format!("f{n}.yaml"))],
             message: format!("m{n}"),
-            rank: importance("unknown-key"),
+            rank: crate::report::importance("unknown-key"),
         }
     }
 

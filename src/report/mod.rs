@@ -156,7 +156,7 @@ pub const INFORMATION_URI: &str = "https://github.com/gatelint/gatelint";
 pub const DEFAULT_MAX_SHOWN: usize = 50;
 
 /// Presentation choices that only the human format uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Style {
     /// ANSI colours.
     pub color: bool,
@@ -166,6 +166,8 @@ pub struct Style {
     pub statistics: bool,
     /// `-q`: the findings alone, without notes, summary and exit lines.
     pub quiet: bool,
+    /// Job-summary locations link to the reviewed commit (the Markdown format).
+    pub links: Option<Arc<markdown::BlobLinks>>,
 }
 
 impl Default for Style {
@@ -175,8 +177,27 @@ impl Default for Style {
             max_shown: DEFAULT_MAX_SHOWN,
             statistics: false,
             quiet: false,
+            links: None,
         }
     }
+}
+
+/// How urgently a reviewer needs a finding of `rule`: a loosened verdict first, then the
+/// other regressions (a fixture that no longer holds, a tightened or re-ruled verdict), then the
+/// rest; within each, the higher SARIF `security-severity` first.
+pub fn importance(rule: &str) -> (u8, std::cmp::Reverse<u32>) {
+    let meta = crate::rules::registry::find(rule);
+    let tier = match meta {
+        _ if rule == "verdict-loosened" => 0,
+        Some(meta) if meta.regression => 1,
+        _ => 2,
+    };
+    // `security-severity` is a decimal 0.0–10.0; tenths are enough to order by it.
+    let security = meta
+        .and_then(|meta| meta.security_severity)
+        .and_then(|text| text.parse::<f64>().ok())
+        .map_or(0, |value| (value * 10.0).round().clamp(0.0, 100.0) as u32);
+    (tier, std::cmp::Reverse(security))
 }
 
 /// Renders `report` in `format`; `style` affects the human format, and `statistics` the JSON
@@ -189,7 +210,7 @@ pub fn render(report: &Report, format: OutputFormat, style: Style) -> String {
         OutputFormat::Sarif => sarif::render(report),
         OutputFormat::Github => github::render(report),
         OutputFormat::Junit => junit::render(report),
-        OutputFormat::Markdown => markdown::render(report),
+        OutputFormat::Markdown => markdown::render(report, style.links.as_deref()),
     }
 }
 
