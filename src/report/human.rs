@@ -147,6 +147,8 @@ pub fn render(report: &Report, style: Style) -> String {
             plural(fixed, "finding"),
             report.findings.len()
         );
+    } else if let Some(line) = fixable_line(report) {
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "{}", exit_line(report));
     out
@@ -265,6 +267,64 @@ fn render_finding(out: &mut String, report: &Report, finding: &Finding, paint: P
             paint.gutter("="),
             clean(help)
         );
+    }
+    if let Some(fix) = &finding.fix {
+        let _ = writeln!(
+            out,
+            "{} {} fix: {} ({})",
+            spaces(width),
+            paint.gutter("="),
+            clean(&fix.description),
+            fix_flag(fix.applicability)
+        );
+    }
+}
+
+/// The flags that apply a fix of `applicability`.
+fn fix_flag(applicability: crate::finding::Applicability) -> &'static str {
+    match applicability {
+        crate::finding::Applicability::Safe => "`--fix`",
+        crate::finding::Applicability::Unsafe => "`--fix --unsafe-fixes`",
+        crate::finding::Applicability::Update => "`--update`",
+    }
+}
+
+/// `[*] 2 fixable with `--fix` (1 more with `--unsafe-fixes`, 1 with `--update`)`, or `None`
+/// when no finding has a fix.
+fn fixable_line(report: &Report) -> Option<String> {
+    use crate::finding::Applicability;
+    let count = |wanted: Applicability| {
+        report
+            .findings
+            .iter()
+            .filter(|finding| {
+                finding
+                    .fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.applicability == wanted)
+            })
+            .count()
+    };
+    let (safe, unsafe_, update) = (
+        count(Applicability::Safe),
+        count(Applicability::Unsafe),
+        count(Applicability::Update),
+    );
+    let mut others = Vec::new();
+    if unsafe_ > 0 {
+        others.push(format!("{unsafe_} with `--fix --unsafe-fixes`"));
+    }
+    if update > 0 {
+        others.push(format!("{update} with `--update`"));
+    }
+    match (safe, others.is_empty()) {
+        (0, true) => None,
+        (0, false) => Some(format!("[*] fixable: {}", others.join(", "))),
+        (_, true) => Some(format!("[*] {safe} fixable with `--fix`")),
+        (_, false) => Some(format!(
+            "[*] {safe} fixable with `--fix` ({} more)",
+            others.join(", ")
+        )),
     }
 }
 
