@@ -17,11 +17,15 @@ fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The tool's `--version` line, or `None` (with a printed note) when it cannot be run.
+/// The tool's `--version` line, or `None` (with a printed note) when it cannot be run. Under
+/// `CI=true` a missing tool fails the test: CI installs every one.
 fn tool_version(tool: &str, test: &str) -> Option<String> {
     match Command::new(tool).arg("--version").output() {
         Ok(out) if out.status.success() => {
             Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        }
+        _ if std::env::var_os("CI").is_some_and(|value| value == "true") => {
+            panic!("{test}: `{tool}` is not installed, and CI=true (.ci/run installs it)")
         }
         _ => {
             println!("note: skipping {test}: `{tool}` is not installed (.ci/run installs it)");
@@ -182,12 +186,15 @@ fn at_end(events: &mut Events<'_>) -> Result<bool, String> {
 /// How each input of `action.yml` reaches `gatelint`. Every input is either a flag of
 /// `gatelint check` or an installer setting; adding an input means adding it here.
 const FLAG_INPUTS: &[(&str, &[&str])] = &[
+    ("working-directory", &["cd --"]),
     ("paths", &["--"]),
     ("config", &["--config"]),
     ("fail-on", &["--fail-on"]),
     ("select", &["--select"]),
     ("ignore", &["--ignore"]),
     ("baseline-ref", &["--baseline-ref"]),
+    ("shard", &["--shard"]),
+    ("outputs", &["--format \"$format\"", "--output \"$file\""]),
     ("sarif-file", &["--format sarif", "--output"]),
     ("annotations", &["--format github"]),
     (
@@ -323,6 +330,7 @@ fn action_flags_are_accepted_by_gatelint_check() {
         "--select",
         "--ignore",
         "--baseline-ref",
+        "--shard",
         "--format",
         "--output",
         "--exit-zero",
@@ -338,6 +346,255 @@ fn action_flags_are_accepted_by_gatelint_check() {
             help.contains(format),
             "`gatelint check --help` does not list format `{format}`"
         );
+    }
+}
+
+/// The `run:` script of the action's step `id`.
+fn action_step_script(id: &str) -> String {
+    let src = fs::read_to_string(crate_root().join("action.yml")).expect("action.yml exists");
+    let action = parse_yaml(&src).expect("action.yml parses");
+    let Some(Yaml::Seq(steps)) = action.get("runs").and_then(|runs| runs.get("steps")) else {
+        panic!("runs.steps is not a list");
+    };
+    steps
+        .iter()
+        .find(|step| step.get("id").and_then(Yaml::str) == Some(id))
+        .and_then(|step| step.get("run"))
+        .and_then(Yaml::str)
+        .unwrap_or_else(|| panic!("no run step with id `{id}`"))
+        .to_owned()
+}
+
+const STELLA_POLICY: &str = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: 0.80\n        RequireIssuerVerified: true\n        AcceptableFreshness: [fresh]\n        FailureAction: Block\n      staging:\n        MinCompositeScore: 0.60\n        FailureAction: Warn\n      default:\n        FailureAction: Warn\n    MissingTrustBehavior: Warn\n";
+
+/// Runs the action's check step as the runner does (`bash --noprofile --norc -eo pipefail`),
+/// with the env of its inputs, in the workspace `workspace`.
+fn run_check_step(workspace: &Path, inputs: &[(&str, &str)]) -> (Output, String) {
+    let script = workspace.join(".check-step.sh");
+    fs::write(&script, action_step_script("check")).unwrap();
+    let github_output = workspace.join(".github-output");
+    fs::write(&github_output, "").unwrap();
+    let mut command = Command::new("bash");
+    command
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(&script)
+        .current_dir(workspace)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GATELINT_BIN", env!("CARGO_BIN_EXE_gatelint"))
+        .env("GITHUB_OUTPUT", &github_output)
+        .env("GITHUB_STEP_SUMMARY", workspace.join(".summary.md"))
+        .env("GITHUB_WORKSPACE", workspace);
+    let defaults = [
+        ("WORKING_DIRECTORY", "."),
+        ("PATHS", "."),
+        ("CONFIG", ""),
+        ("FAIL_ON", "error"),
+        ("SELECT", ""),
+        ("IGNORE", ""),
+        ("BASELINE_REF", ""),
+        ("SHARD", ""),
+        ("SARIF_FILE", "gatelint.sarif"),
+        ("OUTPUTS", ""),
+        ("ANNOTATIONS", "true"),
+        ("SUMMARY", "true"),
+        ("EXIT_ZERO", "false"),
+        ("ALLOW_EMPTY", "false"),
+    ];
+    for (name, value) in defaults {
+        let value = inputs
+            .iter()
+            .find(|(input, _)| *input == name)
+            .map_or(value, |(_, value)| value);
+        command.env(format!("GATELINT_{name}"), value);
+    }
+    let output = command.output().expect("bash runs");
+    let written = fs::read_to_string(&github_output).unwrap();
+    (output, written)
+}
+
+/// A workspace whose policies live in `deploy/`, with four passing fixture cases.
+fn deploy_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("deploy/fixtures")).unwrap();
+    fs::write(root.join("deploy/appsettings.yaml"), STELLA_POLICY).unwrap();
+    let mut suite =
+        String::from("kind: gatelint.fixtures/v1\npolicy: ../appsettings.yaml\ncases:\n");
+    for (n, (score, verdict)) in [
+        ("0.95", "Pass"),
+        ("0.75", "Blocked"),
+        ("0.85", "Pass"),
+        ("0.5", "Blocked"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        suite.push_str(&format!(
+            "  - name: production trust {n}\n    input: {{environment: production, requestedStatus: not_affected, vexTrust: {{trustScore: {score}, signatureVerified: true, issuerVerified: true, freshness: fresh}}}}\n    expect: {{verdict: {verdict}}}\n"
+        ));
+    }
+    fs::write(root.join("deploy/fixtures/release.fixtures.yaml"), suite).unwrap();
+    let init = git(root).args(["init", "-q"]).output().unwrap();
+    assert!(init.status.success(), "{}", text(&init));
+    dir
+}
+
+/// The check step in `working-directory: deploy`, one shard of two, with extra JSON and JUnit
+/// reports: the reports land in `deploy/`, the SARIF path it outputs is the workspace's, and the
+/// two shards replay every case once.
+#[test]
+fn the_action_check_step_runs_in_a_working_directory_with_shards_and_extra_outputs() {
+    let dir = deploy_workspace();
+    let root = dir.path();
+    let mut cases = 0;
+    for shard in ["1/2", "2/2"] {
+        let (output, written) = run_check_step(
+            root,
+            &[
+                ("WORKING_DIRECTORY", "deploy"),
+                ("SHARD", shard),
+                ("OUTPUTS", "json=report.json\n junit=report.xml"),
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        assert!(written.contains("exit-code=0\n"), "{written}");
+        assert!(
+            written.contains("sarif-file=deploy/gatelint.sarif\n"),
+            "{written}"
+        );
+        assert!(root.join("deploy/gatelint.sarif").is_file());
+        let report: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(root.join("deploy/report.json")).unwrap())
+                .unwrap();
+        assert_eq!(report["exit"]["code"], 0, "{report:#}");
+        let junit = fs::read_to_string(root.join("deploy/report.xml")).unwrap();
+        let here = junit.matches("<testcase ").count();
+        assert!(here < 4, "shard {shard} replayed every case:\n{junit}");
+        cases += here;
+        let summary = fs::read_to_string(root.join(".summary.md")).unwrap();
+        assert!(
+            summary.starts_with("## ✅ gatelint check: passed"),
+            "{summary}"
+        );
+    }
+    assert_eq!(cases, 4, "the two shards together replay every case once");
+}
+
+/// The install is keyed for the cache on the version and a digest of the sources, and a cache
+/// hit skips the build: the resolve step's outputs, then the install step with the cached
+/// binary in place.
+#[test]
+fn the_action_resolves_a_cache_key_and_uses_a_cached_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |id: &str, env: &[(&str, &str)]| {
+        let script = dir.path().join(format!("{id}.sh"));
+        fs::write(&script, action_step_script(id)).unwrap();
+        let github_output = dir.path().join(format!("{id}.out"));
+        fs::write(&github_output, "").unwrap();
+        let output = Command::new("bash")
+            .args(["--noprofile", "--norc", "-eo", "pipefail"])
+            .arg(&script)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GITHUB_ACTION_PATH", crate_root())
+            .env("GITHUB_OUTPUT", &github_output)
+            .env("RUNNER_TEMP", dir.path())
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (output, fs::read_to_string(&github_output).unwrap())
+    };
+    let (output, written) = run(
+        "resolve",
+        &[("GATELINT_INSTALL", "cargo"), ("GATELINT_VERSION", "")],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        written.contains(&format!("version={version}\n")),
+        "{written}"
+    );
+    let source = written
+        .lines()
+        .find_map(|line| line.strip_prefix("source="))
+        .unwrap_or_default();
+    assert!(
+        source.len() == 16 && source.bytes().all(|byte| byte.is_ascii_hexdigit()),
+        "{written}"
+    );
+    // The digest is of the sources: the same tree gives the same key.
+    let (_, again) = run(
+        "resolve",
+        &[("GATELINT_INSTALL", "cargo"), ("GATELINT_VERSION", "")],
+    );
+    assert_eq!(again, written);
+    let (output, _) = run(
+        "resolve",
+        &[
+            ("GATELINT_INSTALL", "cargo"),
+            ("GATELINT_VERSION", "latest"),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output));
+
+    let bin = dir.path().join("gatelint/bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::copy(env!("CARGO_BIN_EXE_gatelint"), bin.join("gatelint")).unwrap();
+    let (output, written) = run(
+        "install",
+        &[
+            ("GATELINT_INSTALL", "cargo"),
+            ("GATELINT_VERSION", ""),
+            ("GATELINT_CACHED", "true"),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("gatelint {version}: cached build")),
+        "{stdout}"
+    );
+    assert!(
+        written.contains(&format!("bin={}\n", bin.join("gatelint").display())),
+        "{written}"
+    );
+}
+
+/// A malformed `outputs` pair or a missing working directory stops the step with exit 6 and
+/// one error annotation naming the input, before gatelint runs.
+#[test]
+fn the_action_check_step_refuses_bad_inputs() {
+    let dir = deploy_workspace();
+    let root = dir.path();
+    for (inputs, words) in [
+        (
+            vec![("OUTPUTS", "yaml=report.yaml")],
+            "::error title=gatelint::outputs: expected FORMAT=FILE with FORMAT one of json",
+        ),
+        (
+            vec![("OUTPUTS", "json")],
+            "::error title=gatelint::outputs: expected FORMAT=FILE",
+        ),
+        (
+            vec![("OUTPUTS", "json=")],
+            "::error title=gatelint::outputs: expected FORMAT=FILE, got: json=",
+        ),
+        (
+            vec![("WORKING_DIRECTORY", "no-such-dir")],
+            "::error title=gatelint::working-directory is not a directory: no-such-dir",
+        ),
+    ] {
+        let (output, _) = run_check_step(root, &inputs);
+        assert_eq!(
+            output.status.code(),
+            Some(6),
+            "{inputs:?}: {}",
+            text(&output)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains(words), "{inputs:?}: {}", text(&output));
+        assert!(!root.join("deploy/report.json").exists());
     }
 }
 
