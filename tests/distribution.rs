@@ -2,8 +2,17 @@
 //! clean under zizmor and maps its inputs 1:1 to `gatelint check` flags, and the pre-commit hook
 //! builds through `pre-commit try-repo` and passes or fails on the files it is given.
 //!
-//! A test whose outside tool (zizmor, pre-commit, git) is absent prints a note and returns; `.ci/run`
+//! A test whose outside tool (zizmor, pre-commit, git) is absent prints a note and returns, or
+//! under `CI=true` fails; `.ci/run`
 //! installs them, so CI runs every test here.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
