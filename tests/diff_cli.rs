@@ -18,7 +18,7 @@ use assert_cmd::prelude::*;
 
 const POLICY: &str = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: SCORE\n        RequireIssuerVerified: true\n        AcceptableFreshness: [fresh]\n        FailureAction: ACTION\n      staging:\n        MinCompositeScore: 0.60\n        FailureAction: Warn\n      default:\n        FailureAction: Warn\n    MissingTrustBehavior: Warn\n";
 
-const SUITE: &str = "kind: gatelint.fixtures/v1\npolicy: ../config/appsettings.yaml\ncases:\n  - name: production trust 0.75\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, issuerVerified: true, freshness: fresh}}\n    expect: {verdict: Blocked}\n  - name: staging trust 0.5\n    input: {environment: staging, requestedStatus: not_affected, vexTrust: {trustScore: 0.5, signatureVerified: true, issuerVerified: true, freshness: fresh}}\n    expect: {verdict: Warned}\n";
+const SUITE: &str = "kind: gatelint.fixtures/v1\npolicy: ../config/appsettings.yaml\ncases:\n  - name: production trust 0.75\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, freshness: fresh}}\n    expect: {verdict: Blocked}\n  - name: staging trust 0.5\n    input: {environment: staging, requestedStatus: not_affected, vexTrust: {trustScore: 0.5, signatureVerified: true, freshness: fresh}}\n    expect: {verdict: Warned}\n";
 
 fn policy(score: &str, action: &str) -> String {
     POLICY.replace("SCORE", score).replace("ACTION", action)

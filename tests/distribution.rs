@@ -440,7 +440,7 @@ fn deploy_workspace() -> tempfile::TempDir {
     .enumerate()
     {
         suite.push_str(&format!(
-            "  - name: production trust {n}\n    input: {{environment: production, requestedStatus: not_affected, vexTrust: {{trustScore: {score}, signatureVerified: true, issuerVerified: true, freshness: fresh}}}}\n    expect: {{verdict: {verdict}}}\n"
+            "  - name: production trust {n}\n    input: {{environment: production, requestedStatus: not_affected, vexTrust: {{trustScore: {score}, signatureVerified: true, freshness: fresh}}}}\n    expect: {{verdict: {verdict}}}\n"
         ));
     }
     fs::write(root.join("deploy/fixtures/release.fixtures.yaml"), suite).unwrap();
@@ -878,4 +878,4 @@ fn slow_pre_commit_try_repo_passes_valid_and_fails_invalid_file() {
 
 const LOOSENED_STELLA_POLICY: &str = "PolicyGates:\n  VexTrust:\n    Enabled: true\n    Thresholds:\n      production:\n        MinCompositeScore: 0.70\n        FailureAction: Block\n";
 
-const STELLA_SUITE: &str = "kind: gatelint.fixtures/v1\npolicy: ../deploy/appsettings.yaml\ncases:\n  - name: production trust 0.75 blocks\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, issuerVerified: true, freshness: fresh}}\n    expect: {verdict: Blocked}\n";
+const STELLA_SUITE: &str = "kind: gatelint.fixtures/v1\npolicy: ../deploy/appsettings.yaml\ncases:\n  - name: production trust 0.75 blocks\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, freshness: fresh}}\n    expect: {verdict: Blocked}\n";

@@ -28,7 +28,7 @@ fn policy(score: &str) -> String {
     POLICY.replace("SCORE", score)
 }
 
-const CASES: &str = "cases:\n  - name: production trust 0.75\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, issuerVerified: true, freshness: fresh}}\n    expect: {verdict: Blocked}\n";
+const CASES: &str = "cases:\n  - name: production trust 0.75\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, freshness: fresh}}\n    expect: {verdict: Blocked}\n";
 
 fn suite(policy: &str) -> String {
     format!("kind: gatelint.fixtures/v1\npolicy: {policy}\n{CASES}")
@@ -191,7 +191,7 @@ fn check_and_test_agree_on_a_jsonl_suite_over_16_mib() {
         let verdict = if i % 1000 == 999 { "Pass" } else { verdict };
         writeln!(
             file,
-            r#"{{"name":"case {i}","note":"{padding}","input":{{"environment":"production","vexTrust":{{"trustScore":{score},"signatureVerified":true,"issuerVerified":true,"freshness":"fresh"}}}},"expect":{{"verdict":"{verdict}"}}}}"#
+            r#"{{"name":"case {i}","note":"{padding}","input":{{"environment":"production","vexTrust":{{"trustScore":{score},"signatureVerified":true,"freshness":"fresh"}}}},"expect":{{"verdict":"{verdict}"}}}}"#
         )
         .unwrap();
     }
@@ -538,7 +538,7 @@ fn shards_report_each_finding_once_and_no_partial_coverage() {
         "        MinCompositeScore: 0.60\n        MinAcuracyRate: 0.5\n",
     );
     std::fs::write(root.join("appsettings.yaml"), typo).unwrap();
-    let mut suite = "kind: gatelint.fixtures/v1\npolicy: appsettings.yaml\ndefaults: {environment: production, requestedStatus: not_affected, vexTrust: {signatureVerified: true, issuerVerified: true, freshness: fresh}}\ncases:\n".to_owned();
+    let mut suite = "kind: gatelint.fixtures/v1\npolicy: appsettings.yaml\ndefaults: {environment: production, requestedStatus: not_affected, vexTrust: {signatureVerified: true, freshness: fresh}}\ncases:\n".to_owned();
     for index in 0..12 {
         // Case 7 expects the wrong verdict.
         let verdict = if index == 7 { "Blocked" } else { "Pass" };
@@ -605,7 +605,7 @@ fn same_verdict_for_other_reasons_is_a_rule_change() {
     let root = dir.path();
     common::git(root, &["init", "-q", "-b", "main"]);
     std::fs::write(root.join("appsettings.yaml"), policy("0.80")).unwrap();
-    let suite = "kind: gatelint.fixtures/v1\npolicy: appsettings.yaml\ncases:\n  - name: stale and low\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, issuerVerified: true, freshness: stale}}\n    expect: {verdict: Blocked}\n";
+    let suite = "kind: gatelint.fixtures/v1\npolicy: appsettings.yaml\ncases:\n  - name: stale and low\n    input: {environment: production, requestedStatus: not_affected, vexTrust: {trustScore: 0.75, signatureVerified: true, freshness: stale}}\n    expect: {verdict: Blocked}\n";
     std::fs::write(root.join("prod.fixtures.yaml"), suite).unwrap();
     common::git(root, &["add", "."]);
     common::git(root, &["commit", "-q", "-m", "baseline"]);

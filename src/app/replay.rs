@@ -82,6 +82,16 @@ pub fn check_fixtures(
     } else {
         runner::test_command(&suites, &options)
     };
+    let configured_environments: std::collections::BTreeMap<_, _> = outcome
+        .coverage
+        .iter()
+        .map(|coverage| {
+            (
+                crate::discover::normalize_display(Path::new(&coverage.policy)),
+                coverage.configured_environments.clone(),
+            )
+        })
+        .collect();
     if shard.is_some() {
         // One shard's cases are not the suite's: coverage advice computed from them would be
         // false for the whole run (`environment-not-exercised` for an environment another
@@ -164,6 +174,7 @@ pub fn check_fixtures(
         outcome: &outcome,
         scenarios: &scenarios,
         files: &files,
+        configured_environments: &configured_environments,
     });
     for finding in found {
         if let Some(target) = index

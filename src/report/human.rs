@@ -289,7 +289,7 @@ fn fix_flag(applicability: crate::finding::Applicability) -> &'static str {
     }
 }
 
-/// `[*] 2 fixable with `--fix` (1 more with `--unsafe-fixes`, 1 with `--update`)`, or `None`
+/// `[*] 2 fixable with `--fix`, 1 with `--fix --unsafe-fixes`, 1 with `--update``, or `None`
 /// when no finding has a fix.
 fn fixable_line(report: &Report) -> Option<String> {
     use crate::finding::Applicability;
@@ -322,7 +322,7 @@ fn fixable_line(report: &Report) -> Option<String> {
         (0, false) => Some(format!("[*] fixable: {}", others.join(", "))),
         (_, true) => Some(format!("[*] {safe} fixable with `--fix`")),
         (_, false) => Some(format!(
-            "[*] {safe} fixable with `--fix` ({} more)",
+            "[*] {safe} fixable with `--fix`, {}",
             others.join(", ")
         )),
     }

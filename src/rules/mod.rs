@@ -286,6 +286,10 @@ pub struct ReplayContext<'a> {
     pub scenarios: &'a [ScenarioReplay],
     /// The checked files, in discovery order.
     pub files: &'a [ReplayFile<'a>],
+    /// The environments each replayed policy configures (by display path; coverage's
+    /// `configured_environments`), also under `--shard`, where coverage itself is dropped.
+    pub configured_environments:
+        &'a std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 /// One Gait scenario directory replayed by `check`, reported on its `policy.yaml` (the

@@ -90,6 +90,7 @@ pub static RULES: &[&dyn Rule] = &[
     &replay::policy_not_exercised::PolicyNotExercised,
     &replay::gate_not_exercised::GateNotExercised,
     &replay::environment_not_exercised::EnvironmentNotExercised,
+    &replay::fixture_environment_unconfigured::FixtureEnvironmentUnconfigured,
     &replay::tenant_not_exercised::TenantNotExercised,
     &replay::verdict_loosened::VerdictLoosened,
     &replay::verdict_tightened::VerdictTightened,

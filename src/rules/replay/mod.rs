@@ -3,6 +3,7 @@
 //! of `diff` and `check --baseline-ref` (cases whose verdict loosened or tightened).
 
 pub mod environment_not_exercised;
+pub mod fixture_environment_unconfigured;
 pub mod fixture_error;
 pub mod fixture_mismatch;
 pub mod fixture_suite_empty;
