@@ -448,3 +448,43 @@ fn schema_violations_are_listed_up_to_a_bound() {
         all[0]
     );
 }
+
+/// A section of more than 200,000 values that breaks the schema at every value lists its first
+/// violation and says why the rest are not listed: the validator would otherwise gather every
+/// error (a few hundred bytes each) before the first is seen. Below the bound every violation
+/// is gathered (the 10,000-issue listing is tested on smaller files).
+#[test]
+fn a_huge_invalid_section_lists_its_first_violation_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let entries: Vec<String> = (0..210_000).map(|n| format!("\"e{n}\":0")).collect();
+    let text = format!(
+        "{{\"PolicyGates\":{{\"VexTrust\":{{\"Enabled\":true,\"Thresholds\":{{{}}}}}}}}}",
+        entries.join(",")
+    );
+    std::fs::write(dir.path().join("appsettings.json"), text).unwrap();
+    let output = gatelint(dir.path())
+        .args(["check", "--format", "json", "appsettings.json"])
+        .output()
+        .unwrap();
+    assert_no_panic(&String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(EXIT_FINDINGS));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|finding| finding["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .contains(&"`PolicyGates.VexTrust.Thresholds.e0` must be an object, found number `0`"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(
+            &"this section holds more than 200000 values: only its first schema violation is listed"
+        ),
+        "{messages:?}"
+    );
+    assert!(messages.len() < 10, "{messages:?}");
+}

@@ -241,6 +241,30 @@ pub struct Checked<'n> {
 /// The schema violations one section reports one by one; the rest are counted in one issue.
 pub const MAX_SCHEMA_ISSUES: usize = 10_000;
 
+/// Values in a section above which an invalid section lists only its first violation. The
+/// validator gathers every error of a section before the first is seen, at a few hundred bytes
+/// each: a section of a million wrong values would hold them all. Below this size every
+/// violation is gathered (and [`MAX_SCHEMA_ISSUES`] listed).
+pub const MAX_GATHERED_VALUES: usize = 200_000;
+
+/// Whether `node` holds more than `limit` values (stops counting there).
+fn more_values_than(node: &Node, limit: usize) -> bool {
+    let mut stack = vec![node];
+    let mut count = 0usize;
+    while let Some(node) = stack.pop() {
+        count += 1;
+        if count > limit {
+            return true;
+        }
+        match &node.value {
+            crate::parse::Value::Seq(items) => stack.extend(items),
+            crate::parse::Value::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Binds `node` (found at `base` in its document) and validates it against `target`.
 pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'n>, SchemaBug> {
     let compiled = compiled(target)?;
@@ -253,11 +277,16 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
         // Most files are valid: the cheap yes/no answer first, errors only when there are some.
         Validation::Own(validator) if validator.is_valid(instance) => {}
         Validation::Own(validator) => {
-            let mut errors = validator.iter_errors(instance);
-            for error in errors.by_ref().take(MAX_SCHEMA_ISSUES) {
-                issues.push(locate(&mut resolver, &bound, base, &error, ""));
-            }
-            unlisted += errors.count();
+            gather(
+                validator,
+                instance,
+                &bound,
+                base,
+                "",
+                &mut resolver,
+                &mut issues,
+                &mut unlisted,
+            );
         }
         Validation::Nested { via, key } => {
             let Validation::Own(validator) = &self::compiled(*via)?.validation else {
@@ -279,11 +308,16 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
             );
             let prefix = format!("/{key}");
             if !validator.is_valid(&wrapped) {
-                let mut errors = validator.iter_errors(&wrapped);
-                for error in errors.by_ref().take(MAX_SCHEMA_ISSUES) {
-                    issues.push(locate(&mut resolver, &bound, base, &error, &prefix));
-                }
-                unlisted += errors.count();
+                gather(
+                    validator,
+                    &wrapped,
+                    &bound,
+                    base,
+                    &prefix,
+                    &mut resolver,
+                    &mut issues,
+                    &mut unlisted,
+                );
             }
         }
     }
@@ -302,6 +336,41 @@ pub fn check<'n>(node: &'n Node, base: &str, target: Target) -> Result<Checked<'
     issues.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
     issues.dedup_by(|a, b| a.span == b.span && a.message == b.message);
     Ok(Checked { bound, issues })
+}
+
+/// The violations of an invalid `instance`, located in `bound`: every one of them (at most
+/// [`MAX_SCHEMA_ISSUES`] listed, the rest counted in `unlisted`), or for a section of more than
+/// [`MAX_GATHERED_VALUES`] values the first alone, with an issue saying so.
+#[allow(clippy::too_many_arguments, reason = "the state of one `check` call")]
+fn gather<'n>(
+    validator: &jsonschema::Validator<view::Tree>,
+    instance: &Node,
+    bound: &'n Node,
+    base: &str,
+    strip: &str,
+    resolver: &mut pointer::Resolver<'n>,
+    issues: &mut Vec<SchemaIssue>,
+    unlisted: &mut usize,
+) {
+    if more_values_than(instance, MAX_GATHERED_VALUES) {
+        if let Err(error) = validator.validate(instance) {
+            issues.push(locate(resolver, bound, base, &error, strip));
+        }
+        issues.push(SchemaIssue {
+            kind: IssueKind::Other,
+            span: Span::new(bound.span.start as usize, bound.span.start as usize),
+            pointer: base.to_owned(),
+            message: format!(
+                "this section holds more than {MAX_GATHERED_VALUES} values: only its first schema violation is listed"
+            ),
+        });
+        return;
+    }
+    let mut errors = validator.iter_errors(instance);
+    for error in errors.by_ref().take(MAX_SCHEMA_ISSUES) {
+        issues.push(locate(resolver, bound, base, &error, strip));
+    }
+    *unlisted += errors.count();
 }
 
 /// Turns a validator error into an issue at the offending key or value. `strip` is the pointer
