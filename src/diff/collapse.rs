@@ -161,6 +161,43 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the cells, every region holds only cells given, with their change, and
+        /// every cell given is in exactly one region.
+        #[test]
+        fn the_collapse_is_exact(
+            cells in proptest::collection::btree_map(
+                proptest::collection::vec(0usize..3, 4),
+                0u8..3,
+                0..40,
+            )
+        ) {
+            let given: Vec<(Vec<usize>, u8)> = cells.clone().into_iter().collect();
+            let regions = collapse(given, &[3, 2, 1, 0]);
+            let mut covered = BTreeMap::new();
+            for region in &regions {
+                let mut product: Vec<Vec<usize>> = vec![Vec::new()];
+                for members in &region.members {
+                    product = product
+                        .into_iter()
+                        .flat_map(|prefix| {
+                            members.iter().map(move |member| {
+                                let mut next = prefix.clone();
+                                next.push(*member);
+                                next
+                            })
+                        })
+                        .collect();
+                }
+                for cell in product {
+                    proptest::prop_assert_eq!(cells.get(&cell), Some(&region.change));
+                    proptest::prop_assert!(covered.insert(cell, region.change).is_none());
+                }
+            }
+            proptest::prop_assert_eq!(covered, cells);
+        }
+    }
+
     #[test]
     fn runs_split_at_gaps() {
         assert_eq!(
