@@ -44,6 +44,17 @@ fn json_of(output: &Output) -> serde_json::Value {
         .unwrap_or_else(|error| panic!("{error}: {}", both(output)))
 }
 
+/// The JSON report of the binary run with `args` in `dir`.
+fn report(dir: &Path, args: &[&str]) -> serde_json::Value {
+    json_of(&run(dir, &[args, &["--format", "json"]].concat()))
+}
+
+/// `diff --baseline B --candidate C` and `extra` in `dir`.
+fn diff(dir: &Path, baseline: &str, candidate: &str, extra: &[&str]) -> Output {
+    let args = ["diff", "--baseline", baseline, "--candidate", candidate];
+    run(dir, &[&args[..], extra].concat())
+}
+
 /// The findings of `rule` in a JSON report, as `path:line:column message`.
 fn located(json: &serde_json::Value, rule: &str) -> Vec<String> {
     json["findings"]
@@ -88,10 +99,7 @@ fn a_file_pair_diff_runs_the_transition_rules_at_the_changed_line() {
     let root = dir.path();
     write(root, "old.yaml", DISABLED);
     write(root, "new.yaml", BLOCK);
-    let output = run(
-        root,
-        &["diff", "--baseline", "old.yaml", "--candidate", "new.yaml"],
-    );
+    let output = diff(root, "old.yaml", "new.yaml", &[]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(3), "{}", both(&output));
     assert!(text.contains("error[shadow-phase-skipped]"), "{text}");
@@ -114,36 +122,14 @@ fn a_file_pair_diff_runs_the_transition_rules_at_the_changed_line() {
         "{text}"
     );
     // JSON and SARIF carry the same findings at the same place.
-    let json = json_of(&run(
-        root,
-        &[
-            "diff",
-            "--baseline",
-            "old.yaml",
-            "--candidate",
-            "new.yaml",
-            "--format",
-            "json",
-        ],
-    ));
+    let json = json_of(&diff(root, "old.yaml", "new.yaml", &["--format", "json"]));
     assert_eq!(
         located(&json, "shadow-phase-skipped"),
         [
             "new.yaml:7:24 VexTrust goes to `Block` in production without a shadow phase: the baseline had the gate disabled"
         ]
     );
-    let sarif = stdout(&run(
-        root,
-        &[
-            "diff",
-            "--baseline",
-            "old.yaml",
-            "--candidate",
-            "new.yaml",
-            "--format",
-            "sarif",
-        ],
-    ));
+    let sarif = stdout(&diff(root, "old.yaml", "new.yaml", &["--format", "sarif"]));
     assert!(
         sarif.contains("\"ruleId\": \"shadow-phase-skipped\""),
         "{sarif}"
@@ -154,10 +140,7 @@ fn a_file_pair_diff_runs_the_transition_rules_at_the_changed_line() {
         "old.yaml",
         &BLOCK.replace("FailureAction: Block", "FailureAction: Warn"),
     );
-    let output = run(
-        root,
-        &["diff", "--baseline", "old.yaml", "--candidate", "new.yaml"],
-    );
+    let output = diff(root, "old.yaml", "new.yaml", &[]);
     assert_eq!(output.status.code(), Some(0), "{}", both(&output));
     assert!(!stdout(&output).contains("error["), "{}", both(&output));
 }
@@ -175,18 +158,7 @@ fn a_suppression_in_the_candidate_silences_a_transition_finding() {
             "FailureAction: Block # gatelint: ignore[shadow-phase-skipped] measured elsewhere",
         ),
     );
-    let json = json_of(&run(
-        root,
-        &[
-            "diff",
-            "--baseline",
-            "old.yaml",
-            "--candidate",
-            "new.yaml",
-            "--format",
-            "json",
-        ],
-    ));
+    let json = json_of(&diff(root, "old.yaml", "new.yaml", &["--format", "json"]));
     assert!(
         located(&json, "shadow-phase-skipped").is_empty(),
         "{json:#}"
@@ -241,7 +213,7 @@ fn skipping_the_guides_shadow_phase_is_an_error_and_its_regions_are_collapsed() 
         )),
         "{text}"
     );
-    let json = json_of(&run(root, &[&args[..], &["--format", "json"]].concat()));
+    let json = report(root, &args);
     assert_eq!(
         json["diff"]["regions"].as_array().unwrap().len(),
         regions.len(),
@@ -266,7 +238,7 @@ fn more_than_twenty_regions_are_cut_in_the_human_report_and_kept_in_json() {
     write(root, "old.yaml", DISABLED);
     write(root, "new.yaml", &candidate);
     let args = ["diff", "--baseline", "old.yaml", "--candidate", "new.yaml"];
-    let json = json_of(&run(root, &[&args[..], &["--format", "json"]].concat()));
+    let json = report(root, &args);
     let total = json["diff"]["regions"].as_array().unwrap().len();
     assert!(total > 20, "{total} regions: {json:#}");
     let text = stdout(&run(root, &args));
@@ -300,10 +272,7 @@ fn a_disallowed_region_is_named_on_the_exit_line() {
         "new.yaml",
         &BLOCK.replace("MinCompositeScore: 0.80", "MinCompositeScore: 0.70"),
     );
-    let output = run(
-        root,
-        &["diff", "--baseline", "old.yaml", "--candidate", "new.yaml"],
-    );
+    let output = diff(root, "old.yaml", "new.yaml", &[]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(5), "{}", both(&output));
     assert!(
@@ -348,22 +317,13 @@ fn baseline_names_a_git_revision_when_no_such_path_exists() {
             text.contains("note: baseline `main` is not a path: the candidate's files are read as they are at the git revision `main` (commit "),
             "{text}"
         );
-        let json = json_of(&run(root, &[&args[..], &["--format", "json"]].concat()));
+        let json = report(root, &args);
         assert_eq!(json["diff"]["baseline"], "git:main", "{json:#}");
     }
     // From outside the repository, the candidate's repository is the one read.
     let elsewhere = tempfile::tempdir().unwrap();
     let candidate = root.join("config/appsettings.yaml");
-    let output = run(
-        elsewhere.path(),
-        &[
-            "diff",
-            "--baseline",
-            "HEAD",
-            "--candidate",
-            candidate.to_str().unwrap(),
-        ],
-    );
+    let output = diff(elsewhere.path(), "HEAD", candidate.to_str().unwrap(), &[]);
     assert_eq!(output.status.code(), Some(3), "{}", both(&output));
     assert!(
         stdout(&output).contains("error[shadow-phase-skipped]"),
@@ -371,16 +331,7 @@ fn baseline_names_a_git_revision_when_no_such_path_exists() {
         both(&output)
     );
     // A name that is neither a path nor a revision says both.
-    let output = run(
-        root,
-        &[
-            "diff",
-            "--baseline",
-            "mian",
-            "--candidate",
-            "config/appsettings.yaml",
-        ],
-    );
+    let output = diff(root, "mian", "config/appsettings.yaml", &[]);
     assert_eq!(output.status.code(), Some(6), "{}", both(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("path `mian` does not exist"), "{stderr}");
@@ -390,17 +341,11 @@ fn baseline_names_a_git_revision_when_no_such_path_exists() {
     );
     // An existing path is still a path.
     write(root, "main", DISABLED);
-    let json = json_of(&run(
+    let json = json_of(&diff(
         root,
-        &[
-            "diff",
-            "--baseline",
-            "main",
-            "--candidate",
-            "config/appsettings.yaml",
-            "--format",
-            "json",
-        ],
+        "main",
+        "config/appsettings.yaml",
+        &["--format", "json"],
     ));
     assert_eq!(json["diff"]["baseline"], "main", "{json:#}");
 }
@@ -421,19 +366,11 @@ fn a_baseline_revision_replays_the_fixtures_against_that_revision() {
         "appsettings.yaml",
         &BLOCK.replace("MinCompositeScore: 0.80", "MinCompositeScore: 0.70"),
     );
-    let output = run(
+    let output = diff(
         root,
-        &[
-            "diff",
-            "--baseline",
-            "HEAD",
-            "--candidate",
-            "appsettings.yaml",
-            "--fixtures",
-            "prod.fixtures.yaml",
-            "--format",
-            "json",
-        ],
+        "HEAD",
+        "appsettings.yaml",
+        &["--fixtures", "prod.fixtures.yaml", "--format", "json"],
     );
     assert_eq!(output.status.code(), Some(5), "{}", both(&output));
     let json = json_of(&output);
@@ -590,19 +527,11 @@ fn a_pass_that_only_another_gate_saw_last_is_not_a_change() {
         assert!(located(&json, rule).is_empty(), "{rule}: {json:#}");
     }
     // The same pair as a file diff, against the committed version.
-    let output = run(
+    let output = diff(
         root,
-        &[
-            "diff",
-            "--baseline",
-            "HEAD",
-            "--candidate",
-            "appsettings.yaml",
-            "--fixtures",
-            "prod.fixtures.yaml",
-            "--format",
-            "json",
-        ],
+        "HEAD",
+        "appsettings.yaml",
+        &["--fixtures", "prod.fixtures.yaml", "--format", "json"],
     );
     let json = json_of(&output);
     assert_eq!(json["changed"].as_array().unwrap().len(), 0, "{json:#}");
@@ -624,19 +553,11 @@ fn an_allow_decided_by_another_rule_is_a_rule_change_not_a_tightening() {
         "read.json",
         r#"{"schema_id": "gait.gate.intent_request", "schema_version": "1.0.0", "created_at": "2026-01-01T00:00:00Z", "producer_version": "test", "tool_name": "tool.read", "args": {"path": "/workspace/a"}, "targets": [{"kind": "path", "value": "/workspace/a", "operation": "read", "endpoint_class": "fs.read"}], "arg_provenance": [{"arg_path": "$.path", "source": "user"}], "context": {"identity": "ci", "workspace": "/workspace", "risk_class": "low"}}"#,
     );
-    let output = run(
+    let output = diff(
         root,
-        &[
-            "diff",
-            "--baseline",
-            "old.yaml",
-            "--candidate",
-            "new.yaml",
-            "--fixtures",
-            "read.json",
-            "--format",
-            "json",
-        ],
+        "old.yaml",
+        "new.yaml",
+        &["--fixtures", "read.json", "--format", "json"],
     );
     assert_eq!(output.status.code(), Some(0), "{}", both(&output));
     let json = json_of(&output);
