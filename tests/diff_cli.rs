@@ -87,9 +87,24 @@ fn production_loosening_between_two_trees_exits_5_and_lists_the_case() {
     assert_eq!(changed[0]["candidate"]["verdict"], "Pass");
     assert_eq!(json["diff"]["recommendation"], "observe");
     assert_eq!(json["diff"]["cases_total"], 2);
-    assert_eq!(json["findings"][0]["rule"], "verdict-loosened");
-    assert_eq!(json["findings"][0]["severity"], "error");
-    assert_eq!(json["findings"][0]["start"]["line"], 4);
+    let finding = |rule: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|finding| finding["rule"] == rule)
+            .unwrap_or_else(|| panic!("no `{rule}`: {json:#}"))
+            .clone()
+    };
+    let loosened = finding("verdict-loosened");
+    assert_eq!(loosened["severity"], "error");
+    assert_eq!(loosened["path"], "fixtures/release.fixtures.yaml");
+    assert_eq!(loosened["start"]["line"], 4);
+    // The transition rules of `check --baseline-ref` run on the tree too, at the changed value.
+    let threshold = finding("production-threshold-loosened");
+    assert_eq!(threshold["path"], "config/appsettings.yaml", "{json:#}");
+    assert_eq!(threshold["start"]["line"], 6, "{json:#}");
+    assert_eq!(threshold["start"]["column"], 28, "{json:#}");
     // The user's trees are left as they were.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }

@@ -215,3 +215,27 @@ fn generated_rule_pages_are_current() {
         }
     }
 }
+
+/// A rule is a transition rule (`gatelint diff` runs it, it needs a baseline) exactly when it
+/// lives under `src/rules/transition/`.
+#[test]
+fn transition_rules_are_the_transition_folder() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    for path in rule_files(&dir) {
+        let stem = path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('_', "-");
+        let meta = registry::find(&stem).unwrap();
+        let in_folder = path.parent().unwrap().ends_with("transition");
+        assert_eq!(meta.transition, in_folder, "`{}`", meta.id);
+        if in_folder {
+            assert!(
+                meta.documentation().contains("Needs a baseline"),
+                "`{}` does not say it needs a baseline",
+                meta.id
+            );
+        }
+    }
+}

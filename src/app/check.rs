@@ -8,16 +8,17 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::classify::FileKind;
-use crate::config::{self, Config};
+use crate::config;
 use crate::discover::{self, Excludes};
 use crate::exit::Exit;
-use crate::finding::{Finding, Location, Severity, sort_findings};
+use crate::finding::Finding;
 use crate::project::{ProjectFile, ProjectFiles};
 use crate::report::Report;
 use crate::rules::registry;
 use crate::source::Reader;
 
 use super::analyze::analyze_candidate;
+use super::filter::{FailOn, Filter, exit_of};
 use super::{
     FileOutcome, ProjectRun, UsageError, analyze_unsuppressed, baseline_files, check_rule_ids,
     diff_run, finish, load_config, replay, verdict_diff,
@@ -48,26 +49,10 @@ pub struct CheckOptions {
 /// with K > 1 the other findings are left to shard 1.
 const SHARDED_RULES: [&str; 2] = ["fixture-mismatch", "fixture-error"];
 
-/// The least severity that fails a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailOn {
-    At(Severity),
-    Never,
-}
-
-impl FailOn {
-    pub fn parse(text: &str) -> Option<FailOn> {
-        match text {
-            "never" => Some(FailOn::Never),
-            other => Severity::parse(other).map(FailOn::At),
-        }
-    }
-}
-
 /// Runs `check` (or `validate`) and builds the report.
 pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     let (config, config_outcome) = load_config(&options.config, &options.paths)?;
-    let filter = Filter::new(options, &config);
+    let filter = Filter::new(&options.select, &options.ignore, &config);
     check_rule_ids(&options.select, None)?;
     check_rule_ids(&options.ignore, None)?;
     let origin = config.origin.as_ref();
@@ -88,8 +73,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     }
     let fail_on = options
         .fail_on
-        .or_else(|| config.fail_on.as_deref().and_then(FailOn::parse))
-        .unwrap_or(FailOn::At(Severity::Error));
+        .unwrap_or_else(|| FailOn::of_config(&config));
     let paths = if options.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -248,21 +232,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     for meta in registry::all() {
         rules.insert(meta.id, meta);
     }
-    let mut exit = Exit::Success;
-    for finding in &findings {
-        let meta = registry::find(finding.rule.as_str());
-        let invalid = meta.is_some_and(|meta| meta.invalid_input);
-        let regression = meta.is_some_and(|meta| meta.regression);
-        if invalid && finding.severity == Severity::Error {
-            exit = exit.max(Exit::InvalidInput);
-        } else if regression && finding.severity == Severity::Error {
-            exit = exit.max(Exit::Regression);
-        } else if let FailOn::At(threshold) = fail_on
-            && finding.severity >= threshold
-        {
-            exit = exit.max(Exit::Blocked);
-        }
-    }
+    let mut exit = exit_of(&findings, fail_on);
     if options.exit_zero {
         exit = Exit::Success;
     }
@@ -279,10 +249,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         skipped,
         cases: replay_cases,
         passed_omitted: 0,
-        fail_on: match fail_on {
-            FailOn::At(severity) => Some(severity),
-            FailOn::Never => None,
-        },
+        fail_on: fail_on.threshold(),
         exit,
         diff: verdict_diff,
         fixed: None,
@@ -330,133 +297,11 @@ fn read_git_baseline(
                 .map(|text| analyze_unsuppressed(path, text, None, true, false))
         })
         .collect();
-    // A baseline that does not parse or bind decides nothing: comparing against it would
-    // report changes (or none) that are not there. Fail closed, at the baseline's line.
-    for outcome in &raw {
-        let (Some(scanned), Some(finding)) = (
-            &outcome.scanned,
-            outcome.findings.iter().find(|finding| {
-                finding.severity == Severity::Error
-                    && registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input)
-            }),
-        ) else {
-            continue;
-        };
-        let start = scanned
-            .source
-            .region(finding.primary.span, crate::span::ColumnUnit::Chars)
-            .start;
-        return Err(UsageError::BaselineInvalid {
-            location: format!("{}:{}:{}", scanned.source.path, start.line, start.column),
-            reference: reference.to_owned(),
-            message: finding.message.clone(),
-            rule: finding.rule.to_string(),
-        });
+    if let Some(error) = raw
+        .iter()
+        .find_map(|outcome| super::invalid_baseline(reference, outcome))
+    {
+        return Err(error);
     }
     Ok(baseline_files(raw))
-}
-
-/// `--select`, `--ignore` and the config's rule settings, as `check` applies them to findings.
-pub(super) struct Filter<'c> {
-    select: Vec<String>,
-    ignore: Vec<String>,
-    config: &'c Config,
-}
-
-impl<'c> Filter<'c> {
-    pub(super) fn new(options: &CheckOptions, config: &'c Config) -> Filter<'c> {
-        Filter {
-            select: options
-                .select
-                .iter()
-                .chain(&config.select)
-                .cloned()
-                .collect(),
-            ignore: options
-                .ignore
-                .iter()
-                .chain(&config.ignore)
-                .cloned()
-                .collect(),
-            config,
-        }
-    }
-
-    pub(super) fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        filter_findings(findings, &self.select, &self.ignore, self.config)
-    }
-}
-
-/// Applies `--select`/`--ignore`, config ignores and severity overrides, then sorts.
-fn filter_findings(
-    findings: Vec<Finding>,
-    select: &[String],
-    ignore: &[String],
-    config: &Config,
-) -> Vec<Finding> {
-    let selected = |id: &str| {
-        let chosen = select.is_empty() || select.iter().any(|rule| rule == id || rule == "all");
-        let dropped = ignore.iter().any(|rule| rule == id || rule == "all");
-        chosen && !dropped
-    };
-    let overrides: Vec<(globset::GlobMatcher, &config::Override)> = config
-        .overrides
-        .iter()
-        .filter_map(|entry| {
-            globset::Glob::new(&entry.path)
-                .ok()
-                .map(|glob| (glob.compile_matcher(), entry))
-        })
-        .collect();
-    let mut out: Vec<Finding> = findings
-        .into_iter()
-        .filter_map(|mut finding| {
-            let id = finding.rule.as_str();
-            let mut keep = selected(id);
-            if let Some(severity) = config.severity_override(id) {
-                finding.severity = severity;
-            }
-            // Per-path settings, after the top-level ones; later overrides win.
-            for (matcher, entry) in &overrides {
-                if !matcher.is_match(config.rebase(finding.primary.path.as_ref()).as_ref()) {
-                    continue;
-                }
-                if !entry.select.is_empty() {
-                    keep = entry.select.iter().any(|rule| rule == id || rule == "all")
-                        && !ignore.iter().any(|rule| rule == id || rule == "all");
-                }
-                if entry.ignore.iter().any(|rule| rule == id || rule == "all") {
-                    keep = false;
-                }
-                if let Some(severity) = entry
-                    .severity
-                    .get(id)
-                    .and_then(|name| Severity::parse(name))
-                {
-                    finding.severity = severity;
-                }
-            }
-            (keep && !ignored_by_config(config, &finding.primary, id)).then_some(finding)
-        })
-        .collect();
-    sort_findings(&mut out);
-    out
-}
-
-fn ignored_by_config(config: &Config, location: &Location, rule: &str) -> bool {
-    config.ignores.iter().any(|entry| {
-        if entry.rule != rule && entry.rule != "all" {
-            return false;
-        }
-        let path_matches = globset::Glob::new(&entry.path)
-            .map(|glob| {
-                glob.compile_matcher()
-                    .is_match(config.rebase(location.path.as_ref()).as_ref())
-            })
-            .unwrap_or(false);
-        let key_matches = entry.key.as_deref().is_none_or(|key| {
-            location.pointer == key || location.pointer.starts_with(&format!("{key}/"))
-        });
-        path_matches && key_matches
-    })
 }

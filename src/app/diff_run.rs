@@ -6,8 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::filter::{FailOn, Filter, exit_of};
 use super::verdict_diff::{self, BaselineSource, Replayed, SuiteInput};
-use super::{UsageError, analyze_unsuppressed, load_config, semantics};
+use super::{
+    FileOutcome, ProjectRun, UsageError, analyze_unsuppressed, finish, load_config, semantics,
+};
 use crate::classify::FileKind;
 use crate::config::Config;
 use crate::diff::verdicts::{BoundaryRegion, DiffPolicy, DiffSummary, FailOnChange, VerdictOrder};
@@ -69,6 +72,206 @@ fn invalid(message: impl Into<String>) -> UsageError {
     UsageError::Diff(message.into())
 }
 
+/// A `--baseline` that names no path but a git revision: what it resolved to, and the top of
+/// the work tree the baseline is read from.
+struct Revision {
+    given: String,
+    resolved: crate::diff::git::Resolved,
+    top: PathBuf,
+}
+
+impl Revision {
+    /// Says which baseline was used.
+    fn note(&self) -> String {
+        let commit = self
+            .resolved
+            .commit
+            .get(..12)
+            .unwrap_or(&self.resolved.commit);
+        let what = if self.resolved.guessed {
+            format!(
+                "the remote-tracking branch `{}` (commit {commit}), as `git checkout {}` would guess",
+                self.resolved.name, self.given
+            )
+        } else {
+            format!(
+                "the git revision `{}` (commit {commit})",
+                self.resolved.name
+            )
+        };
+        format!(
+            "baseline `{}` is not a path: the candidate's files are read as they are at {what} in the repository at `{}`",
+            self.given,
+            crate::discover::display_path(&self.top)
+        )
+    }
+}
+
+/// `--baseline` as a git revision of the repository the candidate is in (else the one the
+/// working directory is in), for a baseline path that does not exist.
+fn revision_of(baseline: &Path, candidate: &Path, reader: &Reader) -> Result<Revision, UsageError> {
+    let missing = || crate::discover::DiscoverError::Missing(baseline.display().to_string());
+    let Some(given) = baseline.to_str().map(str::to_owned) else {
+        return Err(missing().into());
+    };
+    let candidate = reader.absolute(candidate);
+    let start = if candidate.is_dir() {
+        candidate.clone()
+    } else {
+        candidate
+            .parent()
+            .map_or_else(|| candidate.clone(), Path::to_path_buf)
+    };
+    let work_tree = |dir: &Path| {
+        dir.ancestors()
+            .find(|dir| std::fs::symlink_metadata(dir.join(".git")).is_ok())
+            .map(Path::to_path_buf)
+    };
+    let Some(top) = work_tree(&start).or_else(|| work_tree(&reader.absolute(Path::new("."))))
+    else {
+        return Err(invalid(format!(
+            "{}, and no git repository holds the candidate or the working directory to read it as a revision",
+            missing()
+        )));
+    };
+    let resolved = crate::diff::git::resolve(&top, &given).map_err(|error| {
+        invalid(format!(
+            "{}, and it is no git revision either: {error}",
+            missing()
+        ))
+    })?;
+    Ok(Revision {
+        given,
+        resolved,
+        top,
+    })
+}
+
+/// One candidate-side file of a diff: where it is and how reports name it.
+struct Side {
+    absolute: PathBuf,
+    display: String,
+}
+
+/// The policy files of both sides, analysed.
+struct Analysed {
+    /// The candidate's files, and each invalid baseline file, for the report.
+    files: BTreeMap<Arc<str>, ScannedFile>,
+    /// The invalid-input errors of either side.
+    invalid: Vec<Finding>,
+    /// The candidate's outcomes, without their file findings, for the project stage.
+    candidates: Vec<FileOutcome>,
+    /// The baseline version of each candidate file that has one, named as the candidate.
+    baselines: crate::project::ProjectFiles,
+}
+
+/// Analyses every candidate file and its baseline version. Both sides must be valid input: a
+/// policy that does not parse or bind decides nothing, and comparing it would report a change
+/// (or none) that is not there.
+fn analyse_sides(
+    reader: &Reader,
+    source: &BaselineSource,
+    candidate: &Path,
+    sides: &[Side],
+    excludes: &crate::discover::Excludes,
+) -> Result<Analysed, UsageError> {
+    let mut out = Analysed {
+        files: BTreeMap::new(),
+        invalid: Vec::new(),
+        candidates: Vec::new(),
+        baselines: crate::project::ProjectFiles::new(),
+    };
+    for side in sides {
+        let mut outcome = analyse(reader, &side.absolute, &side.display)?;
+        out.invalid.extend(invalid_input(&outcome));
+        // Only the project stage's findings are the diff's; the file rules are `check`'s.
+        outcome.findings.clear();
+        if let Some(scanned) = &outcome.scanned {
+            out.files
+                .insert(scanned.source.path.clone(), scanned.clone());
+        }
+        out.candidates.push(outcome);
+    }
+    let wanted: BTreeSet<PathBuf> = sides.iter().map(|side| side.absolute.clone()).collect();
+    let mut texts = source.read(reader, &wanted)?;
+    let mut baselines = Vec::new();
+    for side in sides {
+        let Some(Some(bytes)) = texts.remove(&side.absolute) else {
+            continue;
+        };
+        // Named as the candidate, so that the transition rules pair the two versions.
+        let outcome = analyse_bytes(&bytes, &side.display);
+        let shown = match source {
+            BaselineSource::Git { reference, .. } => {
+                if let Some(error) = super::invalid_baseline(reference, &outcome) {
+                    return Err(error);
+                }
+                None
+            }
+            BaselineSource::Files { baseline, .. } => Some(crate::discover::display_path(baseline)),
+            BaselineSource::Tree { baseline, .. } => {
+                let relative = side
+                    .absolute
+                    .strip_prefix(candidate)
+                    .unwrap_or(&side.absolute);
+                Some(crate::discover::display_path(&baseline.join(relative)))
+            }
+        };
+        // An invalid baseline file is reported where it lives.
+        if let Some(shown) = shown
+            && !invalid_input(&outcome).is_empty()
+        {
+            let located = analyse_bytes(&bytes, &shown);
+            out.invalid.extend(invalid_input(&located));
+            if let Some(scanned) = located.scanned {
+                out.files.insert(scanned.source.path.clone(), scanned);
+            }
+        }
+        baselines.push(outcome);
+    }
+    if let BaselineSource::Tree { baseline, .. } = source {
+        // Files only the baseline tree has: nothing to compare, but they must be valid too.
+        for file in crate::discover::discover(std::slice::from_ref(baseline), excludes)? {
+            let absolute = reader.absolute(&file.path);
+            let relative = absolute.strip_prefix(baseline).unwrap_or(&absolute);
+            if candidate.join(relative).is_file() {
+                continue;
+            }
+            let outcome = analyse(reader, &absolute, &crate::discover::display_path(&absolute))?;
+            let broken = invalid_input(&outcome);
+            if let (false, Some(scanned)) = (broken.is_empty(), outcome.scanned) {
+                out.files.insert(scanned.source.path.clone(), scanned);
+                out.invalid.extend(broken);
+            }
+        }
+    }
+    out.baselines = super::baseline_files(baselines);
+    Ok(out)
+}
+
+/// Reads and analyses one file for the diff, named `display`.
+fn analyse(reader: &Reader, path: &Path, display: &str) -> Result<FileOutcome, UsageError> {
+    let bytes = reader
+        .read(path)
+        .map_err(|error| invalid(error.to_string()))?;
+    Ok(analyse_bytes(&bytes, display))
+}
+
+fn analyse_bytes(bytes: &[u8], display: &str) -> FileOutcome {
+    let (text, utf8) = crate::parse::decode(bytes);
+    analyze_unsuppressed(display, &text, utf8, true, false)
+}
+
+/// The invalid-input errors of an analysed file.
+fn invalid_input(outcome: &FileOutcome) -> Vec<Finding> {
+    outcome
+        .findings
+        .iter()
+        .filter(|finding| super::is_invalid_input(finding))
+        .cloned()
+        .collect()
+}
+
 /// Runs `diff`.
 pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
     let (config, config_outcome) =
@@ -86,10 +289,11 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
     }
     let policy = diff_policy(&config)?;
     let semantics = semantics(&config);
-    for path in [&options.baseline, &options.candidate] {
-        if !path.exists() {
-            return Err(crate::discover::DiscoverError::Missing(path.display().to_string()).into());
-        }
+    if !options.candidate.exists() {
+        return Err(crate::discover::DiscoverError::Missing(
+            options.candidate.display().to_string(),
+        )
+        .into());
     }
     let named: Vec<PathBuf> = [&options.baseline, &options.candidate]
         .into_iter()
@@ -97,26 +301,36 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         .cloned()
         .collect();
     let reader = Reader::new(&named);
-    let baseline = reader.absolute(&options.baseline);
     let candidate = reader.absolute(&options.candidate);
-    let trees = match (baseline.is_dir(), candidate.is_dir()) {
-        (true, true) => true,
-        (false, false) => false,
-        _ => {
-            return Err(invalid(
-                "`--baseline` and `--candidate` must both be files or both be directories",
-            ));
-        }
-    };
-    let source = if trees {
-        BaselineSource::Tree {
-            baseline: baseline.clone(),
-            candidate: candidate.clone(),
-        }
+    let trees = candidate.is_dir();
+    let revision = if options.baseline.exists() {
+        None
     } else {
-        BaselineSource::Files {
-            baseline: baseline.clone(),
-            candidate: candidate.clone(),
+        Some(revision_of(&options.baseline, &options.candidate, &reader)?)
+    };
+    let source = match &revision {
+        Some(revision) => BaselineSource::Git {
+            reference: revision.resolved.name.clone(),
+            dir: revision.top.clone(),
+        },
+        None => {
+            let baseline = reader.absolute(&options.baseline);
+            if baseline.is_dir() != trees {
+                return Err(invalid(
+                    "`--baseline` and `--candidate` must both be files or both be directories",
+                ));
+            }
+            if trees {
+                BaselineSource::Tree {
+                    baseline,
+                    candidate: candidate.clone(),
+                }
+            } else {
+                BaselineSource::Files {
+                    baseline,
+                    candidate: candidate.clone(),
+                }
+            }
         }
     };
     let fixtures = if options.fixtures.is_empty() && trees {
@@ -176,13 +390,8 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         verdict_diff::replay_suites(&reader, &inputs, &source, &semantics, &options.progress)?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
-        let pairs = verdict_diff::replay_intents(
-            &reader,
-            &baseline,
-            &candidate,
-            &intents,
-            &label_candidate,
-        )?;
+        let pairs =
+            verdict_diff::replay_intents(&reader, &source, &candidate, &intents, &label_candidate)?;
         replayed
             .covered
             .entry(candidate.clone())
@@ -192,85 +401,61 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
     }
     let mut summary = DiffSummary::build(source.label(), label_candidate, &replayed.pairs, &policy);
     summary.notes = std::mem::take(&mut replayed.notes);
-    // The policy pairs of the exhaustive diff.
-    let mut policy_pairs = Vec::new();
-    if trees {
-        let excludes = crate::discover::Excludes::new(&config.exclude)?;
-        let found = crate::discover::discover(std::slice::from_ref(&candidate), &excludes)?;
-        for file in found {
-            let absolute = reader.absolute(&file.path);
-            let Ok(relative) = absolute.strip_prefix(&candidate) else {
-                continue;
-            };
-            let old = baseline.join(relative);
-            if old.is_file() {
-                policy_pairs.push((crate::source::slashed(relative), absolute.clone(), old));
-            }
-        }
-    } else {
-        policy_pairs.push((
-            crate::discover::display_path(&options.candidate),
-            candidate.clone(),
-            baseline.clone(),
-        ));
+    if let Some(revision) = &revision {
+        summary.notes.insert(0, revision.note());
     }
-    // Both sides must be valid input: a policy that does not parse or bind decides nothing,
-    // and comparing it would report a change (or none) that is not there.
-    let mut sides: Vec<PathBuf> = policy_pairs
-        .iter()
-        .flat_map(|(_, new, old)| [new.clone(), old.clone()])
-        .collect();
-    if trees {
-        let excludes = crate::discover::Excludes::new(&config.exclude)?;
-        for root in [&baseline, &candidate] {
-            for file in crate::discover::discover(std::slice::from_ref(root), &excludes)? {
-                sides.push(reader.absolute(&file.path));
-            }
-        }
-    }
-    sides.sort();
-    sides.dedup();
-    let mut files = BTreeMap::new();
-    let mut invalid_findings = Vec::new();
-    for path in &sides {
-        let display = crate::discover::display_path(path);
-        let outcome = match reader.read(path) {
-            Ok(bytes) => {
-                let (text, utf8) = crate::parse::decode(&bytes);
-                analyze_unsuppressed(&display, &text, utf8, true, true)
-            }
-            Err(error) => return Err(invalid(error.to_string())),
-        };
-        let broken: Vec<Finding> = outcome
-            .findings
+
+    // The candidate's files: the one file, or every file discovered in the tree.
+    let excludes = crate::discover::Excludes::new(&config.exclude)?;
+    let sides: Vec<Side> = if trees {
+        crate::discover::discover(std::slice::from_ref(&candidate), &excludes)?
             .into_iter()
-            .filter(|finding| {
-                finding.severity == Severity::Error
-                    && registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input)
+            .map(|file| {
+                let absolute = reader.absolute(&file.path);
+                Side {
+                    display: display(&absolute),
+                    absolute,
+                }
             })
-            .collect();
-        if let (false, Some(scanned)) = (broken.is_empty(), outcome.scanned) {
-            files.insert(scanned.source.path.clone(), scanned);
-            invalid_findings.extend(broken);
-        }
-    }
+            .collect()
+    } else {
+        vec![Side {
+            absolute: candidate.clone(),
+            display: crate::discover::display_path(&options.candidate),
+        }]
+    };
+    let Analysed {
+        mut files,
+        invalid: invalid_findings,
+        candidates: candidate_outcomes,
+        baselines: baseline_files,
+    } = analyse_sides(&reader, &source, &candidate, &sides, &excludes)?;
+
+    // The project stage of `check --baseline-ref`, the baseline versions paired by name.
+    let run = ProjectRun {
+        validate_only: false,
+        baseline: Some(&baseline_files),
+        require_reason: config.require_suppression_reason,
+        default_failure_action: Some(semantics.default_environment_failure_action),
+    };
+    let (finished, candidate_files) = finish(candidate_outcomes, &run);
+    let mut findings: Vec<Finding> = finished
+        .into_iter()
+        .flat_map(|outcome| outcome.findings)
+        .filter(|finding| registry::find(finding.rule.as_str()).is_some_and(|meta| meta.transition))
+        .collect();
 
     let exhaustive = options.exhaustive || config.diff.exhaustive;
     let mut regions = Vec::new();
-    for (name, new, old) in policy_pairs {
-        let (Ok(new_text), Ok(old_text)) = (reader.read_string(&new), reader.read_string(&old))
-        else {
-            continue;
-        };
-        let candidate_file = analyze_unsuppressed(&name, &new_text, None, true, false).project;
-        let baseline_file = analyze_unsuppressed(&name, &old_text, None, true, false).project;
-        let (Some(candidate_file), Some(baseline_file)) = (candidate_file, baseline_file) else {
+    for side in &sides {
+        let name: &str = &side.display;
+        let (Some(new), Some(old)) = (candidate_files.get(name), baseline_files.get(name)) else {
             continue;
         };
         regions.extend(boundary_regions(
-            &baseline_file,
-            &candidate_file,
-            replayed.covered.get(&new),
+            old,
+            new,
+            replayed.covered.get(&side.absolute),
             exhaustive,
             &policy,
             &semantics,
@@ -301,20 +486,18 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             );
         }
     }
-    let mut findings = rules::check_diff(&DiffContext {
+    findings.extend(rules::check_diff(&DiffContext {
         changed: &summary.changed,
         policy: &policy,
-    });
-    let mut exit = if summary.disallowed() > 0 {
-        Exit::Regression
-    } else {
-        Exit::Success
-    };
-    if !invalid_findings.is_empty() {
-        exit = exit.max(Exit::InvalidInput);
-        findings.extend(invalid_findings);
-    }
+    }));
+    let mut findings = Filter::of_config(&config).apply(findings);
+    findings.extend(invalid_findings);
     sort_findings(&mut findings);
+    let fail_on = FailOn::of_config(&config);
+    let mut exit = exit_of(&findings, fail_on);
+    if summary.disallowed() > 0 {
+        exit = exit.max(Exit::Regression);
+    }
     if options.exit_zero {
         exit = Exit::Success;
     }
@@ -329,7 +512,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         rules,
         skipped: Vec::new(),
         cases: Vec::new(),
-        fail_on: None,
+        fail_on: fail_on.threshold(),
         exit,
         diff: Some(summary),
         passed_omitted: 0,
@@ -355,7 +538,9 @@ pub fn boundary_regions(
     if let (Some(old), Some(new)) = (&baseline.stella, &candidate.stella) {
         let reached = covered.is_some_and(|gates| gates.contains("VexTrust"));
         if exhaustive || !reached {
-            for region in crate::diff::exhaustive::vex_trust(old, new, semantics) {
+            use crate::diff::exhaustive;
+            let regions = exhaustive::vex_trust(old, new, semantics);
+            for region in exhaustive::collapse(regions, &exhaustive::space(old, new)) {
                 let direction = policy.order.direction(region.baseline, region.candidate);
                 let environment = region.environment.clone();
                 out.push(BoundaryRegion {
@@ -363,10 +548,7 @@ pub fn boundary_regions(
                     gate: "VexTrust".to_owned(),
                     disallowed: policy.disallows(direction, &environment),
                     environment,
-                    region: region
-                        .describe()
-                        .rsplit_once(": ")
-                        .map_or_else(|| region.describe(), |(head, _)| head.to_owned()),
+                    region: region.description,
                     baseline: region.baseline.to_owned(),
                     candidate: region.candidate.to_owned(),
                     direction,
@@ -378,14 +560,16 @@ pub fn boundary_regions(
     if let (Some(old), Some(new)) = (&baseline.gait, &candidate.gait)
         && (exhaustive || covered.is_none())
     {
-        for class in crate::diff::gait_classes::changed_classes(old, new) {
+        use crate::diff::gait_classes;
+        let changes = gait_classes::changed_classes(old, new);
+        for class in gait_classes::collapse(changes, old, new) {
             let direction = policy.order.direction(&class.baseline, &class.candidate);
             out.push(BoundaryRegion {
                 policy: name.clone(),
                 gate: "gait".to_owned(),
                 disallowed: policy.disallows(direction, &class.environment),
                 environment: class.environment.clone(),
-                region: class.describe(),
+                region: class.description,
                 baseline: class.baseline.clone(),
                 candidate: class.candidate.clone(),
                 direction,
@@ -411,6 +595,7 @@ pub fn check_diff(
     let semantics = semantics(config);
     let source = BaselineSource::Git {
         reference: reference.to_owned(),
+        dir: reader.absolute(Path::new(".")),
     };
     let mut replayed: Replayed =
         verdict_diff::replay_suites(reader, suites, &source, &semantics, progress)?;

@@ -78,7 +78,7 @@ pub struct FixRun {
 pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageError> {
     let report = run_check(options)?;
     let (config, _) = load_config(&options.config, &options.paths)?;
-    let filter = super::check::Filter::new(options, &config);
+    let filter = super::filter::Filter::new(&options.select, &options.ignore, &config);
     let run = ProjectRun {
         validate_only: options.validate_only,
         require_reason: config.require_suppression_reason,

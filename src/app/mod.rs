@@ -4,6 +4,7 @@ mod analyze;
 mod check;
 mod diff_run;
 mod eval;
+mod filter;
 mod fix;
 mod gait_replay;
 mod replay;
@@ -16,9 +17,10 @@ pub use analyze::{
     FileOutcome, ProjectRun, Reference, analyze_pair, analyze_text, analyze_unsuppressed,
     baseline_files, finish,
 };
-pub use check::{CheckOptions, FailOn, run_check};
+pub use check::{CheckOptions, run_check};
 pub use diff_run::{DiffOptions, run_diff};
 pub use eval::{EvalError, run_stellaops_eval};
+pub use filter::FailOn;
 pub use fix::{FixOptions, FixRun, MAX_PASSES, run_fix};
 pub use settings::{CommandLineSetting, show_settings};
 pub use test::{TestOptions, UpdateRun, run_test, run_test_update};
@@ -229,6 +231,33 @@ pub fn rule(id: &str) -> Result<&'static RuleMeta, UsageError> {
         id: id.to_owned(),
         suggestion: registry::suggest(id),
         location: None,
+    })
+}
+
+/// Whether a finding says its file is invalid input (an error of an `invalid_input` rule).
+pub(super) fn is_invalid_input(finding: &crate::finding::Finding) -> bool {
+    finding.severity == Severity::Error
+        && registry::find(finding.rule.as_str()).is_some_and(|meta| meta.invalid_input)
+}
+
+/// The error of a baseline version (at git `reference`) that is invalid input. A baseline that
+/// does not parse or bind decides nothing: comparing against it would report changes (or
+/// none) that are not there. Fail closed, at the baseline's line.
+pub(super) fn invalid_baseline(reference: &str, outcome: &FileOutcome) -> Option<UsageError> {
+    let scanned = outcome.scanned.as_ref()?;
+    let finding = outcome
+        .findings
+        .iter()
+        .find(|finding| is_invalid_input(finding))?;
+    let start = scanned
+        .source
+        .region(finding.primary.span, crate::span::ColumnUnit::Chars)
+        .start;
+    Some(UsageError::BaselineInvalid {
+        location: format!("{}:{}:{}", scanned.source.path, start.line, start.column),
+        reference: reference.to_owned(),
+        message: finding.message.clone(),
+        rule: finding.rule.to_string(),
     })
 }
 

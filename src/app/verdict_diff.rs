@@ -22,10 +22,8 @@ use crate::stellaops::semantics::SemanticsOptions;
 /// Why the two sides of a diff could not be replayed (invalid input).
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
-    #[error(
-        "`{path}` is outside the working directory; the baseline is read from git relative to it"
-    )]
-    OutsideWorkingDirectory { path: String },
+    #[error("`{path}` is outside `{dir}`; the baseline is read from git relative to it")]
+    OutsideWorkingDirectory { path: String, dir: String },
     #[error("`{path}` is outside the candidate tree `{tree}`")]
     OutsideCandidateTree { path: String, tree: String },
     #[error(transparent)]
@@ -46,8 +44,9 @@ pub enum DiffError {
 /// Where the baseline version of a candidate-side file comes from.
 #[derive(Clone, Debug)]
 pub enum BaselineSource {
-    /// `git show REF:path`, paths relative to the working directory.
-    Git { reference: String },
+    /// `git show REF:path`, paths relative to `dir` (absolute: the working directory of
+    /// `check --baseline-ref`, the repository's top of `diff --baseline REV`).
+    Git { reference: String, dir: PathBuf },
     /// Two trees with the same layout (absolute roots).
     Tree {
         baseline: PathBuf,
@@ -65,7 +64,7 @@ impl BaselineSource {
     /// How reports name the baseline.
     pub fn label(&self) -> String {
         match self {
-            BaselineSource::Git { reference } => format!("git:{reference}"),
+            BaselineSource::Git { reference, .. } => format!("git:{reference}"),
             BaselineSource::Tree { baseline, .. } | BaselineSource::Files { baseline, .. } => {
                 crate::discover::display_path(baseline)
             }
@@ -81,19 +80,19 @@ impl BaselineSource {
     ) -> Result<BTreeMap<PathBuf, Option<Vec<u8>>>, DiffError> {
         let mut out = BTreeMap::new();
         match self {
-            BaselineSource::Git { reference } => {
-                let cwd = reader.absolute(Path::new("."));
+            BaselineSource::Git { reference, dir } => {
                 let mut relative = Vec::new();
                 for path in paths {
-                    let rel = path.strip_prefix(&cwd).map_err(|_| {
-                        DiffError::OutsideWorkingDirectory {
-                            path: path.display().to_string(),
-                        }
-                    })?;
+                    let rel =
+                        path.strip_prefix(dir)
+                            .map_err(|_| DiffError::OutsideWorkingDirectory {
+                                path: path.display().to_string(),
+                                dir: crate::discover::display_path(dir),
+                            })?;
                     relative.push((path.clone(), crate::source::slashed(rel)));
                 }
                 let names: Vec<String> = relative.iter().map(|(_, rel)| rel.clone()).collect();
-                let texts = crate::diff::git::read_baseline(Path::new("."), reference, &names)?;
+                let texts = crate::diff::git::read_baseline(dir, reference, &names)?;
                 for (path, rel) in relative {
                     let text = texts.get(&rel).cloned().flatten();
                     out.insert(path, text.map(String::into_bytes));
@@ -374,7 +373,7 @@ pub fn replay_suites(
 /// evaluation time (Gait's `policy simulate`). An intent that cannot be evaluated aborts.
 pub fn replay_intents(
     reader: &Reader,
-    baseline: &Path,
+    source: &BaselineSource,
     candidate: &Path,
     intents: &[PathBuf],
     suite_label: &str,
@@ -384,21 +383,36 @@ pub fn replay_intents(
         evaluation_time: Some(jiff::Timestamp::now()),
         ..EvalOptions::default()
     };
+    // The baseline side reads the candidate's path as the baseline has it.
+    let wanted = BTreeSet::from([reader.absolute(candidate)]);
+    let mut baseline_side = Overlay::new(reader);
+    for (path, bytes) in source.read(reader, &wanted)? {
+        baseline_side.set(&path, bytes.map(Arc::from));
+    }
+    let baseline_label = match source {
+        BaselineSource::Files { baseline, .. } => crate::discover::display_path(baseline),
+        _ => format!(
+            "{} at {}",
+            crate::discover::display_path(candidate),
+            source.label()
+        ),
+    };
     let mut pairs = Vec::new();
     for (index, intent) in intents.iter().enumerate() {
         let display = crate::discover::display_path(intent);
-        let side = |policy: &Path| -> Result<Decided, DiffError> {
-            match evaluate_files(reader, policy, intent, &options) {
-                Err(error) if error.exit() == crate::exit::Exit::InvalidInput => {
-                    Err(DiffError::Intent {
-                        intent: display.clone(),
-                        policy: crate::discover::display_path(policy),
-                        error: Box::new(error),
-                    })
+        let side =
+            |files: &dyn crate::source::Files, label: String| -> Result<Decided, DiffError> {
+                match evaluate_files(files, candidate, intent, &options) {
+                    Err(error) if error.exit() == crate::exit::Exit::InvalidInput => {
+                        Err(DiffError::Intent {
+                            intent: display.clone(),
+                            policy: label,
+                            error: Box::new(error),
+                        })
+                    }
+                    evaluation => Ok(gait_decided(&evaluation)),
                 }
-                evaluation => Ok(gait_decided(&evaluation)),
-            }
-        };
+            };
         let environment = reader
             .read_string(intent)
             .ok()
@@ -410,8 +424,8 @@ pub fn replay_intents(
             span: None,
             index,
             environment,
-            baseline: side(baseline)?,
-            candidate: side(candidate)?,
+            baseline: side(&baseline_side, baseline_label.clone())?,
+            candidate: side(reader, crate::discover::display_path(candidate))?,
         });
     }
     Ok(pairs)

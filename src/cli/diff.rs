@@ -13,7 +13,8 @@ use super::output::{destinations, usage_error};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The baseline policy file, or the baseline tree (e.g. a checkout of the base commit).
+    /// The baseline policy file, or the baseline tree (e.g. a checkout of the base commit);
+    /// when no such path exists, a git revision of the candidate's repository (`main`).
     #[arg(long)]
     pub baseline: PathBuf,
     /// The candidate policy file, or the candidate tree with the same layout.

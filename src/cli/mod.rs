@@ -55,8 +55,9 @@ pub enum Command {
     Test(TestArgs),
     /// Evaluate one decision and explain it.
     Eval(EvalArgs),
-    /// Replay fixtures against a baseline and a candidate (two files or two trees) and report
-    /// every case whose decision changed; exit 5 on a disallowed change (`[diff] fail-on`).
+    /// Compare a candidate with a baseline (two files, two trees, or a git revision): the
+    /// transition rules, and every fixture case whose decision changed; exit 5 on a disallowed
+    /// change (`[diff] fail-on`).
     Diff(DiffArgs),
     /// Format Gait policies canonically, keeping comments (`--check`: exit 3 if a file would change).
     Fmt(FmtArgs),

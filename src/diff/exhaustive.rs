@@ -160,12 +160,22 @@ fn names(config: &StellaConfig, out: &mut BTreeSet<String>, tenants: &mut BTreeS
     }
 }
 
-/// Every region where the VexTrust decision of `baseline` and `candidate` differ.
-pub fn vex_trust(
-    baseline: &StellaConfig,
-    candidate: &StellaConfig,
-    options: &SemanticsOptions,
-) -> Vec<Region> {
+/// The axes two VexTrust configurations split the input space along: every environment and
+/// tenant either names, the requested statuses and freshness classes, and the intervals between
+/// the score and accuracy thresholds either sets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Space {
+    pub environments: Vec<String>,
+    /// `None`: no tenant (or one no override names).
+    pub tenants: Vec<Option<String>>,
+    pub statuses: Vec<String>,
+    pub freshness: Vec<String>,
+    pub accuracies: Vec<Interval>,
+    pub scores: Vec<Interval>,
+}
+
+/// The [`Space`] of two configurations.
+pub fn space(baseline: &StellaConfig, candidate: &StellaConfig) -> Space {
     let (mut environments, mut tenants) = (BTreeSet::new(), BTreeSet::new());
     names(baseline, &mut environments, &mut tenants);
     names(candidate, &mut environments, &mut tenants);
@@ -216,10 +226,32 @@ pub fn vex_trust(
             }
         }
     }
-    let (scores, accuracies) = (intervals(&scores), intervals(&accuracies));
-    let tenant_choices: Vec<Option<String>> = std::iter::once(None)
-        .chain(tenants.into_iter().map(Some))
-        .collect();
+    Space {
+        environments: environments.into_iter().collect(),
+        tenants: std::iter::once(None)
+            .chain(tenants.into_iter().map(Some))
+            .collect(),
+        statuses: statuses.into_iter().collect(),
+        freshness: freshness.into_iter().collect(),
+        accuracies: intervals(&accuracies),
+        scores: intervals(&scores),
+    }
+}
+
+/// Every region where the VexTrust decision of `baseline` and `candidate` differ.
+pub fn vex_trust(
+    baseline: &StellaConfig,
+    candidate: &StellaConfig,
+    options: &SemanticsOptions,
+) -> Vec<Region> {
+    let Space {
+        environments,
+        tenants: tenant_choices,
+        statuses,
+        freshness,
+        accuracies,
+        scores,
+    } = space(baseline, candidate);
     let mut out = Vec::new();
     for environment in &environments {
         for tenant in &tenant_choices {
@@ -274,6 +306,141 @@ pub fn vex_trust(
                 }
             }
         }
+    }
+    out
+}
+
+/// Regions merged by [`crate::diff::collapse`]: the cells of one environment that change alike
+/// and differ along one axis only become one region, described by the members it spans (an
+/// axis it spans whole is left out).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collapsed {
+    pub environment: String,
+    /// "not_affected, freshness fresh|stale, trustScore in [0, 0.8)".
+    pub description: String,
+    pub baseline: &'static str,
+    pub candidate: &'static str,
+    /// An input inside the region.
+    pub witness: CaseInput,
+}
+
+/// The axes of a cell, as indices into `space`: environment, tenant, status, freshness, issuer
+/// verified, accuracy, score (the last four 0 for a cell without trust data).
+fn coordinates(region: &Region, space: &Space) -> Vec<usize> {
+    let at = |found: Option<usize>| found.unwrap_or(0);
+    let trust = region.freshness.as_ref().map(|freshness| {
+        [
+            at(space.freshness.iter().position(|f| f == freshness)),
+            usize::from(region.issuer_verified),
+            at(space.accuracies.iter().position(|a| *a == region.accuracy)),
+            at(space.scores.iter().position(|s| *s == region.score)),
+        ]
+    });
+    let mut out = vec![
+        at(space
+            .environments
+            .iter()
+            .position(|e| *e == region.environment)),
+        at(space.tenants.iter().position(|t| *t == region.tenant)),
+        at(space.statuses.iter().position(|s| *s == region.status)),
+    ];
+    out.extend(trust.unwrap_or([0; 4]));
+    out
+}
+
+/// Collapses the changed regions of two configurations split along `space`.
+pub fn collapse(regions: Vec<Region>, space: &Space) -> Vec<Collapsed> {
+    use crate::diff::collapse::{collapse, runs};
+    // A cell's change: both verdicts, and whether it has trust data.
+    type Change = (&'static str, &'static str, bool);
+    let cells: Vec<(Vec<usize>, Change)> = regions
+        .iter()
+        .map(|region| {
+            (
+                coordinates(region, space),
+                (
+                    region.baseline,
+                    region.candidate,
+                    region.freshness.is_some(),
+                ),
+            )
+        })
+        .collect();
+    let merged = collapse(cells, &[6, 5, 4, 3, 2, 1]);
+    let num = crate::stellaops::chain::num;
+    let spans = |intervals: &[Interval], members: &std::collections::BTreeSet<usize>| {
+        runs(members)
+            .into_iter()
+            .filter_map(|(first, last)| {
+                let (low, high) = (intervals.get(first)?, intervals.get(last)?);
+                let close = if high.closed { "]" } else { ")" };
+                Some(format!("[{}, {}{close}", num(low.low), num(high.high)))
+            })
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    let mut out = Vec::new();
+    for region in merged {
+        let Some(cell) = regions.get(region.first) else {
+            continue;
+        };
+        let (_, _, trust) = region.change;
+        let whole = |axis: usize, size: usize| {
+            region
+                .members
+                .get(axis)
+                .is_none_or(|members| members.len() >= size)
+        };
+        let empty = std::collections::BTreeSet::new();
+        let names = |label: &str, axis: usize, domain: &[String]| {
+            crate::diff::collapse::members_phrase(
+                label,
+                domain,
+                region.members.get(axis).unwrap_or(&empty),
+            )
+        };
+        let mut parts = vec![cell.environment.clone()];
+        if !whole(1, space.tenants.len()) {
+            let tenants: Vec<String> = space
+                .tenants
+                .iter()
+                .map(|tenant| tenant.clone().unwrap_or_else(|| "(other)".to_owned()))
+                .collect();
+            parts.push(names("tenant", 1, &tenants));
+        }
+        if !whole(2, space.statuses.len()) {
+            parts.push(names("status", 2, &space.statuses));
+        }
+        if trust {
+            let before = parts.len();
+            if !whole(3, space.freshness.len()) {
+                parts.push(names("freshness", 3, &space.freshness));
+            }
+            if !whole(4, 2) {
+                let verified = ["false".to_owned(), "true".to_owned()];
+                parts.push(names("issuer verified", 4, &verified));
+            }
+            if !whole(5, space.accuracies.len()) {
+                let members = region.members.get(5).unwrap_or(&empty);
+                parts.push(format!("accuracy in {}", spans(&space.accuracies, members)));
+            }
+            if !whole(6, space.scores.len()) {
+                let members = region.members.get(6).unwrap_or(&empty);
+                parts.push(format!("trustScore in {}", spans(&space.scores, members)));
+            }
+            if parts.len() == before {
+                parts.push("any trust data".to_owned());
+            }
+        } else {
+            parts.push("no trust data".to_owned());
+        }
+        out.push(Collapsed {
+            environment: cell.environment.clone(),
+            description: parts.join(", "),
+            baseline: cell.baseline,
+            candidate: cell.candidate,
+            witness: cell.witness.clone(),
+        });
     }
     out
 }

@@ -235,6 +235,86 @@ pub fn changed_classes(baseline: &Policy, candidate: &Policy) -> Vec<ClassChange
     out
 }
 
+/// Changed classes merged by [`crate::diff::collapse`]: the classes of one environment that
+/// change alike and differ in one dimension only become one, described by the members it
+/// spans (a dimension it spans whole is left out).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CollapsedClass {
+    pub environment: String,
+    /// "environment -, tool tool.write|tool.delete, risk high".
+    pub description: String,
+    pub baseline: String,
+    pub candidate: String,
+    /// An intent of the region.
+    pub witness: Json,
+}
+
+/// Collapses the classes [`changed_classes`] found between `baseline` and `candidate`.
+pub fn collapse(
+    changes: Vec<ClassChange>,
+    baseline: &Policy,
+    candidate: &Policy,
+) -> Vec<CollapsedClass> {
+    let [tools, risks, kinds, endpoints, environments] = dimensions(&[baseline, candidate]);
+    // Axes in the order of the description, the environment first (never merged).
+    let domains: [Vec<String>; 5] =
+        [environments, tools, risks, kinds, endpoints].map(|set| set.into_iter().collect());
+    let labels = ["environment", "tool", "risk", "target", "endpoint"];
+    let cells: Vec<(Vec<usize>, (String, String))> = changes
+        .iter()
+        .map(|change| {
+            let class = &change.class;
+            let values = [
+                &class.environment,
+                &class.tool,
+                &class.risk,
+                &class.target_kind,
+                &class.endpoint_class,
+            ];
+            let members = values
+                .iter()
+                .zip(&domains)
+                .map(|(value, domain)| {
+                    domain
+                        .iter()
+                        .position(|member| member == *value)
+                        .unwrap_or(0)
+                })
+                .collect();
+            (members, (change.baseline.clone(), change.candidate.clone()))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for region in crate::diff::collapse::collapse(cells, &[4, 3, 2, 1]) {
+        let Some(change) = changes.get(region.first) else {
+            continue;
+        };
+        let mut parts = Vec::new();
+        for (axis, (label, domain)) in labels.iter().zip(&domains).enumerate() {
+            let Some(members) = region.members.get(axis) else {
+                continue;
+            };
+            if axis > 0 && members.len() >= domain.len() {
+                continue;
+            }
+            parts.push(crate::diff::collapse::members_phrase(
+                label, domain, members,
+            ));
+        }
+        if parts.len() == 1 {
+            parts.push("every intent".to_owned());
+        }
+        out.push(CollapsedClass {
+            environment: change.environment.clone(),
+            description: parts.join(", "),
+            baseline: change.baseline.clone(),
+            candidate: change.candidate.clone(),
+            witness: change.witness.clone(),
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -138,12 +138,35 @@ pub fn weaker_finding(
 
 /// The location of a top-level key of a Gait policy (its value), else the file start.
 pub fn gait_key(file: &ProjectFile, key: &str) -> crate::finding::Location {
-    let span = file
+    gait_path(file, &[key])
+}
+
+/// The location of the value at `path` (mapping keys from the top) of a Gait policy. Where
+/// the path is not written in full: the key of its deepest written part (`fail_closed:` when
+/// `enabled` is left out), else the policy's first key.
+pub fn gait_path(file: &ProjectFile, path: &[&str]) -> crate::finding::Location {
+    let mut span = file
         .tree
         .as_ref()
-        .and_then(|tree| tree.entry_ignore_case(key))
-        .map_or_else(|| crate::span::Span::at(0), |entry| entry.value.span);
-    crate::finding::Location::new(file.source.path.clone(), span, format!("/{key}"))
+        .and_then(|tree| tree.as_map()?.first())
+        .map_or_else(|| crate::span::Span::at(0), |entry| entry.key.span);
+    let mut node = file.tree.as_ref();
+    for (depth, key) in path.iter().enumerate() {
+        let Some(entry) = node.and_then(|node| node.entry_ignore_case(key)) else {
+            break;
+        };
+        span = if depth + 1 == path.len() {
+            entry.value.span
+        } else {
+            entry.key.span
+        };
+        node = Some(&entry.value);
+    }
+    crate::finding::Location::new(
+        file.source.path.clone(),
+        span,
+        format!("/{}", path.join("/")),
+    )
 }
 
 /// The location of `key`'s value in the Gait rule written at `rule` (the rule's list item under

@@ -25,6 +25,9 @@ const TAB_WIDTH: usize = 4;
 /// span, `…` included.
 const WINDOW_COLUMNS: usize = 120;
 
+/// The verdict diff lists at most this many boundary regions; the rest are counted.
+const MAX_REGION_LINES: usize = 20;
+
 /// Marks text cut from either side of a window.
 const ELLIPSIS: char = '…';
 
@@ -193,16 +196,39 @@ fn render_diff(out: &mut String, diff: &crate::report::DiffSummary, paint: Paint
         let _ = writeln!(out, "      baseline:  {}", clean(&case.baseline.explain()));
         let _ = writeln!(out, "      candidate: {}", clean(&case.candidate.explain()));
     }
-    for region in &diff.regions {
+    // The regions that fail the run first, then the loosening ones; at most
+    // `MAX_REGION_LINES`, the rest counted.
+    let mut regions: Vec<&crate::diff::verdicts::BoundaryRegion> = diff.regions.iter().collect();
+    regions.sort_by_key(|region| {
+        (
+            !region.disallowed,
+            region.direction != crate::diff::verdicts::Direction::Loosening,
+        )
+    });
+    for region in regions.iter().take(MAX_REGION_LINES) {
+        let severity = if region.disallowed {
+            Severity::Error
+        } else if region.direction == crate::diff::verdicts::Direction::Loosening {
+            Severity::Warning
+        } else {
+            Severity::Note
+        };
         let _ = writeln!(
             out,
             "  {} region {} {}: {}: {} → {}",
-            region.direction.as_str(),
+            paint.severity(severity, region.direction.as_str()),
             clean(&region.policy),
             clean(&region.gate),
             clean(&region.region),
             clean(&region.baseline),
             clean(&region.candidate)
+        );
+    }
+    if regions.len() > MAX_REGION_LINES {
+        let _ = writeln!(
+            out,
+            "  … {} not shown (the JSON and SARIF reports list all)",
+            plural(regions.len() - MAX_REGION_LINES, "more region")
         );
     }
     for note in &diff.notes {

@@ -410,6 +410,23 @@ pub fn exit_line(report: &Report) -> String {
             format!("{} failed", plural(report.case_counts().1, "fixture case")),
         ));
     }
+    if let Some(diff) = &report.diff {
+        let regions = diff
+            .regions
+            .iter()
+            .filter(|region| region.disallowed)
+            .count();
+        if regions > 0 {
+            reasons.push((
+                Exit::Regression,
+                format!(
+                    "{} with a verdict change `[diff] fail-on = \"{}\"` disallows",
+                    plural(regions, "boundary region"),
+                    diff.fail_on.as_str()
+                ),
+            ));
+        }
+    }
     if blocking.0 > 0 {
         let threshold = report.fail_on.map_or("error", Severity::as_str);
         reasons.push((

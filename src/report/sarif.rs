@@ -77,22 +77,30 @@ enum ProblemSeverity {
 }
 
 #[derive(Serialize)]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run>,
+    runs: Vec<Run<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
     automation_details: AutomationDetails,
     original_uri_base_ids: BTreeMap<&'static str, OriginalUriBase>,
     artifacts: Vec<Artifact>,
     results: Vec<SarifResult>,
     column_kind: &'static str,
+    /// The verdict diff's boundary regions, every one (the human report lists at most 20).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties<'a>>,
+}
+
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    regions: &'a [crate::diff::verdicts::BoundaryRegion],
 }
 
 #[derive(Serialize)]
@@ -245,8 +253,8 @@ struct Region {
     end_column: u32,
 }
 
-impl Log {
-    fn from_report(report: &Report) -> Self {
+impl<'a> Log<'a> {
+    fn from_report(report: &'a Report) -> Self {
         let rules: Vec<&'static RuleMeta> = report.rules.values().copied().collect();
         let rule_index: BTreeMap<&str, usize> = rules
             .iter()
@@ -367,6 +375,13 @@ impl Log {
                     .collect(),
                 results,
                 column_kind: "utf16CodeUnits",
+                properties: report
+                    .diff
+                    .as_ref()
+                    .filter(|diff| !diff.regions.is_empty())
+                    .map(|diff| RunProperties {
+                        regions: &diff.regions,
+                    }),
             }],
         }
     }

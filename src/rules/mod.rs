@@ -52,6 +52,9 @@ pub struct RuleMeta {
     pub regression: bool,
     /// Whether the rule's findings carry a fix (`gatelint check --fix`).
     pub fix: FixAvailability,
+    /// Whether the rule compares a file with its baseline version (a transition rule): it
+    /// reports only with a baseline, and `gatelint diff` runs it as `check --baseline-ref` does.
+    pub transition: bool,
 }
 
 /// Whether a rule's findings carry a fix, as the rule pages say.
@@ -157,6 +160,7 @@ macro_rules! declare_rule {
             $(, regression: $regression:literal)?
             $(, security_severity: $security:literal)?
             $(, fix: $fix:ident)?
+            $(, transition: $transition:literal)?
             $(,)?
         }
     ) => {
@@ -174,6 +178,7 @@ macro_rules! declare_rule {
                 invalid_input: $crate::declare_rule!(@invalid $($invalid)?),
                 regression: $crate::declare_rule!(@invalid $($regression)?),
                 fix: $crate::declare_rule!(@fix $($fix)?),
+                transition: $crate::declare_rule!(@invalid $($transition)?),
             };
         }
 

@@ -84,6 +84,8 @@ pub static RULES: &[&dyn Rule] = &[
     &transition::gait_enforce_without_dry_run::GaitEnforceWithoutDryRun,
     &transition::gait_default_verdict_relaxed::GaitDefaultVerdictRelaxed,
     &transition::gait_destructive_tool_relaxed::GaitDestructiveToolRelaxed,
+    &transition::gait_fail_closed_relaxed::GaitFailClosedRelaxed,
+    &transition::gait_catch_all_rule_added::GaitCatchAllRuleAdded,
     &replay::fixture_mismatch::FixtureMismatch,
     &replay::fixture_error::FixtureError,
     &replay::fixture_suite_empty::FixtureSuiteEmpty,

@@ -49,6 +49,7 @@ declare_rule! {
         summary: "a tenant override that bypasses VexTrust is added",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 

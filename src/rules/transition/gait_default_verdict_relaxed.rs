@@ -62,6 +62,7 @@ declare_rule! {
         summary: "the Gait default verdict is relaxed",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 

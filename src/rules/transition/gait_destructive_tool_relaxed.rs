@@ -63,6 +63,7 @@ declare_rule! {
         summary: "a rule covering a destructive tool is relaxed",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 

@@ -65,6 +65,7 @@ declare_rule! {
         summary: "a Gait rule goes from observe to enforce without a dry-run stage",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 
@@ -86,7 +87,7 @@ impl Rule for GaitEnforceWithoutDryRun {
                     continue;
                 }
                 out.push(Self::META.finding(
-                    crate::finding::Location::new(file.source.path.clone(), rule.span, format!("/rules/{}", rule.name)),
+                    files::gait_rule_key(file, rule, "effect"),
                     format!(
                         "rule `{}` goes from `allow` (observe) to `{}` without a `dry_run` stage (baseline effect: `allow`)",
                         rule.name,

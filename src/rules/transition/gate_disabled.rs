@@ -44,6 +44,7 @@ declare_rule! {
         summary: "a gate the baseline enabled is disabled",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 

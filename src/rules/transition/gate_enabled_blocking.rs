@@ -49,6 +49,7 @@ declare_rule! {
         summary: "a gate is enabled for the first time directly in blocking mode",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 

@@ -52,6 +52,7 @@ declare_rule! {
         summary: "production goes from Block back to Warn",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 

@@ -53,6 +53,7 @@ declare_rule! {
         summary: "a production threshold is looser than in the baseline",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 

@@ -57,6 +57,7 @@ declare_rule! {
         summary: "a gate goes to Block where the baseline did not warn first",
         severity: Error,
         since: "0.2.0",
+        transition: true,
     }
 }
 
