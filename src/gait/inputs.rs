@@ -81,8 +81,9 @@ pub struct DelegationEvidence {
 #[derive(Clone, Debug)]
 pub struct ScriptRegistry {
     pub key: PublicKey,
-    /// The entries in file order, each parsed or the reason it does not parse.
-    pub entries: Vec<Result<ApprovedScriptEntry, EntryError>>,
+    /// The entries in file order, each normalised (one that does not normalise makes the
+    /// registry unreadable, as in Gait).
+    pub entries: Vec<ApprovedScriptEntry>,
 }
 
 /// Why a JSON input file could not be read.
