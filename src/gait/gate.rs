@@ -542,7 +542,10 @@ fn requires_context_evidence(policy: &Policy) -> bool {
         .required_fields
         .iter()
         .any(|field| field == "context_evidence")
-        || policy.rules.iter().any(policy::Rule::has_context_constraints)
+        || policy
+            .rules
+            .iter()
+            .any(policy::Rule::has_context_constraints)
 }
 
 /// The registry's entries once every one verified, as Gait's `gate eval` reads them: the first

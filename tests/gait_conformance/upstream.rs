@@ -265,7 +265,12 @@ fn token_files(dir: &Path, case: &Value, stem: &str, values: &Values) -> Vec<Pat
         .collect();
     if let Some(items) = case[format!("{stem}s")].as_array() {
         for (index, item) in items.iter().enumerate() {
-            paths.extend(side_file(dir, &format!("{stem}_{index}.json"), item, values));
+            paths.extend(side_file(
+                dir,
+                &format!("{stem}_{index}.json"),
+                item,
+                values,
+            ));
         }
     }
     paths
@@ -334,7 +339,10 @@ fn check_error(label: &str, expect: &Value, error: Option<String>, out: &mut Vec
     if let Some(texts) = expect["error_contains_all"].as_array() {
         for text in texts {
             let text = text.as_str().unwrap();
-            if !error.as_ref().is_some_and(|e| plain(e).contains(&plain(text))) {
+            if !error
+                .as_ref()
+                .is_some_and(|e| plain(e).contains(&plain(text)))
+            {
                 out.push(format!("{label}: error {error:?} lacks `{text}`"));
             }
         }
@@ -488,7 +496,10 @@ fn run_eval(file: &CaseFile, case: &Value, label: &str, out: &mut Vec<String>) {
             _ => want.clone(),
         };
         if output[key] != want {
-            out.push(format!("{label}: {key} = {}, want {want}\n  {output}", output[key]));
+            out.push(format!(
+                "{label}: {key} = {}, want {want}\n  {output}",
+                output[key]
+            ));
         }
     }
 }
@@ -522,7 +533,10 @@ fn run_policy(file: &CaseFile, case: &Value, label: &str, out: &mut Vec<String>)
     if let Some(digest) = expect["digest"].as_str()
         && policy.digest() != digest
     {
-        out.push(format!("{label}: digest {}, want {digest}", policy.digest()));
+        out.push(format!(
+            "{label}: digest {}, want {digest}",
+            policy.digest()
+        ));
     }
     if !expect["payload"].is_null() {
         pointers(
@@ -576,7 +590,10 @@ fn run_intent(file: &CaseFile, case: &Value, label: &str, out: &mut Vec<String>)
     if let Some(digest) = expect["digest"].as_str()
         && intent.digest() != digest
     {
-        out.push(format!("{label}: digest {}, want {digest}", intent.digest()));
+        out.push(format!(
+            "{label}: digest {}, want {digest}",
+            intent.digest()
+        ));
     }
     if let Some(hash) = expect["script_hash"].as_str() {
         let have = intent.script_hash();
@@ -684,7 +701,10 @@ pub fn run() -> (BTreeMap<String, usize>, Vec<String>) {
             .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
         let file = CaseFile {
             source: document["source"].as_str().unwrap().to_owned(),
-            policies: document["policies"].as_object().cloned().unwrap_or_default(),
+            policies: document["policies"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
             intents: document["intents"].as_object().cloned().unwrap_or_default(),
         };
         let defaults = document["defaults"].clone();

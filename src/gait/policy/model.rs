@@ -162,10 +162,7 @@ impl PolicyErrorKind {
                 let mut entry = serde_json::Map::new();
                 entry.insert("field".into(), serde_json::json!(field));
                 if !replacements.is_empty() {
-                    entry.insert(
-                        "replacement_fields".into(),
-                        serde_json::json!(replacements),
-                    );
+                    entry.insert("replacement_fields".into(), serde_json::json!(replacements));
                 }
                 if !note.is_empty() {
                     entry.insert("note".into(), serde_json::json!(note));
