@@ -717,7 +717,14 @@ pub fn run() -> (BTreeMap<String, usize>, Vec<String>) {
                 case[key] = value.clone();
             }
             let test = case["test"].as_str().unwrap_or("").to_owned();
-            let label = format!("{test} ({})", path.file_name().unwrap().to_string_lossy());
+            let name = case["name"]
+                .as_str()
+                .map(|name| format!(" [{name}]"))
+                .unwrap_or_default();
+            let label = format!(
+                "{test}{name} ({})",
+                path.file_name().unwrap().to_string_lossy()
+            );
             let cited = test
                 .strip_prefix(&format!("{}:", file.source))
                 .is_some_and(|name| name.starts_with("Test"));
