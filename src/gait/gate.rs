@@ -158,9 +158,9 @@ pub enum GateError {
     RegistryKey(KeyReadError),
     #[error(transparent)]
     RateLimitState(RateLimitLoadError),
-    #[error("approval token: {0}")]
+    #[error("{}", .0.of("approval token"))]
     ApprovalToken(ReadError),
-    #[error("delegation token: {0}")]
+    #[error("{}", .0.of("delegation token"))]
     DelegationToken(ReadError),
 }
 

@@ -95,6 +95,16 @@ pub enum ReadError {
     Parse { path: String, reason: String },
 }
 
+impl ReadError {
+    /// The error as Gait words it for a named input: `read approval token `…`: …`.
+    pub fn of(&self, noun: &str) -> String {
+        match self {
+            ReadError::Read { path, reason } => format!("read {noun} `{path}`: {reason}"),
+            ReadError::Parse { path, reason } => format!("parse {noun} `{path}`: {reason}"),
+        }
+    }
+}
+
 /// Why a key file could not be used.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum KeyReadError {

@@ -572,6 +572,7 @@ fn run_intent(file: &CaseFile, case: &Value, label: &str, out: &mut Vec<String>)
             "digest",
             "payload",
             "script_hash",
+            "delegation_binding_digest",
             "same_digest_as",
             "different_digest_from",
         ],
@@ -604,6 +605,17 @@ fn run_intent(file: &CaseFile, case: &Value, label: &str, out: &mut Vec<String>)
         };
         if !ok {
             out.push(format!("{label}: script_hash {have:?}, want {hash}"));
+        }
+    }
+    if let Some(want) = expect["delegation_binding_digest"].as_str() {
+        let have = intent.delegation_binding_digest();
+        let ok = match want {
+            "<nonempty>" => !have.is_empty(),
+            "<absent>" => have.is_empty(),
+            want => have == want,
+        };
+        if !ok {
+            out.push(format!("{label}: delegation_binding_digest {have:?}, want {want}"));
         }
     }
     if !expect["payload"].is_null() {
