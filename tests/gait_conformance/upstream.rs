@@ -357,7 +357,8 @@ fn unknown_keys(label: &str, expect: &Value, known: &[&str], out: &mut Vec<Strin
     }
 }
 
-/// `gatelint eval` on the case: `(the --json output, exit code)`.
+/// `gatelint eval` on the case: `(the --json output, exit code)`. An expected
+/// `"<wrkr_inventory>"` stands for the path of the case's Wrkr inventory file.
 fn eval_output(file: &CaseFile, case: &Value) -> (Value, u8) {
     let dir = tempfile::tempdir().unwrap();
     let policy_text = file.policy(case).expect("an eval case has a policy");
@@ -412,7 +413,17 @@ fn eval_output(file: &CaseFile, case: &Value) -> (Value, u8) {
         ),
         approved_script_public_key: key("approved_script_public_key"),
     };
-    eval_command(&policy_path, &intent_path, &options)
+    let inventory = options
+        .wrkr_inventory
+        .as_ref()
+        .map(|path| path.to_string_lossy().into_owned());
+    let (mut output, exit) = eval_command(&policy_path, &intent_path, &options);
+    if let Some(inventory) = inventory
+        && output["context_source"] == json!(inventory)
+    {
+        output["context_source"] = json!("<wrkr_inventory>");
+    }
+    (output, exit)
 }
 
 fn run_eval(file: &CaseFile, case: &Value, label: &str, out: &mut Vec<String>) {
