@@ -786,6 +786,50 @@ mod tests {
     use crate::gait::policy::{DigestedPolicy, Verdict, load_policy};
     use ed25519_dalek::{Signer, SigningKey};
 
+    /// `workspace_prefix:/` holds only for the workspace `/` (Gait compares the cleaned workspace
+    /// with the uncleaned prefix and `prefix + "/"`, here `//`); `workspace_prefix:/repo` for
+    /// `/repo` and below.
+    #[test]
+    fn workspace_prefix_scope_is_gaits() {
+        let intent_at = |workspace: &str| {
+            load_intent(&format!(
+                r#"{{"tool_name":"script","script":{{"steps":[{{"tool_name":"tool.read"}}]}},"context":{{"identity":"a","workspace":"{workspace}","risk_class":"low"}}}}"#
+            ))
+            .unwrap()
+        };
+        let digest = "a".repeat(64);
+        let entry_for = |intent: &Intent, prefix: &str| {
+            ApprovedScriptEntry::from_json(&json!({
+                "pattern_id": "p",
+                "policy_digest": digest,
+                "script_hash": intent.script_hash(),
+                "tool_sequence": ["tool.read"],
+                "scope": [format!("workspace_prefix:{prefix}")],
+                "approver_identity": "secops",
+                "expires_at": "2027-01-01T00:00:00Z",
+            }))
+            .unwrap()
+        };
+        let now: Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+        for (workspace, prefix, holds) in [
+            ("/", "/", true),
+            ("/repo", "/", false),
+            ("/repo/app", "/", false),
+            ("/repo", "/repo", true),
+            ("/repo/app", "/repo", true),
+            ("/repository", "/repo", false),
+            ("/repo/app", "/repo/", false),
+        ] {
+            let intent = intent_at(workspace);
+            let entry = entry_for(&intent, prefix);
+            assert_eq!(
+                entry.matches(&intent, &digest, now),
+                holds,
+                "workspace `{workspace}`, prefix `{prefix}`"
+            );
+        }
+    }
+
     /// A signed approval token for the intent is checked against the intent's digest, whether
     /// or not the outcome reports the digest.
     #[test]

@@ -647,7 +647,9 @@ fn run_intent(file: &CaseFile, case: &Value, label: &str, out: &mut Vec<String>)
             want => have == want,
         };
         if !ok {
-            out.push(format!("{label}: delegation_binding_digest {have:?}, want {want}"));
+            out.push(format!(
+                "{label}: delegation_binding_digest {have:?}, want {want}"
+            ));
         }
     }
     if !expect["payload"].is_null() {
@@ -788,9 +790,11 @@ pub fn run() -> (BTreeMap<String, usize>, Vec<String>) {
             if !cited {
                 failures.push(format!("{label}: `test` must cite `{}:Test…`", file.source));
             }
-            let uses_corpus = ["policy_file", "intent_file"]
-                .iter()
-                .any(|key| case[*key].as_str().is_some_and(|f| f.starts_with("corpus:")));
+            let uses_corpus = ["policy_file", "intent_file"].iter().any(|key| {
+                case[*key]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with("corpus:"))
+            });
             if uses_corpus && !corpus_dir().is_dir() {
                 println!("{label}: skipped, {} is absent", corpus_dir().display());
                 continue;
