@@ -346,10 +346,10 @@ fn pointers(label: &str, what: &str, actual: &Value, want: &Value, out: &mut Vec
 }
 
 fn check_error(label: &str, expect: &Value, error: Option<String>, out: &mut Vec<String>) {
-    if let Some(want) = expect["error"].as_bool() {
-        if want != error.is_some() {
-            out.push(format!("{label}: error = {error:?}, want an error: {want}"));
-        }
+    if let Some(want) = expect["error"].as_bool()
+        && want != error.is_some()
+    {
+        out.push(format!("{label}: error = {error:?}, want an error: {want}"));
     }
     if let Some(text) = expect["error_contains"].as_str() {
         match &error {

@@ -51,8 +51,8 @@ fn error_json(error: &EvalError) -> Json {
         "retryable": false,
         "hint": error.hint().unwrap_or(hint),
     });
-    if let Some(migration) = error.migration() {
-        envelope["migration"] = migration;
+    if let (Some(migration), Some(map)) = (error.migration(), envelope.as_object_mut()) {
+        map.insert("migration".to_owned(), migration);
     }
     envelope
 }
