@@ -312,10 +312,12 @@ fn looks_like_gait_policy(root: &Node) -> bool {
     // A legacy "proposal" policy (`version`, `defaults`, `unknown_server`, …): Gait rejects it
     // with a migration hint, so it is reported rather than skipped. Only `version` or `name`
     // would be too generic; every key must be a policy key, current or legacy.
+    // Gait's legacy proposal fields (`LegacyPolicyFieldMigrations`).
     let legacy = |key: &str| {
-        crate::gait::policy::LEGACY_FIELDS
-            .iter()
-            .any(|(field, _, _)| *field == key)
+        matches!(
+            key,
+            "version" | "name" | "boundaries" | "defaults" | "trust_sources" | "unknown_server"
+        )
     };
     let legacy_anchor = entries.iter().any(|entry| {
         matches!(
