@@ -129,7 +129,7 @@ pub fn is_scenario_bookkeeping(display: &str) -> bool {
 
 /// Cheap pre-check on raw bytes so unrelated JSON/YAML (package.json, workflows) is not parsed.
 pub fn may_be_interesting(text: &str) -> bool {
-    const MARKERS: [&str; 10] = [
+    const MARKERS: [&str; 15] = [
         "gates",
         "gait.gate",
         "rules",
@@ -140,6 +140,12 @@ pub fn may_be_interesting(text: &str) -> bool {
         "determinization",
         "gatelint.fixtures",
         "default_verdict",
+        "default_",
+        // Legacy Gait proposal policies (rejected with a migration hint).
+        "defaults",
+        "boundaries",
+        "trust_sources",
+        "unknown_server",
     ];
     let head = text.get(..text.len().min(1 << 20)).unwrap_or(text);
     // The markers are lower case, so one written that way is found without copying the text.
@@ -265,8 +271,8 @@ const GAIT_TOP_LEVEL: [&str; 8] = [
     "rules",
 ];
 
-/// A Gait policy without `schema_id` (the loader defaults it): every top-level key is a Gait
-/// policy key (or a legacy one) and it has rules or a default verdict.
+/// A Gait policy without `schema_id` (the loader defaults it): it has rules or a default verdict
+/// and mostly Gait policy keys, or it is a legacy proposal policy.
 fn looks_like_gait_policy(root: &Node) -> bool {
     let Some(entries) = root.as_map() else {
         return false;
@@ -281,7 +287,48 @@ fn looks_like_gait_policy(root: &Node) -> bool {
         .iter()
         .filter(|entry| GAIT_TOP_LEVEL.contains(&entry.key.text.as_str()))
         .count();
-    has_anchor && known * 2 >= entries.len()
+    if has_anchor && known * 2 >= entries.len() {
+        return true;
+    }
+    // A misspelt default (`default_verdit: allow`): Gait rejects the unknown field, so the file
+    // is reported rather than skipped as unrelated. Only the two long keys count as anchors when
+    // misspelt (a short one like `rules` is a near miss of too many words); every other key
+    // must be a policy key.
+    let misspelt_anchor = entries.iter().any(|entry| {
+        ["default_verdict", "default_action"]
+            .iter()
+            .any(|anchor| strsim::levenshtein(&entry.key.text, anchor) <= 2)
+    });
+    if misspelt_anchor
+        && entries.iter().all(|entry| {
+            GAIT_TOP_LEVEL.contains(&entry.key.text.as_str())
+                || ["default_verdict", "default_action"]
+                    .iter()
+                    .any(|anchor| strsim::levenshtein(&entry.key.text, anchor) <= 2)
+        })
+    {
+        return true;
+    }
+    // A legacy "proposal" policy (`version`, `defaults`, `unknown_server`, …): Gait rejects it
+    // with a migration hint, so it is reported rather than skipped. Only `version` or `name`
+    // would be too generic; every key must be a policy key, current or legacy.
+    // Gait's legacy proposal fields (`LegacyPolicyFieldMigrations`).
+    let legacy = |key: &str| {
+        matches!(
+            key,
+            "version" | "name" | "boundaries" | "defaults" | "trust_sources" | "unknown_server"
+        )
+    };
+    let legacy_anchor = entries.iter().any(|entry| {
+        matches!(
+            entry.key.text.as_str(),
+            "boundaries" | "defaults" | "trust_sources" | "unknown_server"
+        )
+    });
+    legacy_anchor
+        && entries.iter().all(|entry| {
+            GAIT_TOP_LEVEL.contains(&entry.key.text.as_str()) || legacy(&entry.key.text)
+        })
 }
 
 /// The Stella Ops sections of a file: gate roots and determinization, found the way .NET binds

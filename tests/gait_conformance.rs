@@ -1,10 +1,17 @@
 //! Data-driven Gait evaluator conformance: every `testdata/eval/gait/*.json` case file holds
-//! policies, intents and the verdict, exit code and reasons Gait gives for them.
+//! policies, intents and the verdict, exit code and reasons Gait gives for them; the files of
+//! `testdata/eval/gait/upstream/` translate Gait's own Go tests (see `upstream.rs`).
 
-#![expect(
+#![allow(
     clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
     reason = "test helpers fail loudly on broken fixtures"
 )]
+
+#[path = "gait_conformance/upstream.rs"]
+mod upstream;
 
 use std::path::Path;
 
@@ -254,4 +261,18 @@ fn digest_vectors() {
             );
         }
     }
+}
+
+/// Gait's own table-driven tests, translated case by case (`testdata/eval/gait/upstream/`).
+#[test]
+fn upstream_go_tests() {
+    let (counts, failures) = upstream::run();
+    let total: usize = counts.values().sum();
+    let failed = failures.len();
+    for (source, count) in &counts {
+        println!("{source}: {count} cases");
+    }
+    println!("upstream: {total} cases, {failed} failures");
+    assert!(total > 0, "no upstream cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -6,13 +6,14 @@
 use super::destructive;
 use super::eval::{self, Decision, EvalOptions, FreezeDecision, SandboxDecision, ScriptOutcome};
 use super::inputs::{
-    GateInputs, RateLimitLoadError, ReadError, RegistryError, ScriptRegistry, StateError,
+    GateInputs, KeyReadError, RateLimitLoadError, ReadError, RegistryError, ScriptRegistry,
+    StateError,
 };
 use super::intent::Intent;
 use super::killswitch::KillSwitchDecision;
 use super::policy::{self, DigestedPolicy, Policy, Verdict, uniq_sort};
 use super::ratelimit::LimitDecision;
-use super::tokens::{self, ApprovalContext};
+use super::tokens::{self, ApprovalContext, ApprovedScriptEntry};
 use super::wrkr::WrkrError;
 use crate::exit::Exit;
 
@@ -39,8 +40,27 @@ impl RegistryReason {
 pub enum Warning {
     #[error("wrkr inventory unavailable; continuing without context enrichment")]
     WrkrUnavailable,
-    #[error(transparent)]
-    Registry(RegistryError),
+    #[error("approved script registry unavailable; continuing without fast-path pre-approval")]
+    RegistryUnavailable,
+    #[error("approved script fast-path disabled because registry verify key is not configured")]
+    RegistryKeyMissing,
+    #[error("approved script registry entry failed verification; fast-path disabled")]
+    RegistryEntryUnverified,
+    #[error(
+        "approved script fast-path disabled because policy requires authenticated context evidence"
+    )]
+    RegistryContextEvidence,
+}
+
+impl Warning {
+    /// Gait's warning for a registry that cannot be used by an intent that does not fail closed.
+    fn registry(error: &RegistryError) -> Warning {
+        match error {
+            RegistryError::Unreadable(_) | RegistryError::Key(_) => Warning::RegistryUnavailable,
+            RegistryError::KeyRequired => Warning::RegistryKeyMissing,
+            RegistryError::Entry { .. } => Warning::RegistryEntryUnverified,
+        }
+    }
 }
 
 /// The approval check of a `require_approval` verdict.
@@ -132,11 +152,15 @@ pub enum GateError {
     WrkrFailClosed(WrkrError),
     #[error(transparent)]
     RegistryFailClosed(RegistryError),
+    /// The registry's verify key could not be read: invalid input whatever the risk, as Gait's
+    /// `sign.LoadVerifyKey` error.
+    #[error("approved script registry verify key: {0}")]
+    RegistryKey(KeyReadError),
     #[error(transparent)]
     RateLimitState(RateLimitLoadError),
-    #[error("approval token: {0}")]
+    #[error("{}", .0.of("approval token"))]
     ApprovalToken(ReadError),
-    #[error("delegation token: {0}")]
+    #[error("{}", .0.of("delegation token"))]
     DelegationToken(ReadError),
 }
 
@@ -146,6 +170,7 @@ impl GateError {
             GateError::WrkrFailClosed(_) | GateError::RegistryFailClosed(_) => Exit::Blocked,
             GateError::KillSwitchState(_)
             | GateError::RateLimitState(_)
+            | GateError::RegistryKey(_)
             | GateError::ApprovalToken(_)
             | GateError::DelegationToken(_) => Exit::InvalidInput,
         }
@@ -246,19 +271,24 @@ fn decide_with(
     let mut registry_reason = None;
     let mut pre_approved: Option<String> = None;
     if let Some(registry) = &inputs.script_registry {
-        let not_found = if intent.is_script() {
-            RegistryReason::ApprovedScriptNotFound
-        } else {
-            RegistryReason::NotScript
-        };
-        match pre_approval(policy, &intent, &policy_digest, registry, now) {
-            Ok(Some(pattern)) => pre_approved = Some(pattern),
-            Ok(None) => registry_reason = Some(not_found),
-            Err(error) if fail_closed_risk => return Err(GateError::RegistryFailClosed(error)),
-            Err(error) => {
-                warnings.push(Warning::Registry(error));
-                registry_reason = Some(not_found);
+        match usable_entries(registry, now) {
+            Ok(entries) if entries.is_empty() => {}
+            Ok(_) if requires_context_evidence(policy) => {
+                warnings.push(Warning::RegistryContextEvidence);
             }
+            Ok(entries) => match entries
+                .iter()
+                .find(|entry| entry.matches(&intent, &policy_digest, now))
+            {
+                Some(entry) => pre_approved = Some(entry.pattern_id.clone()),
+                None if intent.is_script() => {
+                    registry_reason = Some(RegistryReason::ApprovedScriptNotFound);
+                }
+                None => registry_reason = Some(RegistryReason::NotScript),
+            },
+            Err(RegistryError::Key(error)) => return Err(GateError::RegistryKey(error)),
+            Err(error) if fail_closed_risk => return Err(GateError::RegistryFailClosed(error)),
+            Err(error) => warnings.push(Warning::registry(&error)),
         }
     }
 
@@ -504,39 +534,38 @@ fn pre_approved_decision(intent: &Intent) -> Decision {
     }
 }
 
-/// Whether the approved-script registry is consulted at all: Gait skips it when any rule
-/// requires context evidence.
-fn consults_registry(policy: &Policy) -> bool {
-    !policy
-        .rules
+/// Gait's `PolicyRequiresContextEvidence`: the approved-script fast path is disabled (with a
+/// warning) when the policy requires authenticated context evidence.
+fn requires_context_evidence(policy: &Policy) -> bool {
+    policy
+        .fail_closed
+        .required_fields
         .iter()
-        .any(policy::Rule::has_context_constraints)
+        .any(|field| field == "context_evidence")
+        || policy
+            .rules
+            .iter()
+            .any(policy::Rule::has_context_constraints)
 }
 
-/// Verifies the registry's entries; `Ok(Some(pattern_id))` on a match.
-fn pre_approval(
-    policy: &Policy,
-    intent: &Intent,
-    policy_digest: &str,
+/// The registry's entries once every one verified, as Gait's `gate eval` reads them: the first
+/// entry that fails verification disables the whole registry.
+fn usable_entries(
     registry: &Result<ScriptRegistry, RegistryError>,
     now: jiff::Timestamp,
-) -> Result<Option<String>, RegistryError> {
-    if !consults_registry(policy) {
-        return Ok(None);
-    }
+) -> Result<Vec<&ApprovedScriptEntry>, RegistryError> {
     let registry = registry.as_ref().map_err(Clone::clone)?;
-    let mut found = None;
-    for (index, entry) in registry.entries.iter().enumerate() {
-        let entry = entry
-            .as_ref()
-            .map_err(Clone::clone)
-            .and_then(|entry| entry.verify(&registry.key, now).map(|()| entry))
-            .map_err(|error| RegistryError::Entry { index, error })?;
-        if found.is_none() && entry.matches(intent, policy_digest, now) {
-            found = Some(entry.pattern_id.clone());
-        }
-    }
-    Ok(found)
+    registry
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            entry
+                .verify(&registry.key, now)
+                .map(|()| entry)
+                .map_err(|error| RegistryError::Entry { index, error })
+        })
+        .collect()
 }
 
 #[cfg(test)]

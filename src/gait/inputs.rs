@@ -81,8 +81,9 @@ pub struct DelegationEvidence {
 #[derive(Clone, Debug)]
 pub struct ScriptRegistry {
     pub key: PublicKey,
-    /// The entries in file order, each parsed or the reason it does not parse.
-    pub entries: Vec<Result<ApprovedScriptEntry, EntryError>>,
+    /// The entries in file order, each normalised (one that does not normalise makes the
+    /// registry unreadable, as in Gait).
+    pub entries: Vec<ApprovedScriptEntry>,
 }
 
 /// Why a JSON input file could not be read.
@@ -92,6 +93,16 @@ pub enum ReadError {
     Read { path: String, reason: String },
     #[error("parse `{path}`: {reason}")]
     Parse { path: String, reason: String },
+}
+
+impl ReadError {
+    /// The error as Gait words it for a named input: `read approval token `…`: …`.
+    pub fn of(&self, noun: &str) -> String {
+        match self {
+            ReadError::Read { path, reason } => format!("read {noun} `{path}`: {reason}"),
+            ReadError::Parse { path, reason } => format!("parse {noun} `{path}`: {reason}"),
+        }
+    }
 }
 
 /// Why a key file could not be used.

@@ -168,6 +168,13 @@ pub struct ApprovalToken {
 }
 
 impl ApprovalToken {
+    /// The normalised document the signature covers (the token minus its `signature`).
+    pub fn signable(&self) -> &Json {
+        &self.signable
+    }
+}
+
+impl ApprovalToken {
     /// Normalises a token document; `None` means `approval_token_invalid`.
     pub fn from_json(raw: &Json) -> Option<Self> {
         let schema_id = text(raw, "schema_id");
@@ -325,6 +332,13 @@ pub struct DelegationToken {
     pub expires_at: GoTime,
     signable: Json,
     signature: Option<SignatureBlock>,
+}
+
+impl DelegationToken {
+    /// The normalised document the signature covers (the token minus its `signature`).
+    pub fn signable(&self) -> &Json {
+        &self.signable
+    }
 }
 
 impl DelegationToken {
@@ -575,8 +589,14 @@ pub struct ApprovedScriptEntry {
 /// Why an approved-script registry entry is not usable.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EntryError {
+    #[error("unsupported approved script schema_id `{0}`")]
+    SchemaId(String),
+    #[error("unsupported approved script schema_version `{0}`")]
+    SchemaVersion(String),
     #[error("approved script entry created_at is invalid")]
     CreatedAt,
+    #[error("approved script entry pattern_id is required")]
+    PatternId,
     #[error("approved script entry expires_at is required")]
     ExpiresAtRequired,
     #[error("approved script entry digests must be sha256 hex")]
@@ -594,17 +614,52 @@ pub enum EntryError {
 }
 
 impl ApprovedScriptEntry {
+    /// The normalised document the signature covers (the token minus its `signature`).
+    pub fn signable(&self) -> &Json {
+        &self.signable
+    }
+}
+
+impl ApprovedScriptEntry {
+    /// Gait's `NormalizeApprovedScriptEntry`, in its order of checks.
     pub fn from_json(raw: &Json) -> Result<Self, EntryError> {
-        let schema_id = text(raw, "schema_id");
-        let schema_version = text(raw, "schema_version");
-        let created_text = text(raw, "created_at");
-        let created_at = if created_text.is_empty() {
-            GoTime::parse_rfc3339("1980-01-01T00:00:00Z")
-        } else {
-            GoTime::parse_rfc3339(&created_text)
+        let or_default = |key: &str, default: &str| {
+            let value = text(raw, key);
+            if value.is_empty() {
+                default.to_owned()
+            } else {
+                value
+            }
+        };
+        let schema_id = or_default("schema_id", "gait.gate.approved_script_entry");
+        if schema_id != "gait.gate.approved_script_entry" {
+            return Err(EntryError::SchemaId(schema_id));
         }
+        let schema_version = or_default("schema_version", "1.0.0");
+        if schema_version != "1.0.0" {
+            return Err(EntryError::SchemaVersion(schema_version));
+        }
+        // Go decodes the times before normalising; an unset time is the zero time.
+        let created_at = match text(raw, "created_at").as_str() {
+            "" => None,
+            other => Some(GoTime::parse_rfc3339(other).ok_or(EntryError::CreatedAt)?),
+        }
+        .filter(|time| !time.is_zero())
+        .map_or_else(
+            || GoTime::parse_rfc3339("1980-01-01T00:00:00Z"),
+            |time| Some(time.to_utc()),
+        )
         .ok_or(EntryError::CreatedAt)?;
-        let expires_at = time(raw, "expires_at").ok_or(EntryError::ExpiresAtRequired)?;
+        let expires_at = match text(raw, "expires_at").as_str() {
+            "" => None,
+            other => Some(GoTime::parse_rfc3339(other).ok_or(EntryError::ExpiresAtRequired)?),
+        }
+        .filter(|time| !time.is_zero())
+        .map(GoTime::to_utc);
+        let pattern_id = text(raw, "pattern_id");
+        if pattern_id.is_empty() {
+            return Err(EntryError::PatternId);
+        }
         let policy_digest = lower_trim(&text(raw, "policy_digest"));
         let script_hash = lower_trim(&text(raw, "script_hash"));
         if !canonical::is_sha256_hex(&policy_digest) || !canonical::is_sha256_hex(&script_hash) {
@@ -618,13 +673,9 @@ impl ApprovedScriptEntry {
         if approver_identity.is_empty() {
             return Err(EntryError::Approver);
         }
-        if expires_at.timestamp <= created_at.timestamp {
-            return Err(EntryError::ExpiresBeforeCreated);
-        }
-        let mut pattern_id = text(raw, "pattern_id");
-        if pattern_id.is_empty() {
-            pattern_id = format!("pattern_{}", script_hash.get(..12).unwrap_or(""));
-        }
+        let expires_at = expires_at
+            .filter(|expires| expires.timestamp > created_at.timestamp)
+            .ok_or(EntryError::ExpiresBeforeCreated)?;
         let scope = lower_uniq_sort(list(raw, "scope"));
         let mut signable = Map::new();
         signable.insert("schema_id".into(), json!(schema_id));
@@ -692,9 +743,10 @@ impl ApprovedScriptEntry {
             } else if let Some(tool) = item.strip_prefix("tool:") {
                 intent.tool_name == tool
             } else if let Some(prefix) = item.strip_prefix("workspace_prefix:") {
+                // As Gait: the workspace is cleaned, the prefix is not, so `workspace_prefix:/`
+                // (whose `prefix/` is `//`) holds only for the workspace `/` itself.
                 let workspace = super::policy::clean_path(intent.context.get("workspace"));
-                let prefix = super::policy::clean_path(prefix);
-                workspace == prefix || prefix == "/" || workspace.starts_with(&format!("{prefix}/"))
+                workspace == prefix || workspace.starts_with(&format!("{prefix}/"))
             } else if let Some(class) = item.strip_prefix("endpoint:") {
                 steps
                     .iter()
@@ -733,6 +785,50 @@ mod tests {
     use crate::gait::intent::load_intent;
     use crate::gait::policy::{DigestedPolicy, Verdict, load_policy};
     use ed25519_dalek::{Signer, SigningKey};
+
+    /// `workspace_prefix:/` holds only for the workspace `/` (Gait compares the cleaned workspace
+    /// with the uncleaned prefix and `prefix + "/"`, here `//`); `workspace_prefix:/repo` for
+    /// `/repo` and below.
+    #[test]
+    fn workspace_prefix_scope_is_gaits() {
+        let intent_at = |workspace: &str| {
+            load_intent(&format!(
+                r#"{{"tool_name":"script","script":{{"steps":[{{"tool_name":"tool.read"}}]}},"context":{{"identity":"a","workspace":"{workspace}","risk_class":"low"}}}}"#
+            ))
+            .unwrap()
+        };
+        let digest = "a".repeat(64);
+        let entry_for = |intent: &Intent, prefix: &str| {
+            ApprovedScriptEntry::from_json(&json!({
+                "pattern_id": "p",
+                "policy_digest": digest,
+                "script_hash": intent.script_hash(),
+                "tool_sequence": ["tool.read"],
+                "scope": [format!("workspace_prefix:{prefix}")],
+                "approver_identity": "secops",
+                "expires_at": "2027-01-01T00:00:00Z",
+            }))
+            .unwrap()
+        };
+        let now: Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+        for (workspace, prefix, holds) in [
+            ("/", "/", true),
+            ("/repo", "/", false),
+            ("/repo/app", "/", false),
+            ("/repo", "/repo", true),
+            ("/repo/app", "/repo", true),
+            ("/repository", "/repo", false),
+            ("/repo/app", "/repo/", false),
+        ] {
+            let intent = intent_at(workspace);
+            let entry = entry_for(&intent, prefix);
+            assert_eq!(
+                entry.matches(&intent, &digest, now),
+                holds,
+                "workspace `{workspace}`, prefix `{prefix}`"
+            );
+        }
+    }
 
     /// A signed approval token for the intent is checked against the intent's digest, whether
     /// or not the outcome reports the digest.

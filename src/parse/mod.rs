@@ -211,6 +211,9 @@ pub enum IssueKind {
     MixedLineEndings,
     /// A number that JSON cannot represent (`.inf`, `.nan`) was read as a string.
     NonFiniteNumber,
+    /// Tabs before the first key of a YAML document that starts with blank lines: YAML forbids
+    /// them, Gait's parser (goccy/go-yaml) skips them, and the tree is read as Gait reads it.
+    TabBeforeKey,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,6 +240,7 @@ impl IssueKind {
             IssueKind::ByteOrderMark => "a byte-order mark".to_owned(),
             IssueKind::MixedLineEndings => "mixed line endings".to_owned(),
             IssueKind::NonFiniteNumber => "a number JSON cannot hold".to_owned(),
+            IssueKind::TabBeforeKey => "a tab before the first key".to_owned(),
         }
     }
 }
@@ -309,7 +313,7 @@ pub fn parse(text: &str, format: Format) -> Document {
         None => (text, 0),
     };
     let mut document = match format {
-        Format::Yaml => yaml::parse(body, base),
+        Format::Yaml => parse_yaml(body, base),
         Format::Json => json::parse(body, base),
     };
     if base > 0 {
@@ -331,6 +335,47 @@ pub fn parse(text: &str, format: Format) -> Document {
         issue.span.start = issue.span.start.min(issue.span.end);
     }
     document
+}
+
+/// YAML, read as Gait's parser (goccy/go-yaml) reads tabs before the first key: see
+/// [`tab_before_first_key`].
+fn parse_yaml(body: &str, base: usize) -> Document {
+    let Some((text, tabs)) = tab_before_first_key(body) else {
+        return yaml::parse(body, base);
+    };
+    let mut document = yaml::parse(&text, base);
+    if document.issues.iter().any(ParseIssue::is_fatal) {
+        return yaml::parse(body, base);
+    }
+    document.issues.push(ParseIssue {
+        kind: IssueKind::TabBeforeKey,
+        span: Span::new(base + tabs.start, base + tabs.end),
+    });
+    document
+}
+
+/// goccy/go-yaml skips the tabs that open the first content line of a document when only blank
+/// lines come before it (`"\n\tdefault_verdict: allow\nrules: …"` is read as if the tab were
+/// not there; YAML and gatelint's parser reject a tab used as indentation). Returns the text with
+/// the tabs moved, as spaces, to the start of the blank lines — the same length, so every later
+/// byte keeps its offset — and the byte range of the tabs.
+fn tab_before_first_key(body: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let blank = body.len() - body.trim_start_matches(['\r', '\n']).len();
+    let blank_lines = body.get(..blank)?;
+    if blank == 0 || blank_lines.ends_with('\r') {
+        return None;
+    }
+    let rest = body.get(blank..)?;
+    let tabs = rest.len() - rest.trim_start_matches('\t').len();
+    let after = rest.get(tabs..)?.chars().next()?;
+    if tabs == 0 || after.is_whitespace() || after == '#' {
+        return None;
+    }
+    let mut text = String::with_capacity(body.len());
+    text.push_str(&" ".repeat(tabs));
+    text.push_str(blank_lines);
+    text.push_str(rest.get(tabs..)?);
+    Some((text, blank..blank + tabs))
 }
 
 /// The first line ending that differs from the file's first one.

@@ -15,6 +15,7 @@ pub static RULES: &[&dyn Rule] = &[
     &input::non_scalar_key::NonScalarKey,
     &input::byte_order_mark::ByteOrderMark,
     &input::mixed_line_endings::MixedLineEndings,
+    &input::tab_before_key::TabBeforeKey,
     &input::non_finite_number::NonFiniteNumber,
     &input::unknown_key::UnknownKey,
     &input::case_duplicate_key::CaseDuplicateKey,

@@ -24,6 +24,14 @@ impl EvalError {
         }
     }
 
+    /// Gait's `migration` object of the error envelope, for legacy policy fields.
+    pub fn migration(&self) -> Option<serde_json::Value> {
+        match self {
+            EvalError::Policy(error) => error.kind.migration(),
+            EvalError::Intent(_) | EvalError::Gate(_) => None,
+        }
+    }
+
     /// A hint more specific than the exit code's.
     pub fn hint(&self) -> Option<&'static str> {
         match self {

@@ -313,16 +313,22 @@ fn read_registry(
         Err(error) if error.is_missing() => Json::Array(Vec::new()),
         Err(error) => return Err(RegistryError::Unreadable(error.to_string())),
     };
+    // As Gait: the entries are read and normalised first, then the verify key is looked for.
+    let entries = tokens::registry_entries(&document)
+        .map_err(|error| RegistryError::Unreadable(error.to_string()))?
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            tokens::ApprovedScriptEntry::from_json(entry).map_err(|error| {
+                RegistryError::Unreadable(format!("approved script entries[{index}]: {error}"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let key_path = options
         .approved_script_public_key
         .as_ref()
         .or(options.approval_public_key.as_ref())
         .ok_or(RegistryError::KeyRequired)?;
     let key = read_key(files, key_path).map_err(RegistryError::Key)?;
-    let entries = tokens::registry_entries(&document)
-        .map_err(|error| RegistryError::Unreadable(error.to_string()))?
-        .iter()
-        .map(tokens::ApprovedScriptEntry::from_json)
-        .collect();
     Ok(ScriptRegistry { key, entries })
 }

@@ -43,14 +43,18 @@ fn error_json(error: &EvalError) -> Json {
             ("invalid_input", "check command usage and input schema")
         }
     };
-    json!({
+    let mut envelope = json!({
         "ok": false,
         "error": error.to_string(),
         "error_code": code,
         "error_category": code,
         "retryable": false,
         "hint": error.hint().unwrap_or(hint),
-    })
+    });
+    if let (Some(migration), Some(map)) = (error.migration(), envelope.as_object_mut()) {
+        map.insert("migration".to_owned(), migration);
+    }
+    envelope
 }
 
 /// Adds Gait's `<prefix>_scope/key/used/remaining` output fields (zero values omitted).

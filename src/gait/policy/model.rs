@@ -148,6 +148,36 @@ impl PolicyErrorKind {
     }
 }
 
+impl PolicyErrorKind {
+    /// Gait's `migration` object of the JSON error envelope for legacy proposal fields:
+    /// `{kind: policy_fields, deprecated_fields, field_replacements}`.
+    pub fn migration(&self) -> Option<serde_json::Value> {
+        let PolicyErrorKind::LegacyFields { fields } = self else {
+            return None;
+        };
+        let replacements: Vec<serde_json::Value> = LEGACY_FIELDS
+            .iter()
+            .filter(|(field, _, _)| fields.contains(field))
+            .map(|(field, replacements, note)| {
+                let mut entry = serde_json::Map::new();
+                entry.insert("field".into(), serde_json::json!(field));
+                if !replacements.is_empty() {
+                    entry.insert("replacement_fields".into(), serde_json::json!(replacements));
+                }
+                if !note.is_empty() {
+                    entry.insert("note".into(), serde_json::json!(note));
+                }
+                serde_json::Value::Object(entry)
+            })
+            .collect();
+        Some(serde_json::json!({
+            "kind": "policy_fields",
+            "deprecated_fields": fields,
+            "field_replacements": replacements,
+        }))
+    }
+}
+
 /// Legacy top-level fields in Gait's fixed order, with their replacements and notes.
 pub const LEGACY_FIELDS: &[(&str, &[&str], &str)] = &[
     (

@@ -18,6 +18,7 @@ pub mod non_scalar_key;
 pub mod out_of_range;
 pub mod schema_violation;
 pub mod syntax_error;
+pub mod tab_before_key;
 pub mod text_encoding;
 pub mod unknown_key;
 pub mod unreadable_file;
