@@ -207,6 +207,16 @@ impl VexTrustOptions {
         if let Some(thresholds) = node.child("Thresholds") {
             let mut sets = Upsert::new(&mut self.thresholds);
             for env_node in &thresholds.children {
+                // A number, string or boolean where a threshold set belongs binds no set (the
+                // schema reports it): a million of them must not become a million default sets.
+                // `null` still names the environment, as before.
+                if env_node.children.is_empty()
+                    && env_node.value.as_ref().is_some_and(|(scalar, _)| {
+                        !matches!(scalar, crate::stellaops::config::Scalar::Null)
+                    })
+                {
+                    continue;
+                }
                 let env = env_node.key.clone();
                 let entry = sets.slot(&env, || VexTrustThresholds::class_default("default"));
                 entry.bind(binder, env_node, &format!("{path}:Thresholds:{env}"));
