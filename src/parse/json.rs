@@ -266,8 +266,8 @@ impl JsonParser<'_> {
                     }
                 }
                 None => {
-                    index.pushed(&entry.key.text, entries.len());
                     entries.push(entry);
+                    index.pushed(&entries);
                 }
             }
             self.skip_ws()?;

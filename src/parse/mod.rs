@@ -150,13 +150,33 @@ impl Node {
 
 /// Finds keys already in a mapping being built: a linear scan while the mapping is small (most
 /// are), a hash index once it grows, so duplicate detection stays linear on huge mappings.
+/// The index stores positions only (the keys are the entries'), four bytes an entry.
 #[derive(Debug, Default)]
 pub(crate) struct KeyIndex {
-    map: Option<std::collections::HashMap<String, usize>>,
+    map: Option<hashbrown::HashTable<u32>>,
 }
 
 impl KeyIndex {
     const LINEAR: usize = 16;
+
+    fn hash(key: &str) -> u64 {
+        use std::hash::{Hash as _, Hasher as _};
+        let mut hasher = std::hash::DefaultHasher::new();
+        key.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn insert(map: &mut hashbrown::HashTable<u32>, entries: &[Entry], index: usize) {
+        let Some(key) = entries.get(index).map(|entry| entry.key.text.as_str()) else {
+            return;
+        };
+        let rehash = |&at: &u32| {
+            entries
+                .get(at as usize)
+                .map_or(0, |entry| KeyIndex::hash(&entry.key.text))
+        };
+        map.insert_unique(KeyIndex::hash(key), index as u32, rehash);
+    }
 
     /// The index in `entries` of the entry named `key`.
     pub(crate) fn position(&mut self, entries: &[Entry], key: &str) -> Option<usize> {
@@ -164,21 +184,24 @@ impl KeyIndex {
             if entries.len() < Self::LINEAR {
                 return entries.iter().position(|entry| entry.key.text == key);
             }
-            self.map = Some(
-                entries
-                    .iter()
-                    .enumerate()
-                    .map(|(index, entry)| (entry.key.text.clone(), index))
-                    .collect(),
-            );
+            let mut map = hashbrown::HashTable::with_capacity(entries.len() * 2);
+            for index in 0..entries.len() {
+                KeyIndex::insert(&mut map, entries, index);
+            }
+            self.map = Some(map);
         }
-        self.map.as_ref()?.get(key).copied()
+        let found = self.map.as_ref()?.find(KeyIndex::hash(key), |&at| {
+            entries
+                .get(at as usize)
+                .is_some_and(|entry| entry.key.text == key)
+        });
+        found.map(|&at| at as usize)
     }
 
-    /// Records that `key` was pushed at `index`.
-    pub(crate) fn pushed(&mut self, key: &str, index: usize) {
+    /// Records the entry just pushed, the last of `entries`.
+    pub(crate) fn pushed(&mut self, entries: &[Entry]) {
         if let Some(map) = &mut self.map {
-            map.insert(key.to_owned(), index);
+            KeyIndex::insert(map, entries, entries.len().saturating_sub(1));
         }
     }
 }

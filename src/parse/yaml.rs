@@ -404,8 +404,8 @@ impl<'a> Builder<'a> {
                             }
                         }
                         None => {
-                            index.pushed(&entry.key.text, entries.len());
                             entries.push(entry);
+                            index.pushed(entries);
                         }
                     }
                 }

@@ -3,8 +3,6 @@
 //! separator (so a literal `"Policy:Gates"` key equals `Policy` → `Gates`), array items are
 //! children named by their index, and a later file wins key by key.
 
-use std::collections::HashMap;
-
 use crate::parse::{Node, Value};
 use crate::span::Span;
 
@@ -79,13 +77,24 @@ pub struct ConfigNode {
     pub value: Option<(Scalar, Loc)>,
     /// In order of first appearance.
     pub children: Vec<ConfigNode>,
-    /// Positions of the children by ASCII-lowercased key, once there are many of them, so that
-    /// a long list or a wide object is merged and read in linear time.
-    lookup: Option<HashMap<String, usize>>,
+    /// Positions of the children by the hash of their ASCII-lowercased key, once there are many
+    /// of them, so that a long list or a wide object is merged and read in linear time. Only the
+    /// positions are stored (the keys are the children's), four bytes a child.
+    lookup: Option<Box<hashbrown::HashTable<u32>>>,
 }
 
 /// Children beyond this many are found through [`ConfigNode::lookup`].
 const LINEAR_CHILDREN: usize = 16;
+
+/// The hash of `key` with ASCII letters lowered, as the lookup compares keys.
+fn folded_hash(key: &str) -> u64 {
+    use std::hash::Hasher as _;
+    let mut hasher = std::hash::DefaultHasher::new();
+    for byte in key.bytes() {
+        hasher.write_u8(byte.to_ascii_lowercase());
+    }
+    hasher.finish()
+}
 
 impl ConfigNode {
     pub fn child(&self, key: &str) -> Option<&ConfigNode> {
@@ -95,11 +104,39 @@ impl ConfigNode {
 
     fn position(&self, key: &str) -> Option<usize> {
         match &self.lookup {
-            Some(lookup) => lookup.get(&key.to_ascii_lowercase()).copied(),
+            Some(lookup) => lookup
+                .find(folded_hash(key), |&at| {
+                    self.children
+                        .get(at as usize)
+                        .is_some_and(|child| child.key.eq_ignore_ascii_case(key))
+                })
+                .map(|&at| at as usize),
             None => self
                 .children
                 .iter()
                 .position(|child| child.key.eq_ignore_ascii_case(key)),
+        }
+    }
+
+    /// Indexes the child at `position` unless a child of the same key (ignoring case) is
+    /// indexed already: the first of two case variants keeps its place.
+    fn index(lookup: &mut hashbrown::HashTable<u32>, children: &[ConfigNode], position: usize) {
+        let Some(key) = children.get(position).map(|child| child.key.as_str()) else {
+            return;
+        };
+        let hash = folded_hash(key);
+        let same = |&at: &u32| {
+            children
+                .get(at as usize)
+                .is_some_and(|child| child.key.eq_ignore_ascii_case(key))
+        };
+        if lookup.find(hash, same).is_none() {
+            let rehash = |&at: &u32| {
+                children
+                    .get(at as usize)
+                    .map_or(0, |child| folded_hash(&child.key))
+            };
+            lookup.insert_unique(hash, position as u32, rehash);
         }
     }
 
@@ -119,18 +156,15 @@ impl ConfigNode {
                     ..ConfigNode::default()
                 });
                 match &mut self.lookup {
-                    Some(lookup) => {
-                        lookup.insert(key.to_ascii_lowercase(), index);
-                    }
+                    Some(lookup) => ConfigNode::index(lookup, &self.children, index),
                     None if self.children.len() > LINEAR_CHILDREN => {
                         // Built once; the first of two case-variant keys keeps its position.
-                        let mut lookup = HashMap::with_capacity(self.children.len() * 2);
-                        for (position, child) in self.children.iter().enumerate() {
-                            lookup
-                                .entry(child.key.to_ascii_lowercase())
-                                .or_insert(position);
+                        let mut lookup =
+                            hashbrown::HashTable::with_capacity(self.children.capacity());
+                        for position in 0..self.children.len() {
+                            ConfigNode::index(&mut lookup, &self.children, position);
                         }
-                        self.lookup = Some(lookup);
+                        self.lookup = Some(Box::new(lookup));
                     }
                     None => {}
                 }
@@ -149,6 +183,7 @@ impl ConfigNode {
     pub fn overlay(&mut self, node: &Node, file: u32) {
         match &node.value {
             Value::Map(entries) => {
+                self.children.reserve(entries.len());
                 for entry in entries {
                     let loc = Loc {
                         file,
@@ -161,7 +196,9 @@ impl ConfigNode {
                         .filter(|segment| !segment.is_empty())
                         .fold(&mut *self, |parent, segment| {
                             let child = parent.child_mut(segment);
-                            child.key = segment.to_owned();
+                            if child.key != segment {
+                                child.key = segment.to_owned();
+                            }
                             child
                         });
                     target.key_loc = Some(loc);
@@ -169,6 +206,7 @@ impl ConfigNode {
                 }
             }
             Value::Seq(items) => {
+                self.children.reserve(items.len());
                 for (index, item) in items.iter().enumerate() {
                     let child = self.child_mut(&index.to_string());
                     child.key_loc = Some(Loc {
