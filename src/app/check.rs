@@ -130,8 +130,9 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         })
         .collect();
     let mut replay_cases = Vec::new();
+    let mut shard_coverage = Vec::new();
     if !options.validate_only {
-        replay::check_fixtures(
+        shard_coverage = replay::check_fixtures(
             &reader,
             &candidates,
             &mut outcomes,
@@ -248,24 +249,11 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     for meta in registry::all() {
         rules.insert(meta.id, meta);
     }
-    let mut exit = Exit::Success;
-    for finding in &findings {
-        let meta = registry::find(finding.rule.as_str());
-        let invalid = meta.is_some_and(|meta| meta.invalid_input);
-        let regression = meta.is_some_and(|meta| meta.regression);
-        if invalid && finding.severity == Severity::Error {
-            exit = exit.max(Exit::InvalidInput);
-        } else if regression && finding.severity == Severity::Error {
-            exit = exit.max(Exit::Regression);
-        } else if let FailOn::At(threshold) = fail_on
-            && finding.severity >= threshold
-        {
-            exit = exit.max(Exit::Blocked);
-        }
-    }
-    if options.exit_zero {
-        exit = Exit::Success;
-    }
+    let exit = if options.exit_zero {
+        Exit::Success
+    } else {
+        findings_exit(&findings, fail_on)
+    };
     skipped.sort();
     Ok(Report {
         command: if options.validate_only {
@@ -287,7 +275,33 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         diff: verdict_diff,
         fixed: None,
         config: Some(config.chosen.describe()),
+        shard: options.shard.map(|shard| crate::report::ShardPart {
+            index: shard.index,
+            count: shard.count,
+            coverage: shard_coverage,
+        }),
     })
+}
+
+/// The exit of `check` with `findings`: invalid input, then a regression, then a finding at or
+/// above `fail_on`.
+pub(super) fn findings_exit(findings: &[Finding], fail_on: FailOn) -> Exit {
+    let mut exit = Exit::Success;
+    for finding in findings {
+        let meta = registry::find(finding.rule.as_str());
+        let invalid = meta.is_some_and(|meta| meta.invalid_input);
+        let regression = meta.is_some_and(|meta| meta.regression);
+        if invalid && finding.severity == Severity::Error {
+            exit = exit.max(Exit::InvalidInput);
+        } else if regression && finding.severity == Severity::Error {
+            exit = exit.max(Exit::Regression);
+        } else if let FailOn::At(threshold) = fail_on
+            && finding.severity >= threshold
+        {
+            exit = exit.max(Exit::Blocked);
+        }
+    }
+    exit
 }
 
 /// Every file a finding locates something in (primary or related).

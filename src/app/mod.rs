@@ -6,6 +6,8 @@ mod diff_run;
 mod eval;
 mod fix;
 mod gait_replay;
+mod merge;
+mod merge_error;
 mod replay;
 mod script_registry;
 mod settings;
@@ -20,6 +22,8 @@ pub use check::{CheckOptions, FailOn, run_check};
 pub use diff_run::{DiffOptions, run_diff};
 pub use eval::{EvalError, run_stellaops_eval};
 pub use fix::{FixOptions, FixRun, MAX_PASSES, run_fix};
+pub use merge::{MergeOptions, run_merge};
+pub use merge_error::MergeError;
 pub use settings::{CommandLineSetting, show_settings};
 pub use test::{TestOptions, UpdateRun, run_test, run_test_update};
 pub use verdict_diff::DiffError;
@@ -75,6 +79,8 @@ pub enum UsageError {
     Diff(String),
     #[error(transparent)]
     Replay(#[from] verdict_diff::DiffError),
+    #[error(transparent)]
+    Merge(#[from] merge_error::MergeError),
 }
 
 /// Resolves the configuration of a run over `paths`: `--config`, `--no-config`, else the nearest

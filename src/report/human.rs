@@ -683,6 +683,7 @@ mod tests {
             diff: None,
             fixed: None,
             config: None,
+            shard: None,
         }
     }
 
