@@ -95,14 +95,14 @@ fn findings(json: &serde_json::Value) -> Vec<String> {
 
 const BASELINE: [&str; 2] = ["--baseline-ref", "HEAD"];
 
-/// Writes the JSON reports of the four shards; returns their names.
-fn shards(root: &Path, count: u32) -> Vec<String> {
+/// Writes the JSON reports of the `count` shards of `check . EXTRA...`; returns their names.
+fn shards(root: &Path, count: u32, extra: &[&str]) -> Vec<String> {
     (1..=count)
         .map(|index| {
             let name = format!("shard{index}-of-{count}.json");
             let shard = format!("{index}/{count}");
             let mut args = vec!["check", "."];
-            args.extend(BASELINE);
+            args.extend(extra);
             args.extend(["--shard", &shard, "--format", "json", "--output", &name]);
             let output = run(root, &args);
             assert!(
@@ -146,7 +146,7 @@ fn merged_shards_equal_the_unsharded_check_in_every_format() {
         "{whole_findings:#?}"
     );
 
-    let names = shards(root, 4);
+    let names = shards(root, 4, &BASELINE);
     // No shard alone gives coverage advice, and staging is exercised in one shard only: advice
     // drawn from any one shard's cases would be wrong.
     let mut staging = 0;
@@ -288,8 +288,8 @@ fn merge_refuses_what_is_not_every_shard_of_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     repository(root);
-    let four = shards(root, 4);
-    let three = shards(root, 3);
+    let four = shards(root, 4, &BASELINE);
+    let three = shards(root, 3, &BASELINE);
     let [one, two, three_of_four, four_of_four] = [&four[0], &four[1], &four[2], &four[3]];
 
     // A missing shard.
@@ -324,7 +324,7 @@ fn merge_refuses_what_is_not_every_shard_of_one_run() {
     let other = tempfile::tempdir().unwrap();
     repository(other.path());
     write(other.path(), "extra.fixtures.yaml", &suite());
-    let moved = shards(other.path(), 4);
+    let moved = shards(other.path(), 4, &BASELINE);
     std::fs::copy(other.path().join(&moved[2]), root.join("foreign.json")).unwrap();
     refused(
         root,
@@ -395,4 +395,56 @@ fn merge_refuses_what_is_not_every_shard_of_one_run() {
             .unwrap()
             .is_empty()
     );
+}
+
+/// A suppression that covers coverage advice, or a mismatch replayed by another shard, is used
+/// in the run although shard 1 alone finds it unused: the merge reports it as the unsharded run
+/// does.
+#[test]
+fn a_suppression_used_by_any_shard_is_not_unused_in_the_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(
+        root,
+        "appsettings.yaml",
+        &POLICY.replace("SCORE", "0.80").replace(
+            "      development:\n",
+            "      development: # gatelint: ignore[environment-not-exercised] no development cases yet\n",
+        ),
+    );
+    write(
+        root,
+        "prod.fixtures.yaml",
+        &suite().replace(
+            "  - name: prod case 7\n",
+            "  - name: prod case 7 # gatelint: ignore[fixture-mismatch] expectation under review\n",
+        ),
+    );
+    let whole = run(root, &["check", ".", "--format", "json"]);
+    let whole_findings = findings(&json_of(&whole.stdout));
+    assert!(
+        !whole_findings
+            .iter()
+            .any(|line| line.starts_with("unused-suppression")
+                || line.starts_with("fixture-mismatch")
+                || line.contains("environment `development`")),
+        "{whole_findings:#?}"
+    );
+    let names = shards(root, 4, &[]);
+    let unused_in_a_shard = names.iter().any(|name| {
+        findings(&json_of(&std::fs::read(root.join(name)).unwrap()))
+            .iter()
+            .any(|line| line.starts_with("unused-suppression"))
+    });
+    assert!(
+        unused_in_a_shard,
+        "no shard alone knows the suppressions are used"
+    );
+    let mut args: Vec<&str> = vec!["merge"];
+    args.extend(names.iter().map(String::as_str));
+    args.extend(["--format", "json"]);
+    let merged = run(root, &args);
+    assert_eq!(findings(&json_of(&merged.stdout)), whole_findings);
+    assert_eq!(merged.status.code(), whole.status.code());
 }

@@ -238,6 +238,14 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     }
 
     let mut findings = filter.apply(findings);
+    let unused_suppressions: Vec<Finding> = match options.shard {
+        Some(_) => findings
+            .iter()
+            .filter(|finding| finding.rule.as_str() == "unused-suppression")
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
     if let Some(shard) = options.shard
         && shard.index != 1
     {
@@ -279,6 +287,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             index: shard.index,
             count: shard.count,
             coverage: shard_coverage,
+            unused_suppressions,
         }),
     })
 }

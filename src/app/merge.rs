@@ -127,9 +127,28 @@ pub fn run_merge(options: &MergeOptions) -> Result<Report, UsageError> {
         }
     }
     let (config, _) = load_config(&options.config, std::slice::from_ref(&root))?;
-    findings.extend(coverage_advice(&shards, &outcomes, &config));
+    let (advice, used) = coverage_advice(&shards, &outcomes, &config);
+    findings.extend(advice);
     sort_findings(&mut findings);
     findings.dedup();
+    // A suppression is unused in the run only when no shard used it and the coverage advice
+    // the merge adds does not use it either.
+    let unused_everywhere = |finding: &Finding| {
+        shards.iter().all(|shard| {
+            shard.report.shard.as_ref().is_some_and(|part| {
+                part.unused_suppressions.iter().any(|unused| {
+                    unused.path == *finding.primary.path && same_place(unused, finding, &files)
+                })
+            })
+        })
+    };
+    findings.retain(|finding| {
+        finding.rule.as_str() != "unused-suppression"
+            || (unused_everywhere(finding)
+                && !used.iter().any(|(path, span)| {
+                    *path == finding.primary.path && *span == finding.primary.span
+                }))
+    });
 
     let cases = cases_of(&shards, &findings, &files);
     // Passing cases a shard counted but did not list (`test` without JUnit output).
@@ -201,12 +220,13 @@ const COVERAGE_RULES: [&str; 3] = [
 ];
 
 /// The coverage advice over the cases of all shards, filtered as `check` filters it (the
-/// configuration's rule settings, inline suppressions).
+/// configuration's rule settings, inline suppressions), and the suppressions (path, comment
+/// span) that covered some of it.
 fn coverage_advice(
     shards: &[ShardFile],
     outcomes: &[FileOutcome],
     config: &crate::config::Config,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Vec<(Arc<str>, Span)>) {
     let mut joined: Vec<Coverage> = Vec::new();
     for shard in shards {
         let Some(part) = &shard.report.shard else {
@@ -223,7 +243,7 @@ fn coverage_advice(
         }
     }
     if joined.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let outcome = TestOutcome {
         coverage: joined,
@@ -247,17 +267,36 @@ fn coverage_advice(
         files: &replay_files,
         configured_environments: &configured,
     });
-    let advice: Vec<Finding> = found
-        .into_iter()
-        .filter(|finding| COVERAGE_RULES.contains(&finding.rule.as_str()))
-        .filter(|finding| {
-            !replay_files
-                .iter()
-                .find(|file| file.source.path == finding.primary.path)
-                .is_some_and(|file| rules::suppress::covers(file.source, finding))
-        })
-        .collect();
-    Filter::new(&CheckOptions::default(), config).apply(advice)
+    let mut used = Vec::new();
+    let mut advice = Vec::new();
+    for finding in found {
+        if !COVERAGE_RULES.contains(&finding.rule.as_str()) {
+            continue;
+        }
+        let covering = replay_files
+            .iter()
+            .find(|file| file.source.path == finding.primary.path)
+            .and_then(|file| rules::suppress::covering(file.source, &finding));
+        match covering {
+            Some(span) => used.push((finding.primary.path.clone(), span)),
+            None => advice.push(finding),
+        }
+    }
+    (
+        Filter::new(&CheckOptions::default(), config).apply(advice),
+        used,
+    )
+}
+
+/// Whether `location`, as a report wrote it, is where `finding` is.
+fn same_place(
+    location: &LocationIn,
+    finding: &Finding,
+    files: &BTreeMap<Arc<str>, ScannedFile>,
+) -> bool {
+    files.get(&finding.primary.path).is_some_and(|file| {
+        span_of(&file.source, &location.start, &location.end) == Some(finding.primary.span)
+    })
 }
 
 /// One shard report as read.
@@ -831,4 +870,6 @@ struct ShardIn {
     index: u32,
     count: u32,
     coverage: Vec<Coverage>,
+    #[serde(default)]
+    unused_suppressions: Vec<LocationIn>,
 }

@@ -260,6 +260,7 @@ fn run_test_collecting(
             index: shard.index,
             count: shard.count,
             coverage: Vec::new(),
+            unused_suppressions: Vec::new(),
         }),
     })
 }

@@ -50,6 +50,8 @@ struct ShardDto<'a> {
     index: u32,
     count: u32,
     coverage: Vec<CoverageDto<'a>>,
+    /// Where this shard found a suppression unused (shard 1 also reports these as findings).
+    unused_suppressions: Vec<LocationDto<'a>>,
 }
 
 /// What one shard's cases exercised of one policy, and what the policy enables and configures
@@ -371,6 +373,11 @@ impl<'a> JsonReport<'a> {
                         configured_environments: &coverage.configured_environments,
                         configured_tenants: &coverage.configured_tenants,
                     })
+                    .collect(),
+                unused_suppressions: shard
+                    .unused_suppressions
+                    .iter()
+                    .map(|finding| LocationDto::new(report, &finding.primary))
                     .collect(),
             }),
         }

@@ -142,6 +142,9 @@ pub struct ShardPart {
     /// What this shard's cases exercised of each replayed policy, with what the policy
     /// configures (the same in every shard).
     pub coverage: Vec<crate::replay::runner::Coverage>,
+    /// The `unused-suppression` findings of this shard, which only shard 1 reports: a
+    /// suppression is unused in the run only when no shard used it.
+    pub unused_suppressions: Vec<Finding>,
 }
 
 impl Report {

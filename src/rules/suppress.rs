@@ -138,10 +138,15 @@ fn hit(source: &SourceFile, suppressions: &[Suppression], finding: &Finding) -> 
     })
 }
 
-/// Whether an inline suppression in `source` covers `finding` (a finding made after the
-/// file's suppression pass, as `merge` makes the coverage advice).
-pub fn covers(source: &SourceFile, finding: &Finding) -> bool {
-    finding.primary.path == source.path && hit(source, &parse(source), finding).is_some()
+/// The span of the inline suppression in `source` that covers `finding`, if one does (for a
+/// finding made after the file's suppression pass, as `merge` makes the coverage advice).
+pub fn covering(source: &SourceFile, finding: &Finding) -> Option<Span> {
+    if finding.primary.path != source.path {
+        return None;
+    }
+    let suppressions = parse(source);
+    let index = hit(source, &suppressions, finding)?;
+    suppressions.get(index).map(|suppression| suppression.span)
 }
 
 #[cfg(test)]
