@@ -448,3 +448,60 @@ fn a_suppression_used_by_any_shard_is_not_unused_in_the_merge() {
     assert_eq!(findings(&json_of(&merged.stdout)), whole_findings);
     assert_eq!(merged.status.code(), whole.status.code());
 }
+
+/// `test --shard K/N` reports merge too: the cases of every shard, in suite order, as JSON and
+/// as the JUnit report of the unsharded `test`.
+#[test]
+fn test_shards_merge_to_the_unsharded_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, "appsettings.yaml", &POLICY.replace("SCORE", "0.80"));
+    // `a/` is walked before `a-b…`, though `-` sorts before `/`.
+    write(
+        root,
+        "a/x.fixtures.yaml",
+        &suite().replace("appsettings.yaml", "../appsettings.yaml"),
+    );
+    write(root, "a-b.fixtures.yaml", &suite());
+    let names: Vec<String> = (1..=3)
+        .map(|index| {
+            let name = format!("test{index}.json");
+            let shard = format!("{index}/3");
+            run(
+                root,
+                &[
+                    "test", ".", "--shard", &shard, "--format", "json", "--output", &name,
+                ],
+            );
+            name
+        })
+        .collect();
+    for formats in [
+        &["--format", "json"][..],
+        &["--format", "junit"],
+        &[
+            "--format", "json", "--format", "junit", "--output", "out.xml",
+        ],
+    ] {
+        let mut args = vec!["test", "."];
+        args.extend(formats);
+        let whole = run(root, &args);
+        let mut args: Vec<&str> = vec!["merge"];
+        args.extend(names.iter().map(String::as_str));
+        args.extend(formats);
+        let merged = run(root, &args);
+        assert_eq!(
+            merged.status.code(),
+            Some(5),
+            "{}",
+            String::from_utf8_lossy(&merged.stderr)
+        );
+        assert_eq!(merged.status.code(), whole.status.code());
+        assert_eq!(
+            String::from_utf8_lossy(&merged.stdout),
+            String::from_utf8_lossy(&whole.stdout),
+            "{formats:?}"
+        );
+    }
+}

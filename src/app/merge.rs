@@ -45,6 +45,9 @@ pub struct MergeOptions {
     /// Exit 0 whatever the merged findings (the shards' own `--exit-zero` is not in their
     /// reports).
     pub exit_zero: bool,
+    /// Keep the passing cases of `test` shards in the report (JUnit output lists them); else
+    /// they are counted only, as `test` without JUnit output counts them.
+    pub keep_passed: bool,
 }
 
 /// Merges the shard reports of `options` into one report, as the unsharded run would give it.
@@ -150,7 +153,7 @@ pub fn run_merge(options: &MergeOptions) -> Result<Report, UsageError> {
                 }))
     });
 
-    let cases = cases_of(&shards, &findings, &files);
+    let mut cases = cases_of(&shards, &findings, &files);
     // Passing cases a shard counted but did not list (`test` without JUnit output).
     let passed_omitted = shards
         .iter()
@@ -162,7 +165,12 @@ pub fn run_merge(options: &MergeOptions) -> Result<Report, UsageError> {
                 .total
                 .saturating_sub(shard.report.cases.len())
         })
-        .sum();
+        .sum::<usize>();
+    let kept = cases.len();
+    if command == "test" && !options.keep_passed {
+        cases.retain(|case| case.status != CaseStatus::Passed);
+    }
+    let passed_omitted = passed_omitted + (kept - cases.len());
     let diff = diff_of(&shards, &cases, &findings);
     let fail_on = match &first.report.fail_on {
         Some(name) => Severity::parse(name).map_or(FailOn::Never, FailOn::At),
@@ -610,14 +618,46 @@ fn cases_of(
             });
         }
     }
-    cases.sort_by(|a, b| {
-        (a.line.is_none(), &a.suite, a.line, &a.name).cmp(&(
-            b.line.is_none(),
-            &b.suite,
-            b.line,
-            &b.name,
-        ))
-    });
+    // Suites in the order the shards replayed them (discovery order), each shard's sequence
+    // placed among the suites already known; Gait scenario directories (no line) after them.
+    let mut order: Vec<Arc<str>> = Vec::new();
+    for shard in shards {
+        let mut sequence: Vec<&str> = Vec::new();
+        for case in shard.report.cases.iter().filter(|case| case.line.is_some()) {
+            if sequence.last() != Some(&case.suite.as_str()) {
+                sequence.push(&case.suite);
+            }
+        }
+        for (at, suite) in sequence.iter().enumerate() {
+            if order.iter().any(|known| &**known == *suite) {
+                continue;
+            }
+            let position = |name: &str| order.iter().position(|known| &**known == name);
+            let after = sequence
+                .get(..at)
+                .unwrap_or_default()
+                .iter()
+                .rev()
+                .find_map(|name| position(name))
+                .map(|index| index + 1);
+            let before = || {
+                sequence
+                    .get(at + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .find_map(|name| position(name))
+            };
+            let index = after.or_else(before).unwrap_or(order.len());
+            order.insert(index, Arc::from(*suite));
+        }
+    }
+    let rank = |case: &CaseOutcome| {
+        order
+            .iter()
+            .position(|suite| *suite == case.suite)
+            .unwrap_or(order.len())
+    };
+    cases.sort_by_key(|case| (case.line.is_none(), rank(case), case.line));
     cases
 }
 

@@ -50,6 +50,9 @@ pub(super) fn merge(args: &MergeArgs, matches: Option<&ArgMatches>, verbosity: V
             (None, false) => crate::config::Choice::Discover,
         },
         exit_zero: args.exit_zero,
+        keep_passed: destinations
+            .iter()
+            .any(|destination| destination.format == crate::report::OutputFormat::Junit),
     };
     finish(
         app::run_merge(&options),
