@@ -350,6 +350,15 @@ fn read_shards(paths: &[PathBuf]) -> Result<Vec<ShardFile>, MergeError> {
         if part.count != count {
             return Err(other("the shard counts"));
         }
+        if part.index == 0 || part.index > part.count {
+            return Err(MergeError::NotReport {
+                path: shard.path.clone(),
+                message: format!(
+                    "shard {}/{} is not a shard of {}",
+                    part.index, part.count, part.count
+                ),
+            });
+        }
         if shard.report.command != first.report.command {
             return Err(other("the commands"));
         }
