@@ -8,23 +8,18 @@
 //! coverage advice no shard can give is drawn here from the coverage of all shards, by the same
 //! rules `check` runs, at the keys of the re-read files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Deserialize;
-
 use crate::classify::FileKind;
-use crate::diff::verdicts::{
-    BoundaryRegion, ChangedCase, Decided, DiffSummary, Direction, FailOnChange, Recommendation,
-};
+use crate::diff::verdicts::{ChangedCase, DiffSummary, FailOnChange, Recommendation};
 use crate::discover::Candidate;
 use crate::exit::Exit;
 use crate::finding::sort_findings;
 use crate::finding::{Applicability, Edit, Finding, Fix, Location, Related, Severity};
 use crate::replay::runner::{Coverage, TestOutcome};
-use crate::report::json::FORMAT_VERSION;
-use crate::report::{self, CaseOutcome, CaseStatus, Report, ScannedFile, Skipped};
+use crate::report::{CaseOutcome, CaseStatus, Report, ScannedFile, Skipped};
 use crate::rules::{self, ReplayContext, ReplayFile, registry};
 use crate::source::{Reader, SourceFile};
 use crate::span::{ColumnUnit, Span};
@@ -32,6 +27,7 @@ use crate::span::{ColumnUnit, Span};
 use super::analyze::analyze_candidate;
 use super::check::{FailOn, Filter, findings_exit};
 use super::merge_error::MergeError;
+use super::merge_read::{FindingIn, LocationIn, PositionIn, ShardFile, read_shards};
 use super::{CheckOptions, FileOutcome, UsageError, load_config};
 
 /// What `merge` is asked to do.
@@ -305,148 +301,6 @@ fn same_place(
     files.get(&finding.primary.path).is_some_and(|file| {
         span_of(&file.source, &location.start, &location.end) == Some(finding.primary.span)
     })
-}
-
-/// One shard report as read.
-struct ShardFile {
-    path: String,
-    report: ShardReport,
-}
-
-/// Reads every report and checks that together they are the shards 1..N of one run.
-fn read_shards(paths: &[PathBuf]) -> Result<Vec<ShardFile>, MergeError> {
-    if paths.is_empty() {
-        return Err(MergeError::NoReports);
-    }
-    let reader = Reader::new(paths);
-    let mut shards: Vec<ShardFile> = Vec::new();
-    for path in paths {
-        let display = crate::discover::display_path(path);
-        let text = reader.read_string(path).map_err(|error| MergeError::Read {
-            path: display.clone(),
-            message: error.to_string(),
-        })?;
-        shards.push(ShardFile {
-            report: parse_report(&display, &text)?,
-            path: display,
-        });
-    }
-    shards.sort_by_key(|shard| shard.report.shard.as_ref().map_or(0, |part| part.index));
-    let Some(first) = shards.first() else {
-        return Err(MergeError::NoReports);
-    };
-    let count = first.report.shard.as_ref().map_or(0, |part| part.count);
-    for (at, shard) in shards.iter().enumerate() {
-        let Some(part) = &shard.report.shard else {
-            continue;
-        };
-        let other = |what| MergeError::OtherRun {
-            path: shard.path.clone(),
-            index: part.index,
-            count: part.count,
-            first: first.path.clone(),
-            what,
-        };
-        if part.count != count {
-            return Err(other("the shard counts"));
-        }
-        if part.index == 0 || part.index > part.count {
-            return Err(MergeError::NotReport {
-                path: shard.path.clone(),
-                message: format!(
-                    "shard {}/{} is not a shard of {}",
-                    part.index, part.count, part.count
-                ),
-            });
-        }
-        if shard.report.command != first.report.command {
-            return Err(other("the commands"));
-        }
-        if shard.report.files != first.report.files {
-            return Err(other("the scanned files"));
-        }
-        if shard.report.fail_on != first.report.fail_on {
-            return Err(other("the `--fail-on` thresholds"));
-        }
-        let baseline = |report: &ShardReport| {
-            report
-                .diff
-                .as_ref()
-                .map(|diff| (diff.baseline.clone(), diff.candidate.clone()))
-        };
-        if baseline(&shard.report) != baseline(&first.report) {
-            return Err(other("the baselines"));
-        }
-        if at > 0
-            && let Some(previous) = shards.get(at - 1)
-            && previous.report.shard.as_ref().map(|p| p.index) == Some(part.index)
-        {
-            return Err(MergeError::Duplicate {
-                index: part.index,
-                count,
-                first: previous.path.clone(),
-                second: shard.path.clone(),
-            });
-        }
-    }
-    let given: BTreeSet<u32> = shards
-        .iter()
-        .filter_map(|shard| shard.report.shard.as_ref().map(|part| part.index))
-        .collect();
-    let missing: Vec<u32> = (1..=count).filter(|index| !given.contains(index)).collect();
-    if !missing.is_empty() {
-        return Err(MergeError::Missing {
-            missing,
-            count,
-            given: given
-                .iter()
-                .map(|index| format!("{index}/{count}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    }
-    Ok(shards)
-}
-
-/// Parses one report, refusing what is not a shard report of this gatelint.
-fn parse_report(path: &str, text: &str) -> Result<ShardReport, MergeError> {
-    let not_report = |message: String| MergeError::NotReport {
-        path: path.to_owned(),
-        message,
-    };
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|error| not_report(error.to_string()))?;
-    let tool = value.get("tool");
-    if tool
-        .and_then(|tool| tool.get("name"))
-        .and_then(|name| name.as_str())
-        != Some(report::TOOL_NAME)
-    {
-        return Err(not_report("it has no `tool.name: gatelint`".to_owned()));
-    }
-    let version = tool
-        .and_then(|tool| tool.get("version"))
-        .and_then(|version| version.as_str())
-        .unwrap_or("?");
-    let format = value.get("version").and_then(|format| format.as_u64());
-    if version != report::VERSION || format != Some(u64::from(FORMAT_VERSION)) {
-        return Err(MergeError::Version {
-            path: path.to_owned(),
-            tool: version.to_owned(),
-            format: format.map_or_else(|| "?".to_owned(), |format| format.to_string()),
-            ours: report::VERSION,
-            our_format: FORMAT_VERSION,
-        });
-    }
-    let report: ShardReport =
-        serde_json::from_value(value).map_err(|error| not_report(error.to_string()))?;
-    if report.shard.is_none() {
-        return Err(MergeError::NotShard {
-            path: path.to_owned(),
-            command: report.command.clone(),
-        });
-    }
-    Ok(report)
 }
 
 fn kind_named(name: &str) -> Option<FileKind> {
@@ -773,152 +627,4 @@ fn diff_of(
     });
     summary.regions.dedup();
     Some(summary)
-}
-
-// The JSON report as `merge` reads it back (`schemas/report.schema.json`); fields it does not
-// need are left out, so they may grow.
-
-#[derive(Deserialize)]
-struct ShardReport {
-    command: String,
-    exit: ExitIn,
-    summary: SummaryIn,
-    fail_on: Option<String>,
-    files: Vec<FileIn>,
-    findings: Vec<FindingIn>,
-    skipped: Vec<SkippedIn>,
-    cases: Vec<CaseIn>,
-    #[serde(default)]
-    changed: Option<Vec<ChangedIn>>,
-    #[serde(default)]
-    diff: Option<DiffIn>,
-    #[serde(default)]
-    shard: Option<ShardIn>,
-}
-
-#[derive(Deserialize)]
-struct SummaryIn {
-    cases: CaseCountIn,
-}
-
-#[derive(Deserialize)]
-struct CaseCountIn {
-    total: usize,
-}
-
-#[derive(Deserialize)]
-struct ExitIn {
-    code: u8,
-}
-
-#[derive(Deserialize, PartialEq)]
-struct FileIn {
-    path: String,
-    kind: String,
-}
-
-#[derive(Deserialize)]
-struct FindingIn {
-    rule: String,
-    severity: String,
-    message: String,
-    #[serde(flatten)]
-    location: LocationIn,
-    #[serde(default)]
-    related: Vec<RelatedIn>,
-    help: Option<String>,
-    #[serde(default)]
-    fix: Option<FixIn>,
-}
-
-#[derive(Deserialize)]
-struct LocationIn {
-    path: String,
-    pointer: String,
-    start: PositionIn,
-    end: PositionIn,
-}
-
-#[derive(Deserialize)]
-struct PositionIn {
-    line: u32,
-    column: u32,
-}
-
-#[derive(Deserialize)]
-struct RelatedIn {
-    #[serde(flatten)]
-    location: LocationIn,
-    message: String,
-}
-
-#[derive(Deserialize)]
-struct FixIn {
-    applicability: String,
-    description: String,
-    edits: Vec<EditIn>,
-}
-
-#[derive(Deserialize)]
-struct EditIn {
-    start: PositionIn,
-    end: PositionIn,
-    content: String,
-}
-
-#[derive(Deserialize)]
-struct SkippedIn {
-    path: String,
-    reason: String,
-}
-
-#[derive(Deserialize)]
-struct CaseIn {
-    suite: String,
-    name: String,
-    status: String,
-    message: Option<String>,
-    expected: Option<String>,
-    actual: Option<String>,
-    #[serde(default)]
-    line: Option<u32>,
-}
-
-#[derive(Deserialize, PartialEq)]
-struct ChangedIn {
-    suite: String,
-    case: String,
-    environment: String,
-    direction: Direction,
-    disallowed: bool,
-    baseline: Decided,
-    candidate: Decided,
-}
-
-#[derive(Deserialize, PartialEq)]
-struct VerdictCountIn {
-    verdict: String,
-    count: usize,
-}
-
-#[derive(Deserialize, PartialEq)]
-struct DiffIn {
-    baseline: String,
-    candidate: String,
-    fail_on: String,
-    cases_total: usize,
-    baseline_verdicts: Vec<VerdictCountIn>,
-    candidate_verdicts: Vec<VerdictCountIn>,
-    recommendation: Recommendation,
-    regions: Vec<BoundaryRegion>,
-    notes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct ShardIn {
-    index: u32,
-    count: u32,
-    coverage: Vec<Coverage>,
-    #[serde(default)]
-    unused_suppressions: Vec<LocationIn>,
 }

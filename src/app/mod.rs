@@ -8,6 +8,7 @@ mod fix;
 mod gait_replay;
 mod merge;
 mod merge_error;
+mod merge_read;
 mod replay;
 mod script_registry;
 mod settings;
