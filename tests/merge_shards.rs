@@ -344,6 +344,25 @@ fn merge_refuses_what_is_not_every_shard_of_one_run() {
             "this is gatelint",
         ],
     );
+    // A report naming a file outside the checkout: the reader refuses it.
+    for (index, name) in four.iter().enumerate() {
+        let mut json = json_of(&std::fs::read(root.join(name)).unwrap());
+        json["files"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"path": "/etc/passwd", "kind": "stellaops-gates"}));
+        std::fs::write(root.join(format!("outside{index}.json")), json.to_string()).unwrap();
+    }
+    refused(
+        root,
+        &[
+            "outside0.json",
+            "outside1.json",
+            "outside2.json",
+            "outside3.json",
+        ],
+        &["cannot read `/etc/passwd`", "outside"],
+    );
     // An unsharded report, and a file that is no report.
     let whole = run(
         root,
