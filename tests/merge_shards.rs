@@ -524,3 +524,172 @@ fn test_shards_merge_to_the_unsharded_test() {
         );
     }
 }
+
+/// The `run:` script of the step named `name` in a workflow, as written.
+fn step_script(workflow: &str, name: &str) -> String {
+    let mut lines = workflow
+        .lines()
+        .skip_while(|line| line.trim() != format!("- name: {name}"));
+    lines.next().unwrap_or_else(|| panic!("no step `{name}`"));
+    let mut lines = lines.skip_while(|line| line.trim() != "run: |");
+    let run = lines
+        .next()
+        .unwrap_or_else(|| panic!("step `{name}` has no `run: |`"));
+    let indent = run.len() - run.trim_start().len();
+    let mut script = String::new();
+    for line in lines {
+        if !line.trim().is_empty() && line.len() - line.trim_start().len() <= indent {
+            break;
+        }
+        script.push_str(line.get(indent + 2..).unwrap_or(""));
+        script.push('\n');
+    }
+    script
+}
+
+/// A clone as `actions/checkout` makes it: every branch of `upstream` as a remote-tracking
+/// branch `origin/*` only, `main` checked out.
+fn checkout(upstream: &Path) -> tempfile::TempDir {
+    let clone = tempfile::tempdir().unwrap();
+    let root = clone.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    let url = format!("file://{}", upstream.display());
+    git(root, &["remote", "add", "origin", &url]);
+    git(
+        root,
+        &[
+            "fetch",
+            "-q",
+            "origin",
+            "+refs/heads/*:refs/remotes/origin/*",
+        ],
+    );
+    git(
+        root,
+        &[
+            "checkout",
+            "-q",
+            "--force",
+            "-B",
+            "main",
+            "refs/remotes/origin/main",
+        ],
+    );
+    clone
+}
+
+fn bash(dir: &Path, script: &str, env: &[(&str, &Path)], shard: Option<u32>) -> Output {
+    let mut command = std::process::Command::new("bash");
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("SHARDS", "4")
+        .env("BASELINE_REF", "production")
+        // As a `shell: bash` step runs its script.
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script]);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    if let Some(shard) = shard {
+        command.env("SHARD", shard.to_string());
+    }
+    command.output().unwrap()
+}
+
+/// The nightly workflow's replay and merge steps, run as written: four shard jobs, each in its
+/// own checkout against the remote-tracking `production`, then the merge job in a fresh
+/// checkout. The merged report is the unsharded run's, and the merge step exits as it does.
+#[test]
+fn the_nightly_workflow_merges_its_shards_into_the_unsharded_report() {
+    let workflow = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workflows/nightly-replay.yml"),
+    )
+    .unwrap();
+    let replay = step_script(&workflow, "Replay shard");
+    let merge = step_script(&workflow, "Merge");
+    assert!(replay.contains("--shard \"$SHARD/$SHARDS\""), "{replay}");
+    assert!(merge.contains("gatelint\" merge"), "{merge}");
+
+    let upstream = tempfile::tempdir().unwrap();
+    repository(upstream.path());
+    git(upstream.path(), &["branch", "production"]);
+    git(upstream.path(), &["add", "."]);
+    git(upstream.path(), &["commit", "-q", "-m", "candidate"]);
+
+    let runner = tempfile::tempdir().unwrap();
+    let bin = runner.path().join("gatelint/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(
+        assert_cmd::cargo::cargo_bin("gatelint"),
+        bin.join("gatelint"),
+    )
+    .unwrap();
+    let shards = runner.path().join("shards");
+    std::fs::create_dir_all(&shards).unwrap();
+    for index in 1..=4 {
+        let clone = checkout(upstream.path());
+        let output = bash(
+            clone.path(),
+            &replay,
+            &[("RUNNER_TEMP", runner.path())],
+            Some(index),
+        );
+        assert!(
+            output.status.success(),
+            "shard {index}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let name = format!("shard-{index}.json");
+        std::fs::copy(clone.path().join("reports").join(&name), shards.join(&name)).unwrap();
+    }
+
+    let clone = checkout(upstream.path());
+    let summary = runner.path().join("step-summary.md");
+    std::fs::write(&summary, "").unwrap();
+    let output = bash(
+        clone.path(),
+        &merge,
+        &[
+            ("RUNNER_TEMP", runner.path()),
+            ("GITHUB_STEP_SUMMARY", &summary),
+        ],
+        None,
+    );
+    let whole = run(
+        clone.path(),
+        &[
+            "check",
+            ".",
+            "--baseline-ref",
+            "production",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        whole.status.code(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(6));
+    let merged = std::fs::read_to_string(clone.path().join("merged/report.json")).unwrap();
+    assert_eq!(
+        findings(&json_of(merged.as_bytes())),
+        findings(&json_of(&whole.stdout))
+    );
+    assert!(
+        merged.contains(
+            "baseline ref `production` is the remote-tracking branch `origin/production`"
+        ),
+        "{merged}"
+    );
+    for file in ["report.sarif", "report.junit.xml", "exit.txt"] {
+        assert!(clone.path().join("merged").join(file).is_file(), "{file}");
+    }
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(summary.contains("environment-not-exercised"), "{summary}");
+}
