@@ -262,6 +262,27 @@ fn merge_writes_outputs_and_keeps_a_warning_only_run_green() {
         "{merged_json:#}"
     );
     assert!(root.join("merged.sarif").is_file());
+    // The shards' `--ignore`, given to the merge, holds for the advice it adds.
+    let mut args: Vec<&str> = vec!["merge", "--ignore", "environment-not-exercised"];
+    args.extend(names.iter().map(String::as_str));
+    args.extend(["--format", "json"]);
+    let ignored = findings(&json_of(&run(root, &args).stdout));
+    assert!(
+        !ignored
+            .iter()
+            .any(|line| line.contains("environment `development`")),
+        "{ignored:#?}"
+    );
+    assert!(
+        ignored
+            .iter()
+            .any(|line| line.starts_with("tenant-not-exercised"))
+    );
+    let mut args: Vec<&str> = vec!["merge", "--ignore", "environment-not-exercise"];
+    args.extend(names.iter().map(String::as_str));
+    let unknown = run(root, &args);
+    assert_eq!(unknown.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("environment-not-exercise"));
 }
 
 /// Asserts `merge ARGS` exits 6 and says `words` on standard error.

@@ -44,10 +44,16 @@ pub struct MergeOptions {
     /// Keep the passing cases of `test` shards in the report (JUnit output lists them); else
     /// they are counted only, as `test` without JUnit output counts them.
     pub keep_passed: bool,
+    /// `--select` and `--ignore` of the shards' command line (their reports do not hold them),
+    /// applied to the coverage advice the merge adds.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
 }
 
 /// Merges the shard reports of `options` into one report, as the unsharded run would give it.
 pub fn run_merge(options: &MergeOptions) -> Result<Report, UsageError> {
+    super::check_rule_ids(&options.select, None)?;
+    super::check_rule_ids(&options.ignore, None)?;
     let shards = read_shards(&options.reports)?;
     let Some(first) = shards.first() else {
         return Err(MergeError::NoReports.into());
@@ -126,7 +132,12 @@ pub fn run_merge(options: &MergeOptions) -> Result<Report, UsageError> {
         }
     }
     let (config, _) = load_config(&options.config, std::slice::from_ref(&root))?;
-    let (advice, used) = coverage_advice(&shards, &outcomes, &config);
+    let filter = CheckOptions {
+        select: options.select.clone(),
+        ignore: options.ignore.clone(),
+        ..CheckOptions::default()
+    };
+    let (advice, used) = coverage_advice(&shards, &outcomes, &Filter::new(&filter, &config));
     findings.extend(advice);
     sort_findings(&mut findings);
     findings.dedup();
@@ -223,13 +234,13 @@ const COVERAGE_RULES: [&str; 3] = [
     "tenant-not-exercised",
 ];
 
-/// The coverage advice over the cases of all shards, filtered as `check` filters it (the
-/// configuration's rule settings, inline suppressions), and the suppressions (path, comment
+/// The coverage advice over the cases of all shards, filtered as `check` filters it (`filter`:
+/// `--select`/`--ignore` and the configuration's rule settings; inline suppressions), and the suppressions (path, comment
 /// span) that covered some of it.
 fn coverage_advice(
     shards: &[ShardFile],
     outcomes: &[FileOutcome],
-    config: &crate::config::Config,
+    filter: &Filter<'_>,
 ) -> (Vec<Finding>, Vec<(Arc<str>, Span)>) {
     let mut joined: Vec<Coverage> = Vec::new();
     for shard in shards {
@@ -286,10 +297,7 @@ fn coverage_advice(
             None => advice.push(finding),
         }
     }
-    (
-        Filter::new(&CheckOptions::default(), config).apply(advice),
-        used,
-    )
+    (filter.apply(advice), used)
 }
 
 /// Whether `location`, as a report wrote it, is where `finding` is.

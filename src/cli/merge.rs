@@ -31,6 +31,12 @@ pub struct MergeArgs {
     /// Exit 0 whatever the merged findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// The `--select` the shards ran with, for the coverage advice the merge adds (repeatable).
+    #[arg(long, action = clap::ArgAction::Append)]
+    pub select: Vec<String>,
+    /// The `--ignore` the shards ran with, for the coverage advice the merge adds (repeatable).
+    #[arg(long, action = clap::ArgAction::Append)]
+    pub ignore: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -50,6 +56,8 @@ pub(super) fn merge(args: &MergeArgs, matches: Option<&ArgMatches>, verbosity: V
             (None, false) => crate::config::Choice::Discover,
         },
         exit_zero: args.exit_zero,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
         keep_passed: destinations
             .iter()
             .any(|destination| destination.format == crate::report::OutputFormat::Junit),
