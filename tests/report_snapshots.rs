@@ -85,6 +85,31 @@ fn json() {
 #[test]
 fn json_matches_its_schema() {
     let validator = schema("schemas/report.schema.json");
+    // A shard's report carries its shard section.
+    let mut shard = report_sample::sample();
+    shard.shard = Some(gatelint::report::ShardPart {
+        index: 2,
+        count: 3,
+        coverage: vec![gatelint::replay::runner::Coverage {
+            policy: "config/policy-gates.yaml".to_owned(),
+            environments: ["production".to_owned()].into(),
+            configured_environments: ["production".to_owned(), "staging".to_owned()].into(),
+            ..Default::default()
+        }],
+        unused_suppressions: shard.findings.iter().take(1).cloned().collect(),
+    });
+    let rendered = render(
+        &shard,
+        OutputFormat::Json,
+        gatelint::report::Style::default(),
+    );
+    let value: Value = serde_json::from_str(&rendered).unwrap();
+    assert_eq!(value["shard"]["index"], 2, "{rendered}");
+    assert_eq!(
+        value["shard"]["coverage"][0]["configured_environments"][1],
+        "staging"
+    );
+    assert_valid(&validator, &rendered);
     for report in [report_sample::sample(), report_sample::empty()] {
         assert_valid(
             &validator,

@@ -114,8 +114,9 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         })
         .collect();
     let mut replay_cases = Vec::new();
+    let mut shard_coverage = Vec::new();
     if !options.validate_only {
-        replay::check_fixtures(
+        shard_coverage = replay::check_fixtures(
             &reader,
             &candidates,
             &mut outcomes,
@@ -221,6 +222,14 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
     }
 
     let mut findings = filter.apply(findings);
+    let unused_suppressions: Vec<Finding> = match options.shard {
+        Some(_) => findings
+            .iter()
+            .filter(|finding| finding.rule.as_str() == "unused-suppression")
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
     if let Some(shard) = options.shard
         && shard.index != 1
     {
@@ -254,6 +263,12 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         diff: verdict_diff,
         fixed: None,
         config: Some(config.chosen.describe()),
+        shard: options.shard.map(|shard| crate::report::ShardPart {
+            index: shard.index,
+            count: shard.count,
+            coverage: shard_coverage,
+            unused_suppressions,
+        }),
     })
 }
 

@@ -518,6 +518,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
         passed_omitted: 0,
         fixed: None,
         config: Some(config.chosen.describe()),
+        shard: None,
     })
 }
 

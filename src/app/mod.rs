@@ -7,6 +7,9 @@ mod eval;
 mod filter;
 mod fix;
 mod gait_replay;
+mod merge;
+mod merge_error;
+mod merge_read;
 mod replay;
 mod script_registry;
 mod settings;
@@ -22,6 +25,8 @@ pub use diff_run::{DiffOptions, run_diff};
 pub use eval::{EvalError, run_stellaops_eval};
 pub use filter::FailOn;
 pub use fix::{FixOptions, FixRun, MAX_PASSES, run_fix};
+pub use merge::{MergeOptions, run_merge};
+pub use merge_error::MergeError;
 pub use settings::{CommandLineSetting, show_settings};
 pub use test::{TestOptions, UpdateRun, run_test, run_test_update};
 pub use verdict_diff::DiffError;
@@ -77,6 +82,8 @@ pub enum UsageError {
     Diff(String),
     #[error(transparent)]
     Replay(#[from] verdict_diff::DiffError),
+    #[error(transparent)]
+    Merge(#[from] merge_error::MergeError),
 }
 
 /// Resolves the configuration of a run over `paths`: `--config`, `--no-config`, else the nearest

@@ -18,7 +18,8 @@ use crate::rules::{self, ReplayContext, ReplayFile, ScenarioReplay};
 use crate::source::Reader;
 
 /// Replays the suites among `outcomes`, adding findings to the suite and policy files and one
-/// case outcome per replayed case to `cases`.
+/// case outcome per replayed case to `cases`. Under `--shard`, returns the coverage of this
+/// shard's cases, which no advice is drawn from here (`gatelint merge` joins the shards').
 pub fn check_fixtures(
     reader: &Reader,
     candidates: &[Candidate],
@@ -27,7 +28,7 @@ pub fn check_fixtures(
     shard: Option<runner::Shard>,
     cases: &mut Vec<CaseOutcome>,
     progress: &crate::progress::Progress,
-) {
+) -> Vec<runner::Coverage> {
     progress.phase(crate::progress::Phase::Replaying);
     let suites: Vec<PathBuf> = candidates
         .iter()
@@ -53,7 +54,7 @@ pub fn check_fixtures(
     };
     if suites.is_empty() && scenarios.is_empty() {
         script_registry::add_findings(reader, &registries, outcomes);
-        return;
+        return Vec::new();
     }
     let gait = gait_replay::GaitCases::default();
     // The policies were parsed once by the file stage: the replay builds its models from
@@ -92,11 +93,12 @@ pub fn check_fixtures(
             )
         })
         .collect();
+    let mut shard_coverage = Vec::new();
     if shard.is_some() {
         // One shard's cases are not the suite's: coverage advice computed from them would be
         // false for the whole run (`environment-not-exercised` for an environment another
-        // shard evaluates), so a sharded run gives none.
-        outcome.coverage.clear();
+        // shard evaluates), so a sharded run gives none and hands its coverage to the report.
+        shard_coverage = std::mem::take(&mut outcome.coverage);
     }
     drop(parsed);
     for (path, uses) in gait.registry_uses() {
@@ -185,6 +187,7 @@ pub fn check_fixtures(
         }
     }
     script_registry::add_findings(reader, &registries, outcomes);
+    shard_coverage
 }
 
 /// The Gait scenario directories among the checked files (a scanned `policy.yaml` beside an

@@ -256,6 +256,12 @@ fn run_test_collecting(
         diff: None,
         fixed: None,
         config: config_note,
+        shard: options.shard.map(|shard| crate::report::ShardPart {
+            index: shard.index,
+            count: shard.count,
+            coverage: Vec::new(),
+            unused_suppressions: Vec::new(),
+        }),
     })
 }
 

@@ -10,6 +10,7 @@ mod check;
 mod diff;
 mod eval;
 mod fmt;
+mod merge;
 mod output;
 mod rules;
 mod test;
@@ -19,6 +20,7 @@ use check::{CheckCommand, ReplayArgs, ValidateCommand, check, check_command};
 use diff::{DiffArgs, diff};
 use eval::{EvalArgs, eval};
 use fmt::{FmtArgs, fmt};
+use merge::{MergeArgs, merge};
 use output::{print_out, usage_error};
 use rules::{RulesArgs, rules};
 use test::{TestArgs, test};
@@ -59,6 +61,10 @@ pub enum Command {
     /// transition rules, and every fixture case whose decision changed; exit 5 on a disallowed
     /// change (`[diff] fail-on`).
     Diff(DiffArgs),
+    /// Merge the JSON reports of the shards of one `--shard K/N` run into one report, in any
+    /// format: findings once, cases joined, coverage advice over all shards, the exit code of
+    /// the unsharded run.
+    Merge(MergeArgs),
     /// Format Gait policies canonically, keeping comments (`--check`: exit 3 if a file would change).
     Fmt(FmtArgs),
     /// List every rule.
@@ -110,6 +116,7 @@ pub fn run() -> Exit {
         Command::Eval(args) => eval(&args),
         Command::Fmt(args) => fmt(&args),
         Command::Diff(args) => diff(&args, sub, verbosity),
+        Command::Merge(args) => merge(&args, sub, verbosity),
         Command::Rule { id } => match app::rule(&id) {
             Ok(meta) => print_out(
                 &format!(

@@ -76,9 +76,12 @@ pub(super) fn test(args: &TestArgs, matches: Option<&ArgMatches>, verbosity: Ver
         gait,
         shard: args.shard,
         config: args.config.choice(),
-        keep_passed: destinations
-            .iter()
-            .any(|destination| destination.format == OutputFormat::Junit),
+        // A shard keeps its passing cases too: `merge` renders the JUnit report of the run
+        // from the shards' JSON reports.
+        keep_passed: args.shard.is_some()
+            || destinations
+                .iter()
+                .any(|destination| destination.format == OutputFormat::Junit),
         update: args.update,
         progress: progress(verbosity),
     };

@@ -5,24 +5,24 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
 
 /// What one side decided for one case.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Decided {
     pub verdict: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<String>,
     /// Why the case could not be evaluated on this side (its verdict is then `error`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
@@ -72,7 +72,7 @@ impl Decided {
 pub const ERROR_VERDICT: &str = "error";
 
 /// How a changed case moved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// The candidate decides more strictly.
@@ -265,7 +265,7 @@ pub struct ChangedCase {
 
 /// A region (Stella Ops threshold gates) or class (Gait intents) of the input space whose
 /// verdict changed, with a witness input inside it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BoundaryRegion {
     /// The candidate policy file.
     pub policy: String,
@@ -282,7 +282,7 @@ pub struct BoundaryRegion {
 }
 
 /// Gait `policy simulate`'s recommendation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Recommendation {
     Enforce,
@@ -291,6 +291,18 @@ pub enum Recommendation {
 }
 
 impl Recommendation {
+    /// The recommendation over the changes of two parts of one run (the shards of a
+    /// `--shard` run): a relaxation anywhere is `observe`, else a new block anywhere is
+    /// `require_approval`, as [`recommend`] decides over all changes at once.
+    pub fn join(self, other: Recommendation) -> Recommendation {
+        use Recommendation::*;
+        match (self, other) {
+            (Observe, _) | (_, Observe) => Observe,
+            (RequireApproval, _) | (_, RequireApproval) => RequireApproval,
+            (Enforce, Enforce) => Enforce,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Recommendation::Enforce => "enforce",

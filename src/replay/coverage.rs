@@ -44,7 +44,8 @@ impl Coverage {
             .collect()
     }
 
-    pub(super) fn absorb(&mut self, other: &Coverage) {
+    /// Adds what `other` exercised and configures (the same policy, another part of the run).
+    pub fn absorb(&mut self, other: &Coverage) {
         self.gates.extend(other.gates.iter().cloned());
         self.environments.extend(other.environments.iter().cloned());
         self.tenants.extend(other.tenants.iter().cloned());

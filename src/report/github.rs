@@ -285,6 +285,7 @@ mod tests {
             diff: None,
             fixed: None,
             config: None,
+            shard: None,
         };
         let out = render(&report);
         let lines: Vec<&str> = out.lines().collect();

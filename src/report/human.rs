@@ -709,6 +709,7 @@ mod tests {
             diff: None,
             fixed: None,
             config: None,
+            shard: None,
         }
     }
 

@@ -40,6 +40,32 @@ struct JsonReport<'a> {
     changed: Option<Vec<ChangedDto<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<DiffDto<'a>>,
+    /// `--shard K/N` only: which shard, and the coverage `gatelint merge` joins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<ShardDto<'a>>,
+}
+
+#[derive(Serialize)]
+struct ShardDto<'a> {
+    index: u32,
+    count: u32,
+    coverage: Vec<CoverageDto<'a>>,
+    /// Where this shard found a suppression unused (shard 1 also reports these as findings).
+    unused_suppressions: Vec<LocationDto<'a>>,
+}
+
+/// What one shard's cases exercised of one policy, and what the policy enables and configures
+/// (names sorted).
+#[derive(Serialize)]
+struct CoverageDto<'a> {
+    policy: &'a str,
+    gates: &'a std::collections::BTreeSet<String>,
+    environments: &'a std::collections::BTreeSet<String>,
+    tenants: &'a std::collections::BTreeSet<String>,
+    rules: &'a std::collections::BTreeSet<String>,
+    enabled_gates: &'a std::collections::BTreeSet<String>,
+    configured_environments: &'a std::collections::BTreeSet<String>,
+    configured_tenants: &'a std::collections::BTreeSet<String>,
 }
 
 #[derive(Serialize)]
@@ -273,6 +299,9 @@ struct CaseDto<'a> {
     message: Option<&'a str>,
     expected: Option<&'a str>,
     actual: Option<&'a str>,
+    /// The case's 1-based line in its suite, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
 }
 
 impl<'a> JsonReport<'a> {
@@ -328,6 +357,29 @@ impl<'a> JsonReport<'a> {
             cases: report.cases.iter().map(CaseDto::from).collect(),
             changed: report.diff.as_ref().map(changed),
             diff: report.diff.as_ref().map(DiffDto::new),
+            shard: report.shard.as_ref().map(|shard| ShardDto {
+                index: shard.index,
+                count: shard.count,
+                coverage: shard
+                    .coverage
+                    .iter()
+                    .map(|coverage| CoverageDto {
+                        policy: &coverage.policy,
+                        gates: &coverage.gates,
+                        environments: &coverage.environments,
+                        tenants: &coverage.tenants,
+                        rules: &coverage.rules,
+                        enabled_gates: &coverage.enabled_gates,
+                        configured_environments: &coverage.configured_environments,
+                        configured_tenants: &coverage.configured_tenants,
+                    })
+                    .collect(),
+                unused_suppressions: shard
+                    .unused_suppressions
+                    .iter()
+                    .map(|finding| LocationDto::new(report, &finding.primary))
+                    .collect(),
+            }),
         }
     }
 }
@@ -401,6 +453,7 @@ impl<'a> From<&'a CaseOutcome> for CaseDto<'a> {
             message: case.message.as_deref(),
             expected: case.expected.as_deref(),
             actual: case.actual.as_deref(),
+            line: case.line,
         }
     }
 }

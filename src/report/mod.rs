@@ -128,6 +128,23 @@ pub struct Report {
     pub fixed: Option<usize>,
     /// The configuration file the run read and how it was found, for `-v` (none: defaults).
     pub config: Option<String>,
+    /// `--shard K/N`: which shard this is, and what `gatelint merge` needs to join the shards.
+    pub shard: Option<ShardPart>,
+}
+
+/// One shard of a `--shard K/N` run: the JSON report carries it so that `gatelint merge` can
+/// check it has every shard of one run and give the coverage advice no single shard can.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShardPart {
+    /// 1-based.
+    pub index: u32,
+    pub count: u32,
+    /// What this shard's cases exercised of each replayed policy, with what the policy
+    /// configures (the same in every shard).
+    pub coverage: Vec<crate::replay::runner::Coverage>,
+    /// The `unused-suppression` findings of this shard, which only shard 1 reports: a
+    /// suppression is unused in the run only when no shard used it.
+    pub unused_suppressions: Vec<Finding>,
 }
 
 impl Report {

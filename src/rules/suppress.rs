@@ -99,23 +99,7 @@ pub fn apply_with(
     let mut used = vec![false; suppressions.len()];
     let mut kept = Vec::with_capacity(findings.len());
     for finding in findings {
-        let first = source.lines().line_of(finding.primary.span.start);
-        let last = source.lines().line_of(
-            finding
-                .primary
-                .span
-                .end
-                .saturating_sub(1)
-                .max(finding.primary.span.start),
-        );
-        let hit = suppressions.iter().position(|suppression| {
-            (first..=last).contains(&suppression.line)
-                && suppression
-                    .rules
-                    .iter()
-                    .any(|rule| rule == finding.rule.as_str() || rule == "all")
-        });
-        match hit {
+        match hit(source, &suppressions, &finding) {
             Some(index) if finding.rule != RuleId("unused-suppression") => {
                 if let Some(flag) = used.get_mut(index) {
                     *flag = true;
@@ -132,6 +116,37 @@ pub fn apply_with(
         require_reason,
     }));
     kept
+}
+
+/// The first of `suppressions` that covers `finding` (on one of its lines, naming its rule).
+fn hit(source: &SourceFile, suppressions: &[Suppression], finding: &Finding) -> Option<usize> {
+    let first = source.lines().line_of(finding.primary.span.start);
+    let last = source.lines().line_of(
+        finding
+            .primary
+            .span
+            .end
+            .saturating_sub(1)
+            .max(finding.primary.span.start),
+    );
+    suppressions.iter().position(|suppression| {
+        (first..=last).contains(&suppression.line)
+            && suppression
+                .rules
+                .iter()
+                .any(|rule| rule == finding.rule.as_str() || rule == "all")
+    })
+}
+
+/// The span of the inline suppression in `source` that covers `finding`, if one does (for a
+/// finding made after the file's suppression pass, as `merge` makes the coverage advice).
+pub fn covering(source: &SourceFile, finding: &Finding) -> Option<Span> {
+    if finding.primary.path != source.path {
+        return None;
+    }
+    let suppressions = parse(source);
+    let index = hit(source, &suppressions, finding)?;
+    suppressions.get(index).map(|suppression| suppression.span)
 }
 
 #[cfg(test)]

@@ -281,6 +281,7 @@ pub fn sample() -> Report {
         diff: None,
         fixed: None,
         config: None,
+        shard: None,
     }
 }
 
@@ -301,5 +302,6 @@ pub fn empty() -> Report {
         diff: None,
         fixed: None,
         config: None,
+        shard: None,
     }
 }
