@@ -570,6 +570,122 @@ fn the_action_resolves_a_cache_key_and_uses_a_cached_build() {
     );
 }
 
+/// `examples/workflows/pull-request.yml` as a pull request runs it: the `with:` of its gatelint
+/// step (the base commit substituted for `github.event.pull_request.base.sha`) given to the
+/// action's check step, in a clone made as `actions/checkout` makes one for a pull request
+/// (`fetch-depth: 0`: every branch as a remote-tracking branch, the head commit detached). The
+/// pull request loosens production's threshold: the step fails with exit 5, the loosened case
+/// is the first annotation, the summary leads with it, and the SARIF file is written.
+#[test]
+fn the_pull_request_workflow_runs_as_written_on_a_checkout_clone() {
+    let workflow = fs::read_to_string(crate_root().join("examples/workflows/pull-request.yml"))
+        .expect("the example workflow exists");
+    let workflow = parse_yaml(&workflow).expect("the example workflow parses");
+    let Some(Yaml::Seq(steps)) = workflow
+        .get("jobs")
+        .and_then(|jobs| jobs.get("gatelint"))
+        .and_then(|job| job.get("steps"))
+    else {
+        panic!("jobs.gatelint.steps is not a list");
+    };
+    let with = steps
+        .iter()
+        .find(|step| {
+            step.get("uses")
+                .and_then(Yaml::str)
+                .is_some_and(|uses| uses.starts_with("./"))
+        })
+        .and_then(|step| step.get("with"))
+        .expect("a gatelint step with inputs");
+
+    // The upstream repository: main, then a pull request branch.
+    let upstream = deploy_workspace();
+    let up = upstream.path();
+    let commit = |message: &str| {
+        for args in [&["add", "-A"][..], &["commit", "-q", "-m", message][..]] {
+            let out = git(up).args(args).output().unwrap();
+            assert!(out.status.success(), "{}", text(&out));
+        }
+    };
+    commit("baseline");
+    let base = String::from_utf8(git(up).args(["rev-parse", "HEAD"]).output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let out = git(up)
+        .args(["checkout", "-q", "-b", "loosen"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    fs::write(
+        up.join("deploy/appsettings.yaml"),
+        STELLA_POLICY.replace("MinCompositeScore: 0.80", "MinCompositeScore: 0.70"),
+    )
+    .unwrap();
+    commit("lower production's threshold");
+
+    // The clone: remote-tracking branches only, the head detached.
+    let clone = tempfile::tempdir().unwrap();
+    let root = clone.path();
+    let url = format!("file://{}", up.display());
+    for args in [
+        vec!["init", "-q"],
+        vec!["remote", "add", "origin", url.as_str()],
+        vec![
+            "fetch",
+            "-q",
+            "origin",
+            "+refs/heads/*:refs/remotes/origin/*",
+        ],
+        vec!["checkout", "-q", "--detach", "refs/remotes/origin/loosen"],
+    ] {
+        let out = git(root).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+    }
+
+    let input = |name: &str| {
+        with.get(name)
+            .and_then(Yaml::str)
+            .unwrap_or_default()
+            .replace("${{ github.event.pull_request.base.sha }}", &base)
+    };
+    let values: Vec<(&str, String)> = vec![
+        ("PATHS", input("paths")),
+        ("FAIL_ON", input("fail-on")),
+        ("BASELINE_REF", input("baseline-ref")),
+        ("SARIF_FILE", input("sarif-file")),
+        ("ANNOTATIONS", input("annotations")),
+        ("SUMMARY", input("summary")),
+    ];
+    assert_eq!(values[2].1, base, "the workflow passes the base commit");
+    let inputs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let (output, written) = run_check_step(root, &inputs);
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output));
+    assert!(written.contains("exit-code=5\n"), "{written}");
+    assert!(written.contains("sarif-file=gatelint.sarif\n"), "{written}");
+    assert!(root.join("gatelint.sarif").is_file());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let first = stdout
+        .lines()
+        .find(|line| line.starts_with("::"))
+        .unwrap_or_default();
+    assert!(
+        first.starts_with("::error file=deploy/fixtures/release.fixtures.yaml,line=7,")
+            && first.contains("title=verdict-loosened"),
+        "{stdout}"
+    );
+    let summary = fs::read_to_string(root.join(".summary.md")).unwrap();
+    assert!(
+        summary.starts_with(
+            "## ❌ gatelint check: 1 disallowed verdict change in environment `production`"
+        ),
+        "{summary}"
+    );
+}
+
 /// A malformed `outputs` pair or a missing working directory stops the step with exit 6 and
 /// one error annotation naming the input, before gatelint runs.
 #[test]
