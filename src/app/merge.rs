@@ -20,7 +20,7 @@ use crate::finding::sort_findings;
 use crate::finding::{Applicability, Edit, Finding, Fix, Location, Related, Severity};
 use crate::replay::runner::{Coverage, TestOutcome};
 use crate::report::{CaseOutcome, CaseStatus, Report, ScannedFile, Skipped};
-use crate::rules::{self, ReplayContext, ReplayFile, registry};
+use crate::rules::{self, ReplayContext, registry};
 use crate::source::{Reader, SourceFile};
 use crate::span::{ColumnUnit, Span};
 
@@ -260,17 +260,7 @@ fn coverage_advice(
         coverage: joined,
         ..TestOutcome::default()
     };
-    let replay_files: Vec<ReplayFile<'_>> = outcomes
-        .iter()
-        .filter_map(|outcome| {
-            outcome.scanned.as_ref().map(|scanned| ReplayFile {
-                source: &scanned.source,
-                kind: scanned.kind,
-                sections: &outcome.sections,
-                references: &outcome.references,
-            })
-        })
-        .collect();
+    let replay_files = super::replay::replay_files(outcomes);
     let configured = BTreeMap::new();
     let found = rules::check_replay(&ReplayContext {
         outcome: &outcome,

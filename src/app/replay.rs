@@ -137,17 +137,7 @@ pub fn check_fixtures(
             });
         }
     }
-    let files: Vec<ReplayFile<'_>> = outcomes
-        .iter()
-        .filter_map(|outcome| {
-            outcome.scanned.as_ref().map(|scanned| ReplayFile {
-                source: &scanned.source,
-                kind: scanned.kind,
-                sections: &outcome.sections,
-                references: &outcome.references,
-            })
-        })
-        .collect();
+    let files = replay_files(outcomes);
     for scenario in &scenarios {
         let (status, message) = match &scenario.result.status {
             ScenarioStatus::Passed => (report::CaseStatus::Passed, None),
@@ -188,6 +178,21 @@ pub fn check_fixtures(
     }
     script_registry::add_findings(reader, &registries, outcomes);
     shard_coverage
+}
+
+/// The checked files as the replay rules see them.
+pub(super) fn replay_files(outcomes: &[FileOutcome]) -> Vec<ReplayFile<'_>> {
+    outcomes
+        .iter()
+        .filter_map(|outcome| {
+            outcome.scanned.as_ref().map(|scanned| ReplayFile {
+                source: &scanned.source,
+                kind: scanned.kind,
+                sections: &outcome.sections,
+                references: &outcome.references,
+            })
+        })
+        .collect()
 }
 
 /// The Gait scenario directories among the checked files (a scanned `policy.yaml` beside an
