@@ -397,9 +397,16 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             .entry(candidate.clone())
             .or_default()
             .insert("gait".to_owned());
-        replayed.pairs.extend(pairs);
+        for pair in pairs {
+            replayed.tally.add(pair);
+        }
     }
-    let mut summary = DiffSummary::build(source.label(), label_candidate, &replayed.pairs, &policy);
+    let mut summary = DiffSummary::from_tally(
+        source.label(),
+        label_candidate,
+        std::mem::take(&mut replayed.tally),
+        &policy,
+    );
     summary.notes = std::mem::take(&mut replayed.notes);
     if let Some(revision) = &revision {
         summary.notes.insert(0, revision.note());
@@ -599,10 +606,10 @@ pub fn check_diff(
     };
     let mut replayed: Replayed =
         verdict_diff::replay_suites(reader, suites, &source, &semantics, progress)?;
-    let mut summary = DiffSummary::build(
+    let mut summary = DiffSummary::from_tally(
         source.label(),
         "working tree".to_owned(),
-        &replayed.pairs,
+        std::mem::take(&mut replayed.tally),
         &policy,
     );
     summary.notes = std::mem::take(&mut replayed.notes);

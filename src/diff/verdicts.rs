@@ -300,6 +300,61 @@ impl Recommendation {
     }
 }
 
+/// Replayed pairs as a diff keeps them: the per-verdict counts of both sides over every pair,
+/// and only the changed pairs, so a large suite costs its changes, not its size.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    /// Pairs counted.
+    pub total: usize,
+    pub baseline_verdicts: BTreeMap<String, usize>,
+    pub candidate_verdicts: BTreeMap<String, usize>,
+    /// The changed pairs, in the order they came.
+    pub changed: Vec<CasePair>,
+}
+
+impl Tally {
+    /// Counts a pair and keeps it when it changed.
+    pub fn add(&mut self, pair: CasePair) {
+        self.count(&pair.baseline.verdict, &pair.candidate.verdict);
+        if pair.changed() {
+            self.changed.push(pair);
+        }
+    }
+
+    /// Counts a pair by its two verdicts (its change, if any, is kept with [`Tally::keep`]).
+    pub fn count(&mut self, baseline: &str, candidate: &str) {
+        bump(&mut self.baseline_verdicts, baseline);
+        bump(&mut self.candidate_verdicts, candidate);
+        self.total += 1;
+    }
+
+    /// Keeps a changed pair already counted.
+    pub fn keep(&mut self, pair: CasePair) {
+        self.changed.push(pair);
+    }
+
+    /// Adds another tally's counts and changes to this one.
+    pub fn absorb(&mut self, other: Tally) {
+        for (verdict, count) in other.baseline_verdicts {
+            *self.baseline_verdicts.entry(verdict).or_insert(0) += count;
+        }
+        for (verdict, count) in other.candidate_verdicts {
+            *self.candidate_verdicts.entry(verdict).or_insert(0) += count;
+        }
+        self.total += other.total;
+        self.changed.extend(other.changed);
+    }
+}
+
+fn bump(counts: &mut BTreeMap<String, usize>, verdict: &str) {
+    match counts.get_mut(verdict) {
+        Some(count) => *count += 1,
+        None => {
+            counts.insert(verdict.to_owned(), 1);
+        }
+    }
+}
+
 /// The verdict diff of one run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DiffSummary {
@@ -327,34 +382,40 @@ impl DiffSummary {
         pairs: &[CasePair],
         policy: &DiffPolicy,
     ) -> DiffSummary {
-        let mut baseline_verdicts = BTreeMap::new();
-        let mut candidate_verdicts = BTreeMap::new();
-        let mut changed = Vec::new();
+        let mut tally = Tally::default();
         for pair in pairs {
-            *baseline_verdicts
-                .entry(pair.baseline.verdict.clone())
-                .or_insert(0) += 1;
-            *candidate_verdicts
-                .entry(pair.candidate.verdict.clone())
-                .or_insert(0) += 1;
-            if !pair.changed() {
-                continue;
-            }
-            let direction = policy
-                .order
-                .direction(&pair.baseline.verdict, &pair.candidate.verdict);
-            changed.push(ChangedCase {
-                suite: pair.suite.clone(),
-                case: pair.case.clone(),
-                span: pair.span,
-                index: pair.index,
-                environment: pair.environment.clone(),
-                direction,
-                disallowed: policy.disallows(direction, &pair.environment),
-                baseline: pair.baseline.clone(),
-                candidate: pair.candidate.clone(),
-            });
+            tally.add(pair.clone());
         }
+        DiffSummary::from_tally(baseline, candidate, tally, policy)
+    }
+
+    /// [`DiffSummary::build`] over pairs already counted (and their unchanged ones dropped).
+    pub fn from_tally(
+        baseline: String,
+        candidate: String,
+        tally: Tally,
+        policy: &DiffPolicy,
+    ) -> DiffSummary {
+        let mut changed: Vec<ChangedCase> = tally
+            .changed
+            .into_iter()
+            .map(|pair| {
+                let direction = policy
+                    .order
+                    .direction(&pair.baseline.verdict, &pair.candidate.verdict);
+                ChangedCase {
+                    disallowed: policy.disallows(direction, &pair.environment),
+                    suite: pair.suite,
+                    case: pair.case,
+                    span: pair.span,
+                    index: pair.index,
+                    environment: pair.environment,
+                    direction,
+                    baseline: pair.baseline,
+                    candidate: pair.candidate,
+                }
+            })
+            .collect();
         changed.sort_by(|a, b| (&a.suite, a.index, &a.case).cmp(&(&b.suite, b.index, &b.case)));
         let recommendation = recommend(
             changed.iter().map(|case| {
@@ -369,9 +430,9 @@ impl DiffSummary {
             baseline,
             candidate,
             fail_on: policy.fail_on,
-            total: pairs.len(),
-            baseline_verdicts,
-            candidate_verdicts,
+            total: tally.total,
+            baseline_verdicts: tally.baseline_verdicts,
+            candidate_verdicts: tally.candidate_verdicts,
             changed,
             regions: Vec::new(),
             recommendation,
