@@ -587,6 +587,38 @@ mod tests {
     }
 
     #[test]
+    fn tallies_split_and_absorbed_summarise_as_the_pairs_do() {
+        let pairs = vec![
+            pair("a", "production", "Blocked", "Pass"),
+            pair("b", "staging", "Pass", "Pass"),
+            pair("c", "staging", "Warned", "Blocked"),
+            pair("d", "production", "Blocked", "Blocked"),
+        ];
+        let policy = DiffPolicy::default();
+        let whole = DiffSummary::build("b".into(), "c".into(), &pairs, &policy);
+        // Two suites' tallies, the unchanged pairs counted by their verdict only.
+        let mut total = Tally::default();
+        for part in pairs.chunks(2) {
+            let mut tally = Tally::default();
+            for pair in part {
+                if pair.changed() {
+                    tally.count(&pair.baseline.verdict, &pair.candidate.verdict);
+                    tally.keep(pair.clone());
+                } else {
+                    tally.count(&pair.candidate.verdict, &pair.candidate.verdict);
+                }
+            }
+            total.absorb(tally);
+        }
+        assert_eq!(total.changed.len(), 2);
+        let streamed = DiffSummary::from_tally("b".into(), "c".into(), total, &policy);
+        assert_eq!(streamed, whole);
+        assert_eq!(whole.total, 4);
+        assert_eq!(whole.baseline_verdicts.get("Blocked"), Some(&2));
+        assert_eq!(whole.candidate_verdicts.get("Pass"), Some(&2));
+    }
+
+    #[test]
     fn order_ranks_both_ecosystems() {
         let order = VerdictOrder::default();
         assert_eq!(order.direction("Warned", "Blocked"), Direction::Tightening);
