@@ -386,8 +386,14 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             display: display(path),
         })
         .collect();
-    let mut replayed =
-        verdict_diff::replay_suites(&reader, &inputs, &source, &semantics, &options.progress)?;
+    let mut replayed = verdict_diff::replay_suites(
+        &reader,
+        &inputs,
+        &source,
+        &semantics,
+        &policy,
+        &options.progress,
+    )?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
         let pairs =
@@ -398,7 +404,7 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             .or_default()
             .insert("gait".to_owned());
         for pair in pairs {
-            replayed.tally.add(pair);
+            replayed.tally.add(pair, &policy);
         }
     }
     let mut summary = DiffSummary::from_tally(
@@ -605,7 +611,7 @@ pub fn check_diff(
         dir: reader.absolute(Path::new(".")),
     };
     let mut replayed: Replayed =
-        verdict_diff::replay_suites(reader, suites, &source, &semantics, progress)?;
+        verdict_diff::replay_suites(reader, suites, &source, &semantics, &policy, progress)?;
     let mut summary = DiffSummary::from_tally(
         source.label(),
         "working tree".to_owned(),

@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 
 use super::gait_replay::GaitCases;
 use crate::diff::git::GitError;
-use crate::diff::verdicts::{CasePair, Decided, Tally};
+use crate::diff::verdicts::{CasePair, ChangedCase, Decided, DiffPolicy, Tally};
 use crate::gait::command::EvalError;
 use crate::replay::runner::{self, CaseResult, PairedCase, TestOptions};
 use crate::replay::suite::{self, SuiteError, SuiteHeader};
@@ -204,9 +204,9 @@ fn decided(case: CaseResult) -> Decided {
     }
 }
 
-/// One case of `suite` on both sides: the pair when it changed, else the verdict both sides
-/// gave (an unchanged pair has one verdict).
-fn pair_of(suite: &str, paired: PairedCase) -> Result<CasePair, String> {
+/// One case of `suite` on both sides: the changed case when it changed, else the verdict both
+/// sides gave (an unchanged pair has one verdict).
+fn pair_of(suite: &str, paired: PairedCase, policy: &DiffPolicy) -> Result<ChangedCase, String> {
     let PairedCase {
         baseline,
         candidate,
@@ -224,10 +224,11 @@ fn pair_of(suite: &str, paired: PairedCase) -> Result<CasePair, String> {
         candidate: decided(candidate),
     };
     if pair.changed() {
-        Ok(CasePair {
+        let pair = CasePair {
             suite: suite.to_owned(),
             ..pair
-        })
+        };
+        Ok(ChangedCase::new(pair, policy))
     } else {
         Err(pair.candidate.verdict)
     }
@@ -240,6 +241,7 @@ pub fn replay_suites(
     suites: &[SuiteInput],
     source: &BaselineSource,
     semantics: &SemanticsOptions,
+    policy: &DiffPolicy,
     progress: &crate::progress::Progress,
 ) -> Result<Replayed, DiffError> {
     progress.phase(crate::progress::Phase::Diffing);
@@ -321,13 +323,13 @@ pub fn replay_suites(
         let dir = input.path.parent().unwrap_or_else(|| Path::new(""));
         let environment = |json: &Json| input_environment(reader, dir, json);
         let display = input.display.as_str();
-        let map = |paired: PairedCase| pair_of(display, paired);
+        let map = |paired: PairedCase| pair_of(display, paired, policy);
         // Only this suite's changes and counts; dropped whole when the suite cannot be compared.
         let mut tally = Tally::default();
-        let mut sink = |item: Result<CasePair, String>| match item {
-            Ok(pair) => {
-                tally.count(&pair.baseline.verdict, &pair.candidate.verdict);
-                tally.keep(pair);
+        let mut sink = |item: Result<ChangedCase, String>| match item {
+            Ok(case) => {
+                tally.count(&case.baseline.verdict, &case.candidate.verdict);
+                tally.keep(case);
             }
             Err(verdict) => tally.count(&verdict, &verdict),
         };

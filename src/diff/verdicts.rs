@@ -263,6 +263,26 @@ pub struct ChangedCase {
     pub candidate: Decided,
 }
 
+impl ChangedCase {
+    /// A changed pair, its direction and whether `policy` fails the run on it.
+    pub fn new(pair: CasePair, policy: &DiffPolicy) -> ChangedCase {
+        let direction = policy
+            .order
+            .direction(&pair.baseline.verdict, &pair.candidate.verdict);
+        ChangedCase {
+            disallowed: policy.disallows(direction, &pair.environment),
+            suite: pair.suite,
+            case: pair.case,
+            span: pair.span,
+            index: pair.index,
+            environment: pair.environment,
+            direction,
+            baseline: pair.baseline,
+            candidate: pair.candidate,
+        }
+    }
+}
+
 /// A region (Stella Ops threshold gates) or class (Gait intents) of the input space whose
 /// verdict changed, with a witness input inside it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -301,23 +321,23 @@ impl Recommendation {
 }
 
 /// Replayed pairs as a diff keeps them: the per-verdict counts of both sides over every pair,
-/// and only the changed pairs, so a large suite costs its changes, not its size.
+/// and only the changed cases, so a large suite costs its changes, not its size.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tally {
     /// Pairs counted.
     pub total: usize,
     pub baseline_verdicts: BTreeMap<String, usize>,
     pub candidate_verdicts: BTreeMap<String, usize>,
-    /// The changed pairs, in the order they came.
-    pub changed: Vec<CasePair>,
+    /// The changed cases, in the order they came.
+    pub changed: Vec<ChangedCase>,
 }
 
 impl Tally {
     /// Counts a pair and keeps it when it changed.
-    pub fn add(&mut self, pair: CasePair) {
+    pub fn add(&mut self, pair: CasePair, policy: &DiffPolicy) {
         self.count(&pair.baseline.verdict, &pair.candidate.verdict);
         if pair.changed() {
-            self.changed.push(pair);
+            self.changed.push(ChangedCase::new(pair, policy));
         }
     }
 
@@ -328,9 +348,9 @@ impl Tally {
         self.total += 1;
     }
 
-    /// Keeps a changed pair already counted.
-    pub fn keep(&mut self, pair: CasePair) {
-        self.changed.push(pair);
+    /// Keeps a changed case already counted.
+    pub fn keep(&mut self, case: ChangedCase) {
+        self.changed.push(case);
     }
 
     /// Adds another tally's counts and changes to this one.
@@ -342,7 +362,11 @@ impl Tally {
             *self.candidate_verdicts.entry(verdict).or_insert(0) += count;
         }
         self.total += other.total;
-        self.changed.extend(other.changed);
+        if self.changed.is_empty() {
+            self.changed = other.changed;
+        } else {
+            self.changed.extend(other.changed);
+        }
     }
 }
 
@@ -384,7 +408,7 @@ impl DiffSummary {
     ) -> DiffSummary {
         let mut tally = Tally::default();
         for pair in pairs {
-            tally.add(pair.clone());
+            tally.add(pair.clone(), policy);
         }
         DiffSummary::from_tally(baseline, candidate, tally, policy)
     }
@@ -396,26 +420,7 @@ impl DiffSummary {
         tally: Tally,
         policy: &DiffPolicy,
     ) -> DiffSummary {
-        let mut changed: Vec<ChangedCase> = tally
-            .changed
-            .into_iter()
-            .map(|pair| {
-                let direction = policy
-                    .order
-                    .direction(&pair.baseline.verdict, &pair.candidate.verdict);
-                ChangedCase {
-                    disallowed: policy.disallows(direction, &pair.environment),
-                    suite: pair.suite,
-                    case: pair.case,
-                    span: pair.span,
-                    index: pair.index,
-                    environment: pair.environment,
-                    direction,
-                    baseline: pair.baseline,
-                    candidate: pair.candidate,
-                }
-            })
-            .collect();
+        let mut changed = tally.changed;
         changed.sort_by(|a, b| (&a.suite, a.index, &a.case).cmp(&(&b.suite, b.index, &b.case)));
         let recommendation = recommend(
             changed.iter().map(|case| {
@@ -603,7 +608,7 @@ mod tests {
             for pair in part {
                 if pair.changed() {
                     tally.count(&pair.baseline.verdict, &pair.candidate.verdict);
-                    tally.keep(pair.clone());
+                    tally.keep(ChangedCase::new(pair.clone(), &policy));
                 } else {
                     tally.count(&pair.candidate.verdict, &pair.candidate.verdict);
                 }
