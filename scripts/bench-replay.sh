@@ -6,13 +6,13 @@
 #                                [--diff] [--check] [--keep DIR]
 #
 #   --runs N          timed runs of each command per suite (default 3), alternating
-#                     floor, gatelint[, baseline], floor, gatelint[, baseline], ...
+#                     floor, then each command with gatelint[ and the baseline], again ...
 #   --baseline BIN    another gatelint binary (e.g. built from main) timed the same way
 #   --stella-cases N  cases of the Stella Ops suite (scripts/gen-replay-suite.py, default 1000000)
 #   --gait-cases N    cases of the Gait suite (scripts/gen-gait-suite.py, default 200000; 0: none)
 #   --diff            also time `diff` on the Stella Ops suite: the baseline is the suite's
 #                     policy, the candidate a copy with production's MinCompositeScore 0.80 →
-#                     0.75 and staging's 0.60 → 0.65 (5% of the cases change; --exit-zero)
+#                     0.75 and staging's 0.60 → 0.65 (4% of the cases change; --exit-zero)
 #   --check           also time `check --exit-zero` over the Stella Ops suite's directory
 #   --keep DIR        generate into DIR and keep it (default: a temporary directory, removed)
 #
@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
     --keep) keep="$2"; shift 2 ;;
     --diff) diff=1; shift ;;
     --check) check=1; shift ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
