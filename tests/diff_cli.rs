@@ -399,3 +399,79 @@ fn exhaustive_vex_trust_regions_without_fixtures() {
         "{json:#}"
     );
 }
+
+/// A JSONL suite of several batches streams through both sides in one pass: every case counted,
+/// the changed ones listed in input order, the same bytes on one thread as on every core.
+#[test]
+fn a_jsonl_suite_over_several_batches_diffs_the_same_on_any_thread_count() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("config")).unwrap();
+    std::fs::write(root.join("base.yaml"), policy("0.80", "Block")).unwrap();
+    std::fs::write(
+        root.join("config/appsettings.yaml"),
+        policy("0.70", "Block"),
+    )
+    .unwrap();
+    let mut suite = String::from(
+        "{\"kind\":\"gatelint.fixtures/v1\",\"policy\":\"config/appsettings.yaml\",\"defaults\":{\"requestedStatus\":\"not_affected\"}}\n",
+    );
+    let cases = 9_000;
+    for i in 0..cases {
+        let environment = if i % 2 == 0 { "production" } else { "staging" };
+        let score = f64::from(i % 100) / 100.0;
+        writeln!(
+            suite,
+            "{{\"name\":\"case {i}\",\"input\":{{\"environment\":\"{environment}\",\"vexTrust\":{{\"trustScore\":{score},\"signatureVerified\":true,\"freshness\":\"fresh\"}}}},\"expect\":{{\"verdict\":\"Pass\"}}}}"
+        )
+        .unwrap();
+        if i == 4_500 {
+            // A blank line: the line numbers move on, the case numbers do not.
+            suite.push('\n');
+        }
+    }
+    std::fs::write(root.join("big.fixtures.jsonl"), suite).unwrap();
+    let run = |threads: Option<&str>, format: &str| {
+        let mut command = gatelint(root);
+        if let Some(threads) = threads {
+            command.env("RAYON_NUM_THREADS", threads);
+        }
+        command
+            .args([
+                "diff",
+                "--baseline",
+                "base.yaml",
+                "--candidate",
+                "config/appsettings.yaml",
+                "--fixtures",
+                "big.fixtures.jsonl",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap()
+    };
+    for format in ["json", "human"] {
+        let one = run(Some("1"), format);
+        let all = run(None, format);
+        assert_eq!(one.status.code(), Some(5), "{format}");
+        assert_eq!(one.stdout, all.stdout, "{format}");
+        assert_eq!(one.stderr, all.stderr, "{format}");
+    }
+    let json = json_of(&run(None, "json"));
+    let diff = &json["diff"];
+    assert_eq!(diff["cases_total"], cases, "{diff}");
+    // Production cases scoring in [0.70, 0.80) are let through by the candidate.
+    let changed = json["changed"].as_array().unwrap();
+    let expected: Vec<String> = (0..cases)
+        .filter(|i| i % 2 == 0 && (70..80).contains(&(i % 100)))
+        .map(|i| format!("case {i}"))
+        .collect();
+    let names: Vec<&str> = changed
+        .iter()
+        .map(|case| case["case"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, expected);
+    assert!(changed.iter().all(|case| case["direction"] == "loosening"));
+}

@@ -386,8 +386,14 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             display: display(path),
         })
         .collect();
-    let mut replayed =
-        verdict_diff::replay_suites(&reader, &inputs, &source, &semantics, &options.progress)?;
+    let mut replayed = verdict_diff::replay_suites(
+        &reader,
+        &inputs,
+        &source,
+        &semantics,
+        &policy,
+        &options.progress,
+    )?;
     let label_candidate = crate::discover::display_path(&options.candidate);
     if !intents.is_empty() {
         let pairs =
@@ -397,9 +403,16 @@ pub fn run_diff(options: &DiffOptions) -> Result<Report, UsageError> {
             .entry(candidate.clone())
             .or_default()
             .insert("gait".to_owned());
-        replayed.pairs.extend(pairs);
+        for pair in pairs {
+            replayed.tally.add(pair, &policy);
+        }
     }
-    let mut summary = DiffSummary::build(source.label(), label_candidate, &replayed.pairs, &policy);
+    let mut summary = DiffSummary::from_tally(
+        source.label(),
+        label_candidate,
+        std::mem::take(&mut replayed.tally),
+        &policy,
+    );
     summary.notes = std::mem::take(&mut replayed.notes);
     if let Some(revision) = &revision {
         summary.notes.insert(0, revision.note());
@@ -599,11 +612,11 @@ pub fn check_diff(
         dir: reader.absolute(Path::new(".")),
     };
     let mut replayed: Replayed =
-        verdict_diff::replay_suites(reader, suites, &source, &semantics, progress)?;
-    let mut summary = DiffSummary::build(
+        verdict_diff::replay_suites(reader, suites, &source, &semantics, &policy, progress)?;
+    let mut summary = DiffSummary::from_tally(
         source.label(),
         "working tree".to_owned(),
-        &replayed.pairs,
+        std::mem::take(&mut replayed.tally),
         &policy,
     );
     summary.notes = std::mem::take(&mut replayed.notes);

@@ -12,9 +12,9 @@ use serde_json::Value as Json;
 
 use super::gait_replay::GaitCases;
 use crate::diff::git::GitError;
-use crate::diff::verdicts::{CasePair, Decided};
+use crate::diff::verdicts::{CasePair, ChangedCase, Decided, DiffPolicy, Tally};
 use crate::gait::command::EvalError;
-use crate::replay::runner::{self, CaseResult, TestOptions};
+use crate::replay::runner::{self, CaseResult, PairedCase, TestOptions};
 use crate::replay::suite::{self, SuiteError, SuiteHeader};
 use crate::source::{Overlay, ReadError, Reader};
 use crate::stellaops::semantics::SemanticsOptions;
@@ -144,7 +144,8 @@ pub struct SuiteInput {
 /// What replaying both sides produced.
 #[derive(Debug, Default)]
 pub struct Replayed {
-    pub pairs: Vec<CasePair>,
+    /// The per-verdict counts and the changed pairs.
+    pub tally: Tally,
     pub notes: Vec<String>,
     /// Absolute policy paths some suite replays, with the gates its candidate cases reached.
     pub covered: BTreeMap<PathBuf, BTreeSet<String>>,
@@ -158,32 +159,8 @@ fn header_of(reader: &Reader, path: &Path, display: &str) -> Result<SuiteHeader,
     Ok(suite::parse_document(display, &text)?.header)
 }
 
-/// Each case's environment by index: Stella Ops `input.environment`, Gait the intent's
-/// `context.environment` (a path relative to the suite or inline), else `-`.
-fn case_environments(reader: &Reader, path: &Path, display: &str) -> BTreeMap<usize, String> {
-    let mut cases = Vec::new();
-    if suite::is_jsonl(path) {
-        if let Ok(mut stream) = suite::JsonlSuite::open(reader, path) {
-            let defaults = stream.header.defaults.clone();
-            while let Ok(batch) = stream.next_batch(1024) {
-                if batch.is_empty() {
-                    break;
-                }
-                cases.extend(batch.into_iter().map(|raw| raw.into_case(&defaults)));
-            }
-        }
-    } else if let Ok(text) = reader.read_string(path)
-        && let Ok(document) = suite::parse_document(display, &text)
-    {
-        cases = document.cases;
-    }
-    let dir = path.parent().unwrap_or_else(|| Path::new(""));
-    cases
-        .into_iter()
-        .map(|case| (case.index, input_environment(reader, dir, &case.input)))
-        .collect()
-}
-
+/// A case's environment from its merged input: Stella Ops `input.environment`, Gait the
+/// intent's `context.environment` (a path relative to the suite or inline), else `-`.
 fn input_environment(reader: &Reader, dir: &Path, input: &Json) -> String {
     if let Some(environment) = input.get("environment").and_then(Json::as_str) {
         return environment.to_ascii_lowercase();
@@ -210,30 +187,61 @@ pub fn intent_environment(intent: &Json) -> String {
         .map_or_else(|| "-".to_owned(), str::to_ascii_lowercase)
 }
 
-fn decided(case: &CaseResult) -> Decided {
-    match &case.actual {
+fn decided(case: CaseResult) -> Decided {
+    match case.actual {
         Some(actual) => Decided {
-            verdict: actual.verdict.clone(),
-            gate: actual.gate.clone(),
-            rule: actual.rule.clone(),
-            reasons: actual.reasons.clone(),
+            verdict: actual.verdict,
+            gate: actual.gate,
+            rule: actual.rule,
+            reasons: actual.reasons,
             violations: Vec::new(),
             error: None,
         },
         None => Decided::error(
             case.error
-                .clone()
                 .unwrap_or_else(|| "the case cannot be evaluated".to_owned()),
         ),
     }
 }
 
-/// Replays every suite on both sides and pairs the cases.
+/// One case of `suite` on both sides: the changed case when it changed, else the verdict both
+/// sides gave (an unchanged pair has one verdict).
+fn pair_of(suite: &str, paired: PairedCase, policy: &DiffPolicy) -> Result<ChangedCase, String> {
+    let PairedCase {
+        baseline,
+        candidate,
+        environment,
+    } = paired;
+    let span = candidate.span();
+    let index = candidate.index;
+    let pair = CasePair {
+        suite: String::new(),
+        case: candidate.name.clone(),
+        span: Some(span),
+        index,
+        environment,
+        baseline: decided(baseline),
+        candidate: decided(candidate),
+    };
+    if pair.changed() {
+        let pair = CasePair {
+            suite: suite.to_owned(),
+            ..pair
+        };
+        Ok(ChangedCase::new(pair, policy))
+    } else {
+        Err(pair.candidate.verdict)
+    }
+}
+
+/// Replays every suite on both sides, in one pass over each, and pairs the cases: the counts of
+/// every pair, the changed pairs kept.
 pub fn replay_suites(
     reader: &Reader,
     suites: &[SuiteInput],
     source: &BaselineSource,
     semantics: &SemanticsOptions,
+    policy: &DiffPolicy,
     progress: &crate::progress::Progress,
 ) -> Result<Replayed, DiffError> {
     progress.phase(crate::progress::Phase::Diffing);
@@ -300,7 +308,6 @@ pub fn replay_suites(
         let baseline_gait = GaitCases::default();
         let candidate_options = TestOptions {
             semantics: semantics.clone(),
-            keep_passed: true,
             gait: Some(&candidate_gait),
             files: Some(&candidate_side),
             progress: progress.clone(),
@@ -308,31 +315,41 @@ pub fn replay_suites(
         };
         let baseline_options = TestOptions {
             semantics: semantics.clone(),
-            keep_passed: true,
             gait: Some(&baseline_gait),
             files: Some(&baseline_side),
             progress: progress.clone(),
             ..TestOptions::default()
         };
-        let suite_paths = std::slice::from_ref(&absolute_suite);
-        let candidate = runner::test_command(suite_paths, &candidate_options);
-        let baseline = runner::test_command(suite_paths, &baseline_options);
-        let (Some(candidate_suite), Some(baseline_suite)) =
-            (candidate.suites.first(), baseline.suites.first())
-        else {
-            continue;
+        let dir = input.path.parent().unwrap_or_else(|| Path::new(""));
+        let environment = |json: &Json| input_environment(reader, dir, json);
+        let display = input.display.as_str();
+        let map = |paired: PairedCase| pair_of(display, paired, policy);
+        // Only this suite's changes and counts; dropped whole when the suite cannot be compared.
+        let mut tally = Tally::default();
+        let mut sink = |item: Result<ChangedCase, String>| match item {
+            Ok(case) => {
+                tally.count(&case.baseline.verdict, &case.candidate.verdict);
+                tally.keep(case);
+            }
+            Err(verdict) => tally.count(&verdict, &verdict),
         };
-        if let Some(error) = candidate_suite
-            .error
-            .as_ref()
-            .or(baseline_suite.error.as_ref())
-        {
-            replayed
-                .notes
-                .push(format!("`{}` not compared: {error}", input.display));
-            continue;
-        }
-        for coverage in &candidate.coverage {
+        let coverage = match runner::replay_pair(
+            &absolute_suite,
+            &baseline_options,
+            &candidate_options,
+            &environment,
+            &map,
+            &mut sink,
+        ) {
+            Ok(coverage) => coverage,
+            Err(error) => {
+                replayed
+                    .notes
+                    .push(format!("`{}` not compared: {error}", input.display));
+                continue;
+            }
+        };
+        for coverage in &coverage {
             replayed
                 .covered
                 .entry(reader.absolute(Path::new(&coverage.policy)))
@@ -342,29 +359,7 @@ pub fn replay_suites(
         for file in &files {
             replayed.covered.entry(file.clone()).or_default();
         }
-        let environments = case_environments(reader, &input.path, &input.display);
-        let by_index: BTreeMap<usize, &CaseResult> = baseline_suite
-            .cases
-            .iter()
-            .map(|case| (case.index, case))
-            .collect();
-        for case in &candidate_suite.cases {
-            let Some(old) = by_index.get(&case.index) else {
-                continue;
-            };
-            replayed.pairs.push(CasePair {
-                suite: input.display.clone(),
-                case: case.name.clone(),
-                span: Some(case.span()),
-                index: case.index,
-                environment: environments
-                    .get(&case.index)
-                    .cloned()
-                    .unwrap_or_else(|| "-".to_owned()),
-                baseline: decided(old),
-                candidate: decided(case),
-            });
-        }
+        replayed.tally.absorb(tally);
     }
     Ok(replayed)
 }

@@ -263,6 +263,26 @@ pub struct ChangedCase {
     pub candidate: Decided,
 }
 
+impl ChangedCase {
+    /// A changed pair, its direction and whether `policy` fails the run on it.
+    pub fn new(pair: CasePair, policy: &DiffPolicy) -> ChangedCase {
+        let direction = policy
+            .order
+            .direction(&pair.baseline.verdict, &pair.candidate.verdict);
+        ChangedCase {
+            disallowed: policy.disallows(direction, &pair.environment),
+            suite: pair.suite,
+            case: pair.case,
+            span: pair.span,
+            index: pair.index,
+            environment: pair.environment,
+            direction,
+            baseline: pair.baseline,
+            candidate: pair.candidate,
+        }
+    }
+}
+
 /// A region (Stella Ops threshold gates) or class (Gait intents) of the input space whose
 /// verdict changed, with a witness input inside it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -312,6 +332,65 @@ impl Recommendation {
     }
 }
 
+/// Replayed pairs as a diff keeps them: the per-verdict counts of both sides over every pair,
+/// and only the changed cases, so a large suite costs its changes, not its size.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    /// Pairs counted.
+    pub total: usize,
+    pub baseline_verdicts: BTreeMap<String, usize>,
+    pub candidate_verdicts: BTreeMap<String, usize>,
+    /// The changed cases, in the order they came.
+    pub changed: Vec<ChangedCase>,
+}
+
+impl Tally {
+    /// Counts a pair and keeps it when it changed.
+    pub fn add(&mut self, pair: CasePair, policy: &DiffPolicy) {
+        self.count(&pair.baseline.verdict, &pair.candidate.verdict);
+        if pair.changed() {
+            self.changed.push(ChangedCase::new(pair, policy));
+        }
+    }
+
+    /// Counts a pair by its two verdicts (its change, if any, is kept with [`Tally::keep`]).
+    pub fn count(&mut self, baseline: &str, candidate: &str) {
+        bump(&mut self.baseline_verdicts, baseline);
+        bump(&mut self.candidate_verdicts, candidate);
+        self.total += 1;
+    }
+
+    /// Keeps a changed case already counted.
+    pub fn keep(&mut self, case: ChangedCase) {
+        self.changed.push(case);
+    }
+
+    /// Adds another tally's counts and changes to this one.
+    pub fn absorb(&mut self, other: Tally) {
+        for (verdict, count) in other.baseline_verdicts {
+            *self.baseline_verdicts.entry(verdict).or_insert(0) += count;
+        }
+        for (verdict, count) in other.candidate_verdicts {
+            *self.candidate_verdicts.entry(verdict).or_insert(0) += count;
+        }
+        self.total += other.total;
+        if self.changed.is_empty() {
+            self.changed = other.changed;
+        } else {
+            self.changed.extend(other.changed);
+        }
+    }
+}
+
+fn bump(counts: &mut BTreeMap<String, usize>, verdict: &str) {
+    match counts.get_mut(verdict) {
+        Some(count) => *count += 1,
+        None => {
+            counts.insert(verdict.to_owned(), 1);
+        }
+    }
+}
+
 /// The verdict diff of one run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DiffSummary {
@@ -339,34 +418,21 @@ impl DiffSummary {
         pairs: &[CasePair],
         policy: &DiffPolicy,
     ) -> DiffSummary {
-        let mut baseline_verdicts = BTreeMap::new();
-        let mut candidate_verdicts = BTreeMap::new();
-        let mut changed = Vec::new();
+        let mut tally = Tally::default();
         for pair in pairs {
-            *baseline_verdicts
-                .entry(pair.baseline.verdict.clone())
-                .or_insert(0) += 1;
-            *candidate_verdicts
-                .entry(pair.candidate.verdict.clone())
-                .or_insert(0) += 1;
-            if !pair.changed() {
-                continue;
-            }
-            let direction = policy
-                .order
-                .direction(&pair.baseline.verdict, &pair.candidate.verdict);
-            changed.push(ChangedCase {
-                suite: pair.suite.clone(),
-                case: pair.case.clone(),
-                span: pair.span,
-                index: pair.index,
-                environment: pair.environment.clone(),
-                direction,
-                disallowed: policy.disallows(direction, &pair.environment),
-                baseline: pair.baseline.clone(),
-                candidate: pair.candidate.clone(),
-            });
+            tally.add(pair.clone(), policy);
         }
+        DiffSummary::from_tally(baseline, candidate, tally, policy)
+    }
+
+    /// [`DiffSummary::build`] over pairs already counted (and their unchanged ones dropped).
+    pub fn from_tally(
+        baseline: String,
+        candidate: String,
+        tally: Tally,
+        policy: &DiffPolicy,
+    ) -> DiffSummary {
+        let mut changed = tally.changed;
         changed.sort_by(|a, b| (&a.suite, a.index, &a.case).cmp(&(&b.suite, b.index, &b.case)));
         let recommendation = recommend(
             changed.iter().map(|case| {
@@ -381,9 +447,9 @@ impl DiffSummary {
             baseline,
             candidate,
             fail_on: policy.fail_on,
-            total: pairs.len(),
-            baseline_verdicts,
-            candidate_verdicts,
+            total: tally.total,
+            baseline_verdicts: tally.baseline_verdicts,
+            candidate_verdicts: tally.candidate_verdicts,
             changed,
             regions: Vec::new(),
             recommendation,
@@ -535,6 +601,38 @@ mod tests {
         case.baseline = at("Blocked", "VexTrust", None);
         case.candidate = at("Blocked", "ExecutionEvidence", None);
         assert!(case.changed());
+    }
+
+    #[test]
+    fn tallies_split_and_absorbed_summarise_as_the_pairs_do() {
+        let pairs = vec![
+            pair("a", "production", "Blocked", "Pass"),
+            pair("b", "staging", "Pass", "Pass"),
+            pair("c", "staging", "Warned", "Blocked"),
+            pair("d", "production", "Blocked", "Blocked"),
+        ];
+        let policy = DiffPolicy::default();
+        let whole = DiffSummary::build("b".into(), "c".into(), &pairs, &policy);
+        // Two suites' tallies, the unchanged pairs counted by their verdict only.
+        let mut total = Tally::default();
+        for part in pairs.chunks(2) {
+            let mut tally = Tally::default();
+            for pair in part {
+                if pair.changed() {
+                    tally.count(&pair.baseline.verdict, &pair.candidate.verdict);
+                    tally.keep(ChangedCase::new(pair.clone(), &policy));
+                } else {
+                    tally.count(&pair.candidate.verdict, &pair.candidate.verdict);
+                }
+            }
+            total.absorb(tally);
+        }
+        assert_eq!(total.changed.len(), 2);
+        let streamed = DiffSummary::from_tally("b".into(), "c".into(), total, &policy);
+        assert_eq!(streamed, whole);
+        assert_eq!(whole.total, 4);
+        assert_eq!(whole.baseline_verdicts.get("Blocked"), Some(&2));
+        assert_eq!(whole.candidate_verdicts.get("Pass"), Some(&2));
     }
 
     #[test]

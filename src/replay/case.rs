@@ -20,6 +20,12 @@ use crate::stellaops::semantics::SemanticsOptions;
 /// One evaluated case plus what it exercised.
 pub(super) struct Evaluated {
     pub(super) result: CaseResult,
+    pub(super) exercised: Exercised,
+}
+
+/// What a case exercised, for the coverage of its policies.
+#[derive(Default)]
+pub(super) struct Exercised {
     pub(super) gates: Vec<GateId>,
     pub(super) rule: Option<String>,
     pub(super) environment: Option<String>,
@@ -49,10 +55,7 @@ impl Evaluated {
                 mismatches: Vec::new(),
                 error: None,
             },
-            gates: Vec::new(),
-            rule: None,
-            environment: None,
-            tenant: None,
+            exercised: Exercised::default(),
         }
     }
 
@@ -136,14 +139,16 @@ fn run_stella(
         .collect();
     let actual = actual_for(decision, &expect);
     let mut evaluated = Evaluated::judged(head, expect, actual);
-    evaluated.gates = gates;
-    evaluated.rule = evaluated
-        .result
-        .actual
-        .as_ref()
-        .and_then(|actual| actual.rule.clone());
-    evaluated.environment = Some(input.environment.to_ascii_lowercase());
-    evaluated.tenant = input.tenant_id.clone();
+    evaluated.exercised = Exercised {
+        gates,
+        rule: evaluated
+            .result
+            .actual
+            .as_ref()
+            .and_then(|actual| actual.rule.clone()),
+        environment: Some(input.environment.to_ascii_lowercase()),
+        tenant: input.tenant_id.clone(),
+    };
     evaluated
 }
 
@@ -175,4 +180,47 @@ pub(super) fn run_line(
         return None;
     }
     Some(run_case(engine, case, semantics))
+}
+
+/// One JSONL case line read once and run on both sides of a diff: (baseline, candidate, the
+/// case's environment). When both sides are Stella Ops the line is read straight into the typed
+/// input once; else it takes the general path once and each side runs the same case.
+pub(super) fn run_line_pair(
+    baseline: &Engine<'_>,
+    candidate: &Engine<'_>,
+    raw: suite::RawLine,
+    defaults: &suite::Defaults,
+    semantics: &SemanticsOptions,
+    environment: &(dyn Fn(&serde_json::Value) -> String + Sync),
+) -> (Evaluated, Evaluated, String) {
+    if let (Engine::Stella(old), Engine::Stella(new)) = (baseline, candidate)
+        && let Some((name, input, expect)) = suite::stella_case(&raw.text, defaults)
+    {
+        let name = name.unwrap_or_else(|| format!("case {}", raw.index + 1));
+        let head = |name: String| Head {
+            index: raw.index,
+            name,
+            line: raw.line,
+            span: raw.span,
+        };
+        let old = run_stella(old, head(name.clone()), expect.clone(), &input, semantics);
+        let new = run_stella(new, head(name), expect, &input, semantics);
+        return (old, new, input.environment.to_ascii_lowercase());
+    }
+    let case = raw.into_case(&defaults.value);
+    run_case_pair(baseline, candidate, case, semantics, environment)
+}
+
+/// One case run on both sides of a diff: (baseline, candidate, the case's environment).
+pub(super) fn run_case_pair(
+    baseline: &Engine<'_>,
+    candidate: &Engine<'_>,
+    case: Case,
+    semantics: &SemanticsOptions,
+    environment: &(dyn Fn(&serde_json::Value) -> String + Sync),
+) -> (Evaluated, Evaluated, String) {
+    let environment = environment(&case.input);
+    let old = run_case(baseline, case.clone(), semantics);
+    let new = run_case(candidate, case, semantics);
+    (old, new, environment)
 }

@@ -8,6 +8,7 @@ mod eval;
 mod evaluator;
 mod load;
 mod outcome;
+mod pair;
 mod run;
 pub mod runner;
 mod shard;

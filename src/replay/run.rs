@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::case::{Engine, Evaluated, run_case, run_line};
+use super::case::{Engine, Evaluated, Exercised, run_case, run_line};
 use super::coverage::{Coverage, describe_policy, insert_str};
 use super::error::ReplayError;
 use super::evaluator::GaitEvaluator;
@@ -51,15 +51,24 @@ impl Default for TestOptions<'_> {
 }
 
 /// Per-run state: loaded policies (by their layered path list) and coverage per policy file.
-struct Run<'a> {
-    options: &'a TestOptions<'a>,
-    files: &'a dyn Files,
-    configs: BTreeMap<Vec<PathBuf>, Arc<StellaConfig>>,
-    coverage: BTreeMap<String, Coverage>,
+pub(super) struct Run<'a> {
+    pub(super) options: &'a TestOptions<'a>,
+    pub(super) files: &'a dyn Files,
+    pub(super) configs: BTreeMap<Vec<PathBuf>, Arc<StellaConfig>>,
+    pub(super) coverage: BTreeMap<String, Coverage>,
 }
 
 impl<'a> Run<'a> {
-    fn engine(
+    pub(super) fn new(options: &'a TestOptions<'a>, files: &'a dyn Files) -> Run<'a> {
+        Run {
+            options,
+            files,
+            configs: BTreeMap::new(),
+            coverage: BTreeMap::new(),
+        }
+    }
+
+    pub(super) fn engine(
         &mut self,
         path: &Path,
         header: &SuiteHeader,
@@ -122,24 +131,29 @@ impl<'a> Run<'a> {
         ))
     }
 
-    fn record(&mut self, policies: &[String], suite: &mut SuiteResult, evaluated: Vec<Evaluated>) {
-        for item in evaluated {
-            for name in policies {
-                if let Some(coverage) = self.coverage.get_mut(name) {
-                    for gate in &item.gates {
-                        insert_str(&mut coverage.gates, gate.name());
-                    }
-                    if let Some(rule) = &item.rule {
-                        insert_str(&mut coverage.rules, rule);
-                    }
-                    if let Some(environment) = &item.environment {
-                        insert_str(&mut coverage.environments, environment);
-                    }
-                    if let Some(tenant) = &item.tenant {
-                        insert_str(&mut coverage.tenants, tenant);
-                    }
+    /// Records what one evaluated case exercised in the coverage of `policies`.
+    pub(super) fn cover(&mut self, policies: &[String], item: &Exercised) {
+        for name in policies {
+            if let Some(coverage) = self.coverage.get_mut(name) {
+                for gate in &item.gates {
+                    insert_str(&mut coverage.gates, gate.name());
+                }
+                if let Some(rule) = &item.rule {
+                    insert_str(&mut coverage.rules, rule);
+                }
+                if let Some(environment) = &item.environment {
+                    insert_str(&mut coverage.environments, environment);
+                }
+                if let Some(tenant) = &item.tenant {
+                    insert_str(&mut coverage.tenants, tenant);
                 }
             }
+        }
+    }
+
+    fn record(&mut self, policies: &[String], suite: &mut SuiteResult, evaluated: Vec<Evaluated>) {
+        for item in evaluated {
+            self.cover(policies, &item.exercised);
             match item.result.status {
                 CaseStatus::Passed => suite.passed += 1,
                 CaseStatus::Failed => suite.failed += 1,
@@ -223,7 +237,7 @@ impl<'a> Run<'a> {
     }
 }
 
-fn as_u64(count: usize) -> u64 {
+pub(super) fn as_u64(count: usize) -> u64 {
     u64::try_from(count).unwrap_or(u64::MAX)
 }
 
@@ -251,12 +265,7 @@ pub fn test_command(paths: &[PathBuf], options: &TestOptions<'_>) -> TestOutcome
             &own_reader
         }
     };
-    let mut run = Run {
-        options,
-        files,
-        configs: BTreeMap::new(),
-        coverage: BTreeMap::new(),
-    };
+    let mut run = Run::new(options, files);
     let mut outcome = TestOutcome::default();
     let suites = discover_suites(paths);
     // The suites' sizes are the work to do: the time left is estimated from the bytes replayed.

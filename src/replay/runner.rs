@@ -9,6 +9,7 @@ pub use super::load::{Parsed, load_stellaops, load_stellaops_parsed};
 pub use super::outcome::{
     Actual, CaseResult, CaseStatus, SuiteResult, TestOutcome, merge_outcomes,
 };
+pub use super::pair::{PairedCase, replay_pair};
 pub use super::run::{TestOptions, discover_suites, test_command};
 pub use super::shard::Shard;
 pub use super::update::expectation_fixes;
