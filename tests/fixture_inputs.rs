@@ -103,3 +103,40 @@ fn the_warning_is_reported_once_over_shards() {
     }
     assert_eq!(seen, 1);
 }
+
+/// `check` counts passing cases instead of listing them, as `test` does, unless a report lists
+/// them one by one (JUnit; the Markdown summary's collapsed list): a suite of a million passing
+/// cases need not be held to say they passed.
+#[test]
+fn passing_cases_are_counted_unless_a_report_lists_them() {
+    let dir = repository(
+        "  - name: a\n    input: {environment: staging, vexTrust: {trustScore: 0.7, signatureVerified: true}}\n    expect: {verdict: Pass}\n  - name: b\n    input: {environment: production, vexTrust: {trustScore: 0.9, signatureVerified: true}}\n    expect: {verdict: Pass}\n  - name: c\n    input: {environment: staging, vexTrust: {trustScore: 0.7, signatureVerified: true}}\n    expect: {verdict: Blocked}\n",
+    );
+    let json = |args: &[&str]| -> serde_json::Value {
+        let output = gatelint(dir.path()).args(args).output().unwrap();
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let report = json(&["check", "--format", "json", "."]);
+    assert_eq!(report["summary"]["cases"]["passed"], 2, "{report:#}");
+    assert_eq!(report["summary"]["cases"]["failed"], 1, "{report:#}");
+    let listed: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|case| case["name"].as_str())
+        .collect();
+    assert_eq!(listed, ["c"], "{report:#}");
+
+    let dir_path = dir.path().join("report.json");
+    let output = gatelint(dir.path())
+        .args(["check", "--format", "json", "--output"])
+        .arg(&dir_path)
+        .args(["--format", "junit", "."])
+        .output()
+        .unwrap();
+    let junit = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(junit.matches("<testcase ").count(), 3, "{junit}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&dir_path).unwrap()).unwrap();
+    assert_eq!(report["cases"].as_array().unwrap().len(), 3, "{report:#}");
+}

@@ -43,6 +43,10 @@ pub struct CheckOptions {
     pub shard: Option<crate::replay::runner::Shard>,
     /// The terminal's progress bar, if any.
     pub progress: crate::progress::Progress,
+    /// Report passing fixture cases as a count (`Report::passed_omitted`), not one by one. The
+    /// command line sets it unless a report lists passing cases (JUnit, the Markdown summary's
+    /// collapsed list) or a shard's JSON feeds `gatelint merge`.
+    pub omit_passed: bool,
 }
 
 /// The rules whose findings come from the fixture cases a shard replays; under `--shard K/N`
@@ -113,7 +117,10 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             outcome
         })
         .collect();
-    let mut replay_cases = Vec::new();
+    let mut replayed = replay::Replayed {
+        omit_passed: options.omit_passed,
+        ..replay::Replayed::default()
+    };
     let mut shard_coverage = Vec::new();
     if !options.validate_only {
         shard_coverage = replay::check_fixtures(
@@ -122,7 +129,7 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
             &mut outcomes,
             &config,
             options.shard,
-            &mut replay_cases,
+            &mut replayed,
             &options.progress,
         );
     }
@@ -256,8 +263,8 @@ pub fn run_check(options: &CheckOptions) -> Result<Report, UsageError> {
         findings,
         rules,
         skipped,
-        cases: replay_cases,
-        passed_omitted: 0,
+        cases: replayed.cases,
+        passed_omitted: replayed.passed_omitted,
         fail_on: fail_on.threshold(),
         exit,
         diff: verdict_diff,

@@ -170,7 +170,7 @@ pub fn run_merge(options: &MergeOptions) -> Result<Report, UsageError> {
         })
         .sum::<usize>();
     let kept = cases.len();
-    if command == "test" && !options.keep_passed {
+    if !options.keep_passed {
         cases.retain(|case| case.status != CaseStatus::Passed);
     }
     let passed_omitted = passed_omitted + (kept - cases.len());

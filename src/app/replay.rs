@@ -17,8 +17,19 @@ use crate::report::{self, CaseOutcome};
 use crate::rules::{self, ReplayContext, ReplayFile, ScenarioReplay};
 use crate::source::Reader;
 
+/// The fixture cases a `check` replay reports.
+#[derive(Debug, Default)]
+pub struct Replayed {
+    /// Leave passing cases out of `cases`, counting them in `passed_omitted`: a suite of a
+    /// million passing cases need not be held to report that they passed.
+    pub omit_passed: bool,
+    pub cases: Vec<CaseOutcome>,
+    pub passed_omitted: usize,
+}
+
 /// Replays the suites among `outcomes`, adding findings to the suite and policy files and one
-/// case outcome per replayed case to `cases`. Under `--shard`, returns the coverage of this
+/// case outcome per replayed case (or, with `omit_passed`, per case that did not pass) to
+/// `replayed`. Under `--shard`, returns the coverage of this
 /// shard's cases, which no advice is drawn from here (`gatelint merge` joins the shards').
 pub fn check_fixtures(
     reader: &Reader,
@@ -26,7 +37,7 @@ pub fn check_fixtures(
     outcomes: &mut Vec<FileOutcome>,
     config: &Config,
     shard: Option<runner::Shard>,
-    cases: &mut Vec<CaseOutcome>,
+    replayed: &mut Replayed,
     progress: &crate::progress::Progress,
 ) -> Vec<runner::Coverage> {
     progress.phase(crate::progress::Phase::Replaying);
@@ -71,7 +82,7 @@ pub fn check_fixtures(
     let options = TestOptions {
         shard,
         semantics: semantics(config),
-        keep_passed: true,
+        keep_passed: !replayed.omit_passed,
         gait: Some(&gait),
         files: Some(reader),
         parsed: Some(&parsed),
@@ -120,8 +131,14 @@ pub fn check_fixtures(
             continue;
         }
         let path: Arc<str> = Arc::from(display.as_str());
+        let listed = suite
+            .cases
+            .iter()
+            .filter(|case| case.status == CaseStatus::Passed)
+            .count();
+        replayed.passed_omitted += suite.passed.saturating_sub(listed);
         for case in &suite.cases {
-            cases.push(CaseOutcome {
+            replayed.cases.push(CaseOutcome {
                 suite: path.clone(),
                 name: case.name.clone(),
                 status: if case.status == CaseStatus::Passed {
@@ -146,7 +163,7 @@ pub fn check_fixtures(
                 (report::CaseStatus::Failed, Some(reasons.join("; ")))
             }
         };
-        cases.push(CaseOutcome {
+        replayed.cases.push(CaseOutcome {
             suite: scenario.policy.clone(),
             name: scenario.result.name.clone(),
             status,

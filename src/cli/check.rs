@@ -156,7 +156,7 @@ pub(super) fn check(
         Some(Err(error)) => return usage_error(&error.to_string()),
         None => return Exit::Internal,
     };
-    let options = check_options(args, replay, validate_only, verbosity);
+    let options = check_options(args, replay, validate_only, verbosity, &destinations);
     let result = app::run_check(&options);
     options.progress.finish();
     finish(result, &destinations, &args.output, verbosity)
@@ -231,7 +231,7 @@ pub(super) fn check_command(
         diff: fix.diff,
         update: fix.update,
     };
-    let check = check_options(args, replay, false, verbosity);
+    let check = check_options(args, replay, false, verbosity, &destinations);
     let run = app::run_fix(&check, options);
     check.progress.finish();
     let run = match run {
@@ -270,6 +270,7 @@ pub(super) fn check_options(
     replay: &ReplayArgs,
     validate_only: bool,
     verbosity: Verbosity,
+    destinations: &[Destination],
 ) -> CheckOptions {
     CheckOptions {
         paths: args.paths.clone(),
@@ -283,7 +284,20 @@ pub(super) fn check_options(
         baseline_ref: replay.baseline_ref.clone(),
         shard: replay.shard,
         progress: progress(verbosity),
+        // A shard's JSON feeds `merge`, which may render the run's JUnit report.
+        omit_passed: replay.shard.is_none() && !lists_passed_cases(destinations),
     }
+}
+
+/// Whether one of the reports lists passing fixture cases one by one (JUnit, and the Markdown
+/// summary's collapsed list); the others count them.
+pub(super) fn lists_passed_cases(destinations: &[Destination]) -> bool {
+    destinations.iter().any(|destination| {
+        matches!(
+            destination.format,
+            crate::report::OutputFormat::Junit | crate::report::OutputFormat::Markdown
+        )
+    })
 }
 
 /// The progress bar on standard error, when someone is watching (see [`Progress::for_stderr`]).

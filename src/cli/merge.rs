@@ -58,9 +58,7 @@ pub(super) fn merge(args: &MergeArgs, matches: Option<&ArgMatches>, verbosity: V
         exit_zero: args.exit_zero,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
-        keep_passed: destinations
-            .iter()
-            .any(|destination| destination.format == crate::report::OutputFormat::Junit),
+        keep_passed: super::check::lists_passed_cases(&destinations),
     };
     finish(
         app::run_merge(&options),

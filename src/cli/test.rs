@@ -6,10 +6,12 @@ use clap::{ArgMatches, Args};
 
 use crate::app::{self};
 use crate::exit::Exit;
-use crate::report::{self, OutputFormat};
+use crate::report;
 
 use super::args::{ConfigArgs, OutputArgs, Verbosity};
-use super::check::{finish, given, parse_shard, progress, show_settings, shown_paths};
+use super::check::{
+    finish, given, lists_passed_cases, parse_shard, progress, show_settings, shown_paths,
+};
 use super::eval::GaitEvalArgs;
 use super::output::{destinations, usage_error};
 
@@ -78,10 +80,7 @@ pub(super) fn test(args: &TestArgs, matches: Option<&ArgMatches>, verbosity: Ver
         config: args.config.choice(),
         // A shard keeps its passing cases too: `merge` renders the JUnit report of the run
         // from the shards' JSON reports.
-        keep_passed: args.shard.is_some()
-            || destinations
-                .iter()
-                .any(|destination| destination.format == OutputFormat::Junit),
+        keep_passed: args.shard.is_some() || lists_passed_cases(&destinations),
         update: args.update,
         progress: progress(verbosity),
     };
