@@ -194,7 +194,8 @@ fn headline(report: &Report) -> (&'static str, String) {
 /// otherwise, loosenings first.
 fn who(diff: &crate::report::DiffSummary) -> Option<String> {
     use crate::diff::verdicts::Direction;
-    let mut groups: std::collections::BTreeMap<String, [usize; 3]> =
+    // Per group: loosened, tightened, changed otherwise, and how many the run disallows.
+    let mut groups: std::collections::BTreeMap<String, [usize; 4]> =
         std::collections::BTreeMap::new();
     let slot = |direction: Direction| match direction {
         Direction::Loosening => 0,
@@ -204,15 +205,26 @@ fn who(diff: &crate::report::DiffSummary) -> Option<String> {
     let changes = diff
         .changed
         .iter()
-        .map(|case| (group_of(&case.environment, &case.suite), case.direction))
+        .map(|case| {
+            (
+                group_of(&case.environment, &case.suite),
+                case.direction,
+                case.disallowed,
+            )
+        })
         .chain(diff.regions.iter().map(|region| {
             (
                 group_of(&region.environment, &region.policy),
                 region.direction,
+                region.disallowed,
             )
         }));
-    for (group, direction) in changes {
-        if let Some(count) = groups.entry(group).or_default().get_mut(slot(direction)) {
+    for (group, direction, disallowed) in changes {
+        let counts = groups.entry(group).or_default();
+        if let Some(count) = counts.get_mut(slot(direction)) {
+            *count += 1;
+        }
+        if let (true, Some(count)) = (disallowed, counts.get_mut(3)) {
             *count += 1;
         }
     }
@@ -220,16 +232,17 @@ fn who(diff: &crate::report::DiffSummary) -> Option<String> {
         return None;
     }
     let mut lines = String::from("**What changed for whom:**\n\n");
-    // Production-like groups with loosenings first: they are what a reviewer must see.
+    // Groups with changes the run disallows first (by default, loosened production verdicts),
+    // then those with loosenings: they are what a reviewer must see.
     let mut ordered: Vec<_> = groups.into_iter().collect();
-    ordered.sort_by_key(|(name, counts)| {
+    ordered.sort_by_key(|(name, [loosened, _, _, disallowed])| {
         (
-            std::cmp::Reverse(counts[0] > 0),
-            !name.contains("prod"),
+            std::cmp::Reverse(*disallowed),
+            std::cmp::Reverse(*loosened),
             name.clone(),
         )
     });
-    for (name, [loosened, tightened, other]) in ordered {
+    for (name, [loosened, tightened, other, _]) in ordered {
         let mut parts = Vec::new();
         if loosened > 0 {
             parts.push(format!("**{loosened} loosened**"));
@@ -723,6 +736,47 @@ mod tests {
             ("GITHUB_SHA", "0123456789abcdef"),
         ];
         assert_eq!(BlobLinks::from_env(env(bad_server), None), None);
+    }
+
+    #[test]
+    fn who_leads_with_disallowed_changes_then_loosenings() {
+        use crate::diff::verdicts::{
+            ChangedCase, Decided, DiffSummary, Direction, FailOnChange, Recommendation,
+        };
+        let change = |environment: &str, direction, disallowed| ChangedCase {
+            suite: "s.fixtures.yaml".into(),
+            case: "c".into(),
+            span: None,
+            index: 0,
+            environment: environment.into(),
+            direction,
+            disallowed,
+            baseline: Decided::default(),
+            candidate: Decided::default(),
+        };
+        let diff = DiffSummary {
+            baseline: "git:HEAD~1".into(),
+            candidate: "working tree".into(),
+            fail_on: FailOnChange::default(),
+            total: 4,
+            baseline_verdicts: std::collections::BTreeMap::new(),
+            candidate_verdicts: std::collections::BTreeMap::new(),
+            changed: vec![
+                change("alpha", Direction::Tightening, false),
+                change("beta", Direction::Loosening, false),
+                change("live", Direction::Loosening, true),
+                change("-", Direction::Tightening, false),
+            ],
+            regions: Vec::new(),
+            recommendation: Recommendation::Observe,
+            notes: Vec::new(),
+        };
+        assert_eq!(
+            who(&diff).as_deref(),
+            Some(
+                "**What changed for whom:**\n\n- environment `live`: **1 loosened**\n- environment `beta`: **1 loosened**\n- `s.fixtures.yaml`: 1 tightened\n- environment `alpha`: 1 tightened\n"
+            )
+        );
     }
 
     #[test]
