@@ -211,16 +211,23 @@ pub fn run_fix(options: &CheckOptions, fix: FixOptions) -> Result<FixRun, UsageE
     })
 }
 
+/// Why a fixed or updated file was not written back.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum WriteBackError {
+    /// The reader's check refused the path (a link below the root, outside the roots, not a
+    /// regular file).
+    #[error("{}", .0.reason())]
+    Refused(crate::source::ReadError),
+    #[error(transparent)]
+    Write(#[from] crate::source::writer::WriteError),
+}
+
 /// Writes `text` over the file a fix or an update was found in, checked again just before: no
 /// link anywhere below the root, a regular file; through the one writer.
-pub(super) fn write_back(reader: &Reader, file: &Path, text: &str) -> Result<(), String> {
-    reader
-        .check(file)
-        .map_err(|error| error.reason())
-        .and_then(|absolute| {
-            crate::source::writer::replace_regular(&absolute, text.as_bytes())
-                .map_err(|error| error.to_string())
-        })
+pub(super) fn write_back(reader: &Reader, file: &Path, text: &str) -> Result<(), WriteBackError> {
+    let absolute = reader.check(file).map_err(WriteBackError::Refused)?;
+    crate::source::writer::replace_regular(&absolute, text.as_bytes())?;
+    Ok(())
 }
 
 /// The findings of one file's text, before `--select`, `--ignore` and the config apply.

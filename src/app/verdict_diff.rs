@@ -204,9 +204,17 @@ fn decided(case: CaseResult) -> Decided {
     }
 }
 
+/// One case on both sides, as the diff keeps it.
+enum Paired {
+    /// The decision changed: the case is kept.
+    Changed(Box<ChangedCase>),
+    /// The verdict both sides gave (an unchanged pair has one verdict): only counted.
+    Same(String),
+}
+
 /// One case of `suite` on both sides: the changed case when it changed, else the verdict both
-/// sides gave (an unchanged pair has one verdict).
-fn pair_of(suite: &str, paired: PairedCase, policy: &DiffPolicy) -> Result<ChangedCase, String> {
+/// sides gave.
+fn pair_of(suite: &str, paired: PairedCase, policy: &DiffPolicy) -> Paired {
     let PairedCase {
         baseline,
         candidate,
@@ -228,9 +236,9 @@ fn pair_of(suite: &str, paired: PairedCase, policy: &DiffPolicy) -> Result<Chang
             suite: suite.to_owned(),
             ..pair
         };
-        Ok(ChangedCase::new(pair, policy))
+        Paired::Changed(Box::new(ChangedCase::new(pair, policy)))
     } else {
-        Err(pair.candidate.verdict)
+        Paired::Same(pair.candidate.verdict)
     }
 }
 
@@ -326,12 +334,12 @@ pub fn replay_suites(
         let map = |paired: PairedCase| pair_of(display, paired, policy);
         // Only this suite's changes and counts; dropped whole when the suite cannot be compared.
         let mut tally = Tally::default();
-        let mut sink = |item: Result<ChangedCase, String>| match item {
-            Ok(case) => {
+        let mut sink = |item: Paired| match item {
+            Paired::Changed(case) => {
                 tally.count(&case.baseline.verdict, &case.candidate.verdict);
-                tally.keep(case);
+                tally.keep(*case);
             }
-            Err(verdict) => tally.count(&verdict, &verdict),
+            Paired::Same(verdict) => tally.count(&verdict, &verdict),
         };
         let coverage = match runner::replay_pair(
             &absolute_suite,
