@@ -15,7 +15,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{git, write};
+use common::{checkout_clone, git, write};
 
 /// Production, staging and development thresholds, and a tenant override: the suite below
 /// exercises production everywhere, staging in one case (so one shard), development and the
@@ -568,37 +568,6 @@ fn step_script(workflow: &str, name: &str) -> String {
     script
 }
 
-/// A clone as `actions/checkout` makes it: every branch of `upstream` as a remote-tracking
-/// branch `origin/*` only, `main` checked out.
-fn checkout(upstream: &Path) -> tempfile::TempDir {
-    let clone = tempfile::tempdir().unwrap();
-    let root = clone.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    let url = format!("file://{}", upstream.display());
-    git(root, &["remote", "add", "origin", &url]);
-    git(
-        root,
-        &[
-            "fetch",
-            "-q",
-            "origin",
-            "+refs/heads/*:refs/remotes/origin/*",
-        ],
-    );
-    git(
-        root,
-        &[
-            "checkout",
-            "-q",
-            "--force",
-            "-B",
-            "main",
-            "refs/remotes/origin/main",
-        ],
-    );
-    clone
-}
-
 fn bash(dir: &Path, script: &str, env: &[(&str, &Path)], shard: Option<u32>) -> Output {
     let mut command = std::process::Command::new("bash");
     command
@@ -651,7 +620,7 @@ fn the_nightly_workflow_merges_its_shards_into_the_unsharded_report() {
     let shards = runner.path().join("shards");
     std::fs::create_dir_all(&shards).unwrap();
     for index in 1..=4 {
-        let clone = checkout(upstream.path());
+        let clone = checkout_clone(upstream.path(), &["origin"]);
         let output = bash(
             clone.path(),
             &replay,
@@ -667,7 +636,7 @@ fn the_nightly_workflow_merges_its_shards_into_the_unsharded_report() {
         std::fs::copy(clone.path().join("reports").join(&name), shards.join(&name)).unwrap();
     }
 
-    let clone = checkout(upstream.path());
+    let clone = checkout_clone(upstream.path(), &["origin"]);
     let summary = runner.path().join("step-summary.md");
     std::fs::write(&summary, "").unwrap();
     let output = bash(

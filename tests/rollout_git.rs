@@ -9,7 +9,7 @@
 )]
 
 mod common;
-use common::git;
+use common::{checkout_clone, git};
 
 use std::path::Path;
 use std::process::Command;
@@ -105,32 +105,6 @@ fn shallow_clone_with_the_commit_works() {
         &["--baseline-ref", "HEAD~1", "."],
     );
     assert_eq!(code, 6, "{stderr}");
-}
-
-/// A clone as `actions/checkout` makes it with `fetch-depth: 0`: `git init`, fetch every branch
-/// into `refs/remotes/origin/*`, check out the commit under test. No local `production`.
-fn checkout_clone(upstream: &Path, remotes: &[&str]) -> tempfile::TempDir {
-    let clone = tempfile::tempdir().unwrap();
-    let root = clone.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    let url = format!("file://{}", upstream.display());
-    for remote in remotes {
-        git(root, &["remote", "add", remote, &url]);
-        let refspec = format!("+refs/heads/*:refs/remotes/{remote}/*");
-        git(root, &["fetch", "-q", remote, &refspec]);
-    }
-    git(
-        root,
-        &[
-            "checkout",
-            "-q",
-            "--force",
-            "-B",
-            "main",
-            "refs/remotes/origin/main",
-        ],
-    );
-    clone
 }
 
 #[test]

@@ -49,3 +49,31 @@ pub fn git(dir: &Path, args: &[&str]) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A clone as `actions/checkout` makes it with `fetch-depth: 0`: `git init`, fetch every branch
+/// of `upstream` into `refs/remotes/<remote>/*` for each of `remotes`, check out `origin/main`
+/// as `main`. No other local branch.
+#[allow(dead_code, reason = "not every test crate clones")]
+pub fn checkout_clone(upstream: &Path, remotes: &[&str]) -> tempfile::TempDir {
+    let clone = tempfile::tempdir().unwrap();
+    let root = clone.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    let url = format!("file://{}", upstream.display());
+    for remote in remotes {
+        git(root, &["remote", "add", remote, &url]);
+        let refspec = format!("+refs/heads/*:refs/remotes/{remote}/*");
+        git(root, &["fetch", "-q", remote, &refspec]);
+    }
+    git(
+        root,
+        &[
+            "checkout",
+            "-q",
+            "--force",
+            "-B",
+            "main",
+            "refs/remotes/origin/main",
+        ],
+    );
+    clone
+}
